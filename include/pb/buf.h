@@ -1,0 +1,49 @@
+/* buf: pb's one growable byte buffer and the borrowed string view. */
+#ifndef PB_BUF_H
+#define PB_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* A view into bytes someone else owns; not NUL-terminated. */
+struct pb_str {
+	const char *p;
+	size_t n;
+};
+
+#define PB_STR(lit) ((struct pb_str){ (lit), sizeof(lit) - 1 })
+
+int pb_str_eq(struct pb_str a, struct pb_str b);
+int pb_str_eqz(struct pb_str a, const char *z);
+
+/*
+ * A growable buffer that owns p. p is always NUL-terminated once anything was
+ * added, so p can be used as a C string when the bytes hold no NUL.
+ * max (0 = none) bounds the length so bad input cannot grow it without limit.
+ */
+struct pb_buf {
+	char *p;
+	size_t len, cap, max;
+};
+
+#define PB_BUF_INIT { NULL, 0, 0, 0 }
+
+void pb_buf_init(struct pb_buf *b, size_t max);
+/* Frees p; accepts a zeroed buffer. */
+void pb_buf_release(struct pb_buf *b);
+/* Makes room for extra more bytes plus a NUL. 0, or -1 (ENOMEM or E2BIG over max). */
+int pb_buf_grow(struct pb_buf *b, size_t extra);
+int pb_buf_add(struct pb_buf *b, const void *p, size_t n);
+int pb_buf_addc(struct pb_buf *b, int c);
+int pb_buf_adds(struct pb_buf *b, const char *z);
+int pb_buf_addf(struct pb_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int pb_buf_vaddf(struct pb_buf *b, const char *fmt, va_list ap);
+/* Empties the buffer, keeping its memory. */
+void pb_buf_reset(struct pb_buf *b);
+/* Returns p, which the caller frees, and leaves b empty. Never NULL unless out of memory. */
+char *pb_buf_detach(struct pb_buf *b);
+/* A NUL-terminated copy of a view; the caller frees it. */
+char *pb_strdup_str(struct pb_str s);
+
+#endif

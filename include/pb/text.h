@@ -1,0 +1,45 @@
+/*
+ * text: Unicode work through utf8proc — UTF-8 validation, NFKC
+ * normalization with trimming (full-width forms, U+3000, NBSP), ASCII case
+ * folding for names, and terminal display width.
+ */
+#ifndef PB_TEXT_H
+#define PB_TEXT_H
+
+#include <stddef.h>
+
+#include "pb/buf.h"
+
+/* Byte offset of the first invalid UTF-8 sequence, or (size_t)-1 when valid. */
+size_t pb_utf8_invalid_at(const char *p, size_t n);
+
+/* Removes leading and trailing white space (ASCII and Unicode Zs) from a view. */
+struct pb_str pb_text_trim(struct pb_str s);
+
+/*
+ * A reusable NFKC normalizer: keeps its scratch memory between calls so the
+ * hot path does not allocate.
+ */
+struct pb_norm {
+	int *ucs;   /* utf8proc_int32_t scratch */
+	size_t cap;
+	struct pb_buf out;
+};
+
+#define PB_NORM_INIT { NULL, 0, PB_BUF_INIT }
+
+/*
+ * NFKC-normalizes and trims s (which must be valid UTF-8). The result is a
+ * view either into s itself (nothing to change) or into n's buffer, valid
+ * until the next call. -1 on out of memory.
+ */
+int pb_norm_nfkc(struct pb_norm *n, struct pb_str s, struct pb_str *out);
+void pb_norm_release(struct pb_norm *n);
+
+/* Display width in terminal columns (CJK wide = 2, combining = 0); invalid bytes count 1. */
+size_t pb_text_width(const char *p, size_t n);
+
+/* ASCII case-insensitive equality. */
+int pb_text_eq_ascii_ci(struct pb_str a, const char *z);
+
+#endif

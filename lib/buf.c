@@ -1,0 +1,143 @@
+/* buf: the growable buffer. */
+#include "pb/buf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int pb_str_eq(struct pb_str a, struct pb_str b)
+{
+	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
+}
+
+int pb_str_eqz(struct pb_str a, const char *z)
+{
+	size_t n = strlen(z);
+	return a.n == n && (n == 0 || memcmp(a.p, z, n) == 0);
+}
+
+void pb_buf_init(struct pb_buf *b, size_t max)
+{
+	b->p = NULL;
+	b->len = b->cap = 0;
+	b->max = max;
+}
+
+void pb_buf_release(struct pb_buf *b)
+{
+	if (!b)
+		return;
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+int pb_buf_grow(struct pb_buf *b, size_t extra)
+{
+	size_t need, cap;
+	char *p;
+
+	if (extra > (size_t)-1 / 2 - b->len) {
+		errno = ENOMEM;
+		return -1;
+	}
+	need = b->len + extra + 1;
+	if (b->max && need - 1 > b->max) {
+		errno = E2BIG;
+		return -1;
+	}
+	if (need <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap *= 2;
+	p = realloc(b->p, cap);
+	if (!p) {
+		errno = ENOMEM;
+		return -1;
+	}
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+int pb_buf_add(struct pb_buf *b, const void *p, size_t n)
+{
+	if (pb_buf_grow(b, n) < 0)
+		return -1;
+	if (n)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+int pb_buf_addc(struct pb_buf *b, int c)
+{
+	char ch = (char)c;
+	return pb_buf_add(b, &ch, 1);
+}
+
+int pb_buf_adds(struct pb_buf *b, const char *z)
+{
+	return pb_buf_add(b, z, strlen(z));
+}
+
+int pb_buf_vaddf(struct pb_buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0 || pb_buf_grow(b, (size_t)n) < 0)
+		return -1;
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int pb_buf_addf(struct pb_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = pb_buf_vaddf(b, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+void pb_buf_reset(struct pb_buf *b)
+{
+	b->len = 0;
+	if (b->p)
+		b->p[0] = '\0';
+}
+
+char *pb_buf_detach(struct pb_buf *b)
+{
+	char *p;
+
+	if (!b->p && pb_buf_grow(b, 0) < 0)
+		return NULL;
+	b->p[b->len] = '\0';
+	p = b->p;
+	b->p = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+char *pb_strdup_str(struct pb_str s)
+{
+	char *p = malloc(s.n + 1);
+
+	if (!p)
+		return NULL;
+	if (s.n)
+		memcpy(p, s.p, s.n);
+	p[s.n] = '\0';
+	return p;
+}

@@ -1,0 +1,179 @@
+/* diag: the only library file that writes to stderr or exits. */
+#include "pb/diag.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *progname = "pb";
+
+void pb_set_progname(const char *argv0)
+{
+	const char *slash;
+
+	if (!argv0 || !*argv0)
+		return;
+	slash = strrchr(argv0, '/');
+	progname = slash ? slash + 1 : argv0;
+	/* A closed pipe must end us quietly, even if a parent ignored SIGPIPE. */
+	signal(SIGPIPE, SIG_DFL);
+}
+
+const char *pb_progname(void)
+{
+	return progname;
+}
+
+static void vformat(char *out, size_t cap, const char *fmt, va_list ap, int saved_errno)
+{
+	size_t n;
+
+	vsnprintf(out, cap, fmt, ap);
+	n = strlen(out);
+	if (n && out[n - 1] == ':')
+		snprintf(out + n, cap - n, " %s", strerror(saved_errno));
+}
+
+int pb_error_set(struct pb_error *err, int code, const char *file, long line,
+		 const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+
+	if (!err)
+		return -1;
+	err->code = code;
+	snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+	err->line = line;
+	va_start(ap, fmt);
+	vformat(err->msg, sizeof err->msg, fmt, ap, saved);
+	va_end(ap);
+	return -1;
+}
+
+static int progress_drawn;
+
+static void vwarn_at(const char *file, long line, const char *fmt, va_list ap)
+{
+	char msg[2048];
+	int saved = errno;
+
+	vformat(msg, sizeof msg, fmt, ap, saved);
+	if (progress_drawn)
+		pb_progress_done();
+	if (file && *file && line > 0)
+		fprintf(stderr, "%s: %s:%ld: %s\n", progname, file, line, msg);
+	else if (file && *file)
+		fprintf(stderr, "%s: %s: %s\n", progname, file, msg);
+	else
+		fprintf(stderr, "%s: %s\n", progname, msg);
+}
+
+void pb_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn_at(NULL, 0, fmt, ap);
+	va_end(ap);
+}
+
+void pb_die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn_at(NULL, 0, fmt, ap);
+	va_end(ap);
+	exit(code);
+}
+
+void pb_warn_at(const char *file, long line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn_at(file, line, fmt, ap);
+	va_end(ap);
+}
+
+int pb_error_print(const struct pb_error *err)
+{
+	int code = err->code ? err->code : PB_EXIT_FATAL;
+
+	pb_warn_at(err->file, err->line, "%s", err->msg[0] ? err->msg : "failed");
+	return code;
+}
+
+void pb_die_error(const struct pb_error *err)
+{
+	exit(pb_error_print(err));
+}
+
+int pb_check_stream(FILE *f, const char *name, struct pb_error *err)
+{
+	if (fflush(f) == 0 && !ferror(f))
+		return 0;
+	if (errno == EPIPE)
+		_exit(0);
+	return pb_error_set(err, PB_EXIT_FATAL, name, 0, "write error:");
+}
+
+int pb_close_stdout(void)
+{
+	int bad = fflush(stdout) != 0 || ferror(stdout);
+	int saved = errno;
+
+	if (fclose(stdout) != 0 && !bad) {
+		bad = 1;
+		saved = errno;
+	}
+	if (!bad)
+		return 0;
+	if (saved == EPIPE)
+		return 0;
+	errno = saved;
+	pb_warn("write error on standard output:");
+	return PB_EXIT_FATAL;
+}
+
+static enum pb_progress_mode progress_mode = PB_PROGRESS_AUTO;
+static int progress_on = -1;
+static time_t progress_last;
+
+void pb_progress_set(enum pb_progress_mode mode)
+{
+	progress_mode = mode;
+	progress_on = -1;
+}
+
+void pb_progress_rows(unsigned long long rows)
+{
+	time_t now;
+
+	if (progress_on < 0)
+		progress_on = progress_mode == PB_PROGRESS_ON ||
+			      (progress_mode == PB_PROGRESS_AUTO && isatty(STDERR_FILENO));
+	if (!progress_on || (rows & 0xffff) != 0)
+		return;
+	now = time(NULL);
+	if (now == progress_last)
+		return;
+	progress_last = now;
+	fprintf(stderr, "\r%s: %llu rows", progname, rows);
+	fflush(stderr);
+	progress_drawn = 1;
+}
+
+void pb_progress_done(void)
+{
+	if (!progress_drawn)
+		return;
+	progress_drawn = 0;
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+}

@@ -1,0 +1,123 @@
+/* map: open-addressing hash table of byte-string keys to dense indexes. */
+#include "pb/map.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+uint64_t pb_hash(const void *p, size_t n)
+{
+	/* FNV-1a, 64-bit: simple, stable across runs and machines */
+	const unsigned char *s = p;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+struct pb_str pb_map_key(const struct pb_map *m, size_t i)
+{
+	return (struct pb_str){ m->keys.p + m->offs[i], m->offs[i + 1] - m->offs[i] };
+}
+
+static long lookup(const struct pb_map *m, const void *key, size_t n, uint64_t h, size_t *slot)
+{
+	size_t mask = m->nslots - 1, i = (size_t)h & mask;
+
+	for (;; i = (i + 1) & mask) {
+		uint32_t v = m->slots[i];
+		if (v == 0) {
+			*slot = i;
+			return -1;
+		}
+		v--;
+		if (m->hashes[v] == h && m->offs[v + 1] - m->offs[v] == n &&
+		    (n == 0 || memcmp(m->keys.p + m->offs[v], key, n) == 0))
+			return (long)v;
+	}
+}
+
+long pb_map_find(const struct pb_map *m, const void *key, size_t n)
+{
+	size_t slot;
+
+	if (!m->nslots)
+		return -1;
+	return lookup(m, key, n, pb_hash(key, n), &slot);
+}
+
+static int rehash(struct pb_map *m, size_t nslots)
+{
+	uint32_t *slots = calloc(nslots, sizeof *slots);
+	size_t i;
+
+	if (!slots)
+		return -1;
+	for (i = 0; i < m->count; i++) {
+		size_t j = (size_t)m->hashes[i] & (nslots - 1);
+		while (slots[j])
+			j = (j + 1) & (nslots - 1);
+		slots[j] = (uint32_t)i + 1;
+	}
+	free(m->slots);
+	m->slots = slots;
+	m->nslots = nslots;
+	return 0;
+}
+
+long pb_map_put(struct pb_map *m, const void *key, size_t n, int *is_new)
+{
+	uint64_t h = pb_hash(key, n);
+	size_t slot;
+	long found;
+
+	if (is_new)
+		*is_new = 0;
+	if (!m->nslots && rehash(m, 64) < 0)
+		return -1;
+	found = lookup(m, key, n, h, &slot);
+	if (found >= 0)
+		return found;
+	if (m->count >= UINT32_MAX - 1)
+		return -1;
+	if (m->count + 1 >= m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 64;
+		uint64_t *hs = realloc(m->hashes, cap * sizeof *hs);
+		size_t *os;
+		if (!hs)
+			return -1;
+		m->hashes = hs;
+		os = realloc(m->offs, (cap + 1) * sizeof *os);
+		if (!os)
+			return -1;
+		m->offs = os;
+		m->cap = cap;
+	}
+	if (m->count == 0)
+		m->offs[0] = 0;
+	if (pb_buf_add(&m->keys, key, n) < 0)
+		return -1;
+	m->hashes[m->count] = h;
+	m->offs[m->count + 1] = m->keys.len;
+	m->slots[slot] = (uint32_t)m->count + 1;
+	m->count++;
+	if (is_new)
+		*is_new = 1;
+	if (m->count * 4 > m->nslots * 3 && rehash(m, m->nslots * 2) < 0)
+		return -1;
+	return (long)(m->count - 1);
+}
+
+void pb_map_release(struct pb_map *m)
+{
+	if (!m)
+		return;
+	free(m->slots);
+	free(m->hashes);
+	free(m->offs);
+	pb_buf_release(&m->keys);
+	memset(m, 0, sizeof *m);
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Runs every test: cmocka unit tests (TAP), golden CLI cases (tests/cli/*/),
+# and property/differential scripts (tests/scripts/*.sh, TAP).
+# Prints one line per test and ends with exactly "N passed, N failed".
+# UPDATE=1 rewrites the golden expectations (review them with git diff).
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+export PATH="$top/bin:$PATH" LC_ALL=C.UTF-8 TZ=UTC
+unset SOURCE_DATE_EPOCH
+passed=0 failed=0
+only=${ONLY:-}
+
+pass() { passed=$((passed + 1)); echo "PASS $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/    /' | head -40; }
+
+# Counts TAP lines from one producer; a producer that crashed counts as a failure.
+tap() {
+	local name=$1 out=$2 rc=$3 n=0
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) n=$((n + 1)); pass "$name: ${line#ok }" ;;
+		"not ok "*) n=$((n + 1)); fail "$name: ${line#not ok }" "$(printf '%s\n' "$out" | grep -A8 -F "$line" | tail -n +2)" ;;
+		esac
+	done <<<"$out"
+	if [ "$rc" -ne 0 ] && ! grep -q '^not ok' <<<"$out"; then
+		fail "$name: exited $rc" "$(printf '%s\n' "$out" | tail -15)"
+	elif [ $n -eq 0 ]; then
+		fail "$name: ran no test" "$(printf '%s\n' "$out" | tail -15)"
+	fi
+}
+
+# unit tests
+for t in build/tests/test_*; do
+	[ -x "$t" ] || continue
+	[ -n "$only" ] && [[ $t != *$only* ]] && continue
+	out=$(CMOCKA_MESSAGE_OUTPUT=TAP "$t" 2>&1); rc=$?
+	tap "unit/${t##*/}" "$out" $rc
+done
+
+# golden CLI cases: cmd, input files, expected.out, expected.err, expected.rc
+for dir in tests/cli/*/; do
+	case=${dir%/}; name=${case#tests/cli/}
+	[ -f "$case/cmd" ] || continue
+	[ -n "$only" ] && [[ $name != *$only* ]] && continue
+	work=$(mktemp -d)
+	cp -R "$case/." "$work/"
+	(cd "$work" && bash ./cmd >"$work/.out" 2>"$work/.err" </dev/null); rc=$?
+	want_rc=0; [ -f "$case/expected.rc" ] && want_rc=$(cat "$case/expected.rc")
+	if [ "${UPDATE:-}" = 1 ]; then
+		cp "$work/.out" "$case/expected.out"; cp "$work/.err" "$case/expected.err"
+		echo $rc >"$case/expected.rc"; want_rc=$rc
+		[ -s "$case/expected.out" ] || rm -f "$case/expected.out"
+		[ -s "$case/expected.err" ] || rm -f "$case/expected.err"
+		[ "$rc" = 0 ] && rm -f "$case/expected.rc"
+	fi
+	why=""
+	[ "$rc" = "$want_rc" ] || why="exit $rc, expected $want_rc"
+	exp_out=$case/expected.out; [ -f "$exp_out" ] || exp_out=/dev/null
+	exp_err=$case/expected.err; [ -f "$exp_err" ] || exp_err=/dev/null
+	d=$(diff -u "$exp_out" "$work/.out" 2>&1) || why="$why${why:+; }stdout differs"$'\n'"$d"
+	d=$(diff -u "$exp_err" "$work/.err" 2>&1) || why="$why${why:+; }stderr differs"$'\n'"$d"
+	if [ -z "$why" ]; then pass "cli/$name"; else fail "cli/$name" "$why"; fi
+	rm -rf "$work"
+done
+
+# property, differential and conformance scripts (TAP)
+for s in tests/scripts/*.sh; do
+	[ -f "$s" ] || continue
+	[ -n "$only" ] && [[ $s != *$only* ]] && continue
+	out=$(bash "$s" 2>&1); rc=$?
+	tap "${s#tests/}" "$out" $rc
+done
+
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
