@@ -2,7 +2,7 @@
 # Installs the Debian packages pb builds and tests with, when any is missing.
 # Uses apt-get (through sudo when not root) and says what it does.
 set -e
-pkgs="gcc make libcsv-dev libpcre2-dev libutf8proc-dev libxlsxwriter-dev libcmocka-dev sqlite3 mawk unzip"
+pkgs="gcc make libcsv-dev libpcre2-dev libutf8proc-dev libxlsxwriter-dev libcmocka-dev sqlite3 mawk unzip python3"
 [ -n "$PB_EXTRA_PKGS" ] && pkgs="$pkgs $PB_EXTRA_PKGS"
 missing=""
 for p in $pkgs; do

@@ -1,0 +1,71 @@
+/*
+ * input: reads the files staff actually have — CSV (RFC 4180, via libcsv in
+ * strict mode) or tab-separated text, in UTF-8 with or without BOM,
+ * GB18030/GBK or UTF-16 with BOM (via iconv) — as records of UTF-8 fields,
+ * each with the physical line it starts on. A malformed record is still
+ * delivered, with the reason, so the caller can reject it and go on.
+ */
+#ifndef PB_INPUT_H
+#define PB_INPUT_H
+
+#include <iconv.h>
+#include <stdint.h>
+
+#include "pb/buf.h"
+#include "pb/diag.h"
+
+enum pb_encoding { PB_ENC_AUTO, PB_ENC_UTF8, PB_ENC_GB18030, PB_ENC_UTF16LE, PB_ENC_UTF16BE };
+enum pb_format { PB_FMT_AUTO, PB_FMT_CSV, PB_FMT_TSV };
+
+/* A field longer than this makes its record malformed (never fatal). */
+#define PB_FIELD_MAX (1u << 20)
+/* A record longer than this (an unclosed quote, usually) is cut off and rejected. */
+#define PB_RECORD_MAX (16u << 20)
+
+/* Parses "auto", "utf-8", "gb18030", "gbk", "cp936", "utf-16" (any case). 0 or -1. */
+int pb_encoding_parse(const char *name, enum pb_encoding *enc);
+const char *pb_encoding_name(enum pb_encoding enc);
+
+struct csv_parser;
+
+struct pb_input {
+	const char *name;          /* for messages */
+	int fd, own_fd;
+	enum pb_encoding enc;      /* detected or given */
+	enum pb_format fmt;        /* detected or given */
+	iconv_t cd;                /* (iconv_t)-1 when the input is UTF-8 */
+	int started;               /* encoding and format decided */
+	int eof, finished;
+	struct pb_buf raw;         /* bytes read, not yet decoded */
+	struct pb_buf dec;         /* UTF-8 bytes not yet parsed: [dec_pos, dec.len) */
+	size_t dec_pos;
+	struct csv_parser *csv;
+	long line;                 /* physical line of the next byte to parse */
+	int prev_cr;
+	/* the record being assembled */
+	struct pb_buf bytes;
+	size_t *offs;              /* field i is bytes[offs[i], offs[i+1]) */
+	size_t nf, offs_cap;
+	long rec_line;
+	int rec_open, rec_done;
+	size_t rec_size;
+	char reason[256];
+	/* the record delivered by pb_input_next: borrowed until the next call */
+	struct pb_str *fields;
+	size_t nfields, fields_cap;
+	long rline;                /* physical line where it starts */
+	const char *bad;           /* NULL, or why the record is malformed */
+};
+
+/* Opens path ("-" or NULL = stdin). 0, or -1 with err (PB_EXIT_FATAL). */
+int pb_input_open(struct pb_input *in, const char *path, enum pb_encoding enc,
+		  enum pb_format fmt, struct pb_error *err);
+/*
+ * Next record: 1 (fields, nfields, rline and bad set), 0 at the end, -1 on a
+ * read or conversion failure (err, PB_EXIT_FATAL). Fields are UTF-8 as far as
+ * the input was; the caller validates them.
+ */
+int pb_input_next(struct pb_input *in, struct pb_error *err);
+void pb_input_close(struct pb_input *in);
+
+#endif
