@@ -1,0 +1,355 @@
+/* Unit tests of libpb's core: buf, value, text, map, vocab, tsv. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pb/buf.h"
+#include "pb/map.h"
+#include "pb/text.h"
+#include "pb/tsv.h"
+#include "pb/value.h"
+#include "pb/vocab.h"
+
+#define S(z) ((struct pb_str){ (z), strlen(z) })
+
+static void buf_grows_and_respects_max(void **state)
+{
+	struct pb_buf b = PB_BUF_INIT;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 1000; i++)
+		assert_int_equal(pb_buf_addf(&b, "%d,", i), 0);
+	assert_int_equal(b.len, strlen(b.p));
+	assert_memory_equal(b.p, "0,1,2,", 6);
+	pb_buf_release(&b);
+	assert_null(b.p);
+
+	pb_buf_init(&b, 8);
+	assert_int_equal(pb_buf_adds(&b, "12345678"), 0);
+	assert_int_equal(pb_buf_addc(&b, '9'), -1);
+	assert_int_equal(errno, E2BIG);
+	assert_string_equal(b.p, "12345678");
+	pb_buf_release(&b);
+	pb_buf_release(&b); /* twice is fine */
+}
+
+static void strict_numbers(void **state)
+{
+	long long v;
+	double d;
+
+	(void)state;
+	assert_int_equal(pb_parse_int(S("1835"), &v), 0);
+	assert_int_equal(v, 1835);
+	assert_int_equal(pb_parse_int(S("-3"), &v), 0);
+	assert_int_equal(v, -3);
+	assert_int_equal(pb_parse_int(S(""), &v), -1);
+	assert_int_equal(pb_parse_int(S("1,835"), &v), -1);
+	assert_int_equal(pb_parse_int(S(" 12"), &v), -1);
+	assert_int_equal(pb_parse_int(S("99999999999999999999"), &v), -1);
+	assert_int_equal(pb_parse_double(S("92.6"), &d), 0);
+	assert_true(d == 92.6);
+	assert_int_equal(pb_parse_double(S("1e3"), &d), 0);
+	assert_int_equal(pb_parse_double(S("nan"), &d), -1);
+	assert_int_equal(pb_parse_double(S("inf"), &d), -1);
+	assert_int_equal(pb_parse_double(S("0x10"), &d), -1);
+	assert_int_equal(pb_parse_double(S("1e999"), &d), -1);
+	assert_int_equal(pb_parse_double(S("."), &d), -1);
+}
+
+static void loose_numbers(void **state)
+{
+	long long v;
+
+	(void)state;
+	assert_int_equal(pb_parse_int_loose(S("1,835"), &v), 0);
+	assert_int_equal(v, 1835);
+	assert_int_equal(pb_parse_int_loose(S("1835个"), &v), 0);
+	assert_int_equal(v, 1835);
+	assert_int_equal(pb_parse_int_loose(S("1,234,567人"), &v), 0);
+	assert_int_equal(v, 1234567);
+	assert_int_equal(pb_parse_int_loose(S("12,34"), &v), -1);
+	assert_int_equal(pb_parse_int_loose(S(",123"), &v), -1);
+	assert_int_equal(pb_parse_int_loose(S("1,2345"), &v), -1);
+	assert_int_equal(pb_parse_int_loose(S("三"), &v), -1);
+	assert_int_equal(pb_parse_int_loose(S("个"), &v), -1);
+}
+
+static void check_date(const char *in, const char *want)
+{
+	int32_t d;
+	char out[11];
+
+	if (!want) {
+		assert_int_equal(pb_parse_date_loose(S(in), &d), -1);
+		return;
+	}
+	assert_int_equal(pb_parse_date_loose(S(in), &d), 0);
+	pb_format_date(d, out);
+	assert_string_equal(out, want);
+}
+
+static void dates(void **state)
+{
+	int32_t d;
+
+	(void)state;
+	assert_int_equal(pb_parse_date(S("2022-08-04"), &d), 0);
+	assert_int_equal(d, pb_days_from_civil(2022, 8, 4));
+	assert_int_equal(pb_parse_date(S("2022-8-4"), &d), -1);
+	assert_int_equal(pb_parse_date(S("2022-02-29"), &d), -1);
+	assert_int_equal(pb_parse_date(S("2024-02-29"), &d), 0);
+	assert_int_equal(pb_parse_date(S("1970-01-01"), &d), 0);
+	assert_int_equal(d, 0);
+	check_date("2022-8-4", "2022-08-04");
+	check_date("2022/08/04", "2022-08-04");
+	check_date("2022.8.4", "2022-08-04");
+	check_date("2022年8月4日", "2022-08-04");
+	check_date("2022年12月31号", "2022-12-31");
+	check_date("2022-13-01", NULL);
+	check_date("2022/8-4", NULL);
+	check_date("2023-02-29", NULL);
+	check_date("八月", NULL);
+	/* Excel serial days (1900 system, with its phantom 1900-02-29) */
+	check_date("1", "1900-01-01");
+	check_date("59", "1900-02-28");
+	check_date("60", NULL);
+	check_date("61", "1900-03-01");
+	check_date("44777", "2022-08-04");
+	check_date("44777.5", "2022-08-04");
+	check_date("0", NULL);
+	check_date("-5", NULL);
+}
+
+static void print_numbers(void **state)
+{
+	struct pb_buf b = PB_BUF_INIT;
+
+	(void)state;
+	pb_put_rate(&b, 63.0 / 68.0);
+	assert_string_equal(b.p, "0.926471");
+	pb_buf_reset(&b);
+	pb_put_rate(&b, pb_rate(1, 0));
+	assert_int_equal(b.len, 0);
+	pb_put_pp(&b, -0.001);
+	assert_string_equal(b.p, "0.00");
+	pb_buf_reset(&b);
+	pb_put_pp(&b, 5.5);
+	assert_string_equal(b.p, "5.50");
+	pb_buf_reset(&b);
+	pb_put_pp(&b, -1.049999);
+	assert_string_equal(b.p, "-1.05");
+	pb_buf_reset(&b);
+	pb_put_number(&b, 92.5);
+	assert_string_equal(b.p, "92.5");
+	pb_buf_reset(&b);
+	pb_put_number(&b, 3.0);
+	assert_string_equal(b.p, "3");
+	pb_buf_reset(&b);
+	pb_put_number(&b, 1.0 / 3.0);
+	assert_string_equal(b.p, "0.333333");
+	pb_buf_reset(&b);
+	pb_put_number(&b, -0.0000001);
+	assert_string_equal(b.p, "0");
+	pb_buf_release(&b);
+}
+
+static void text_normalization(void **state)
+{
+	struct pb_norm n = PB_NORM_INIT;
+	struct pb_str out;
+
+	(void)state;
+	/* full-width digits and letters, ideographic space, NBSP */
+	assert_int_equal(pb_norm_nfkc(&n, S("\u3000１２３ＡＢ\u00a0"), &out), 0);
+	assert_int_equal(out.n, 5);
+	assert_memory_equal(out.p, "123AB", 5);
+	/* ASCII is trimmed without copying */
+	assert_int_equal(pb_norm_nfkc(&n, S("  abc \t"), &out), 0);
+	assert_int_equal(out.n, 3);
+	assert_memory_equal(out.p, "abc", 3);
+	/* Chinese stays as it is */
+	assert_int_equal(pb_norm_nfkc(&n, S("南海区"), &out), 0);
+	assert_int_equal(out.n, strlen("南海区"));
+	assert_memory_equal(out.p, "南海区", out.n);
+	/* full-width parentheses become ASCII ones */
+	assert_int_equal(pb_norm_nfkc(&n, S("镇（街道）"), &out), 0);
+	assert_int_equal(out.n, strlen("镇(街道)"));
+	assert_memory_equal(out.p, "镇(街道)", out.n);
+	pb_norm_release(&n);
+	pb_norm_release(&n);
+}
+
+static void text_width_and_utf8(void **state)
+{
+	(void)state;
+	assert_int_equal(pb_text_width("abc", 3), 3);
+	assert_int_equal(pb_text_width("组织覆盖率", strlen("组织覆盖率")), 10);
+	assert_int_equal(pb_text_width("e\xcc\x81", 3), 1); /* e + combining acute */
+	assert_int_equal(pb_utf8_invalid_at("ok", 2), (size_t)-1);
+	assert_int_equal(pb_utf8_invalid_at("ab\xff", 3), 2);
+	assert_int_equal(pb_utf8_invalid_at("\xe5\x8d", 2), 0); /* cut short */
+	assert_int_equal(pb_utf8_invalid_at("\xed\xa0\x80", 3), 0); /* a surrogate */
+}
+
+static void map_keeps_dense_indexes(void **state)
+{
+	struct pb_map m = PB_MAP_INIT;
+	char key[32];
+	int i, is_new;
+
+	(void)state;
+	for (i = 0; i < 100000; i++) {
+		int n = snprintf(key, sizeof key, "k%d", i);
+		assert_int_equal(pb_map_put(&m, key, (size_t)n, &is_new), i);
+		assert_true(is_new);
+	}
+	for (i = 0; i < 100000; i += 997) {
+		int n = snprintf(key, sizeof key, "k%d", i);
+		struct pb_str k;
+		assert_int_equal(pb_map_find(&m, key, (size_t)n), i);
+		assert_int_equal(pb_map_put(&m, key, (size_t)n, &is_new), i);
+		assert_false(is_new);
+		k = pb_map_key(&m, (size_t)i);
+		assert_int_equal(k.n, (size_t)n);
+		assert_memory_equal(k.p, key, k.n);
+	}
+	assert_int_equal(pb_map_find(&m, "nope", 4), -1);
+	assert_int_equal(pb_map_put(&m, "", 0, &is_new), 100000);
+	assert_int_equal(pb_map_find(&m, "", 0), 100000);
+	pb_map_release(&m);
+	pb_map_release(&m);
+}
+
+static void vocab_lookups(void **state)
+{
+	const struct pb_vocab_entry *e;
+	struct pb_buf b = PB_BUF_INIT;
+
+	(void)state;
+	e = pb_vocab_lookup(PB_VOCAB_ORG_MODE, S("单建"));
+	assert_non_null(e);
+	assert_string_equal(e->value, "single");
+	assert_string_equal(pb_vocab_lookup(PB_VOCAB_ORG_MODE, S("联建"))->value, "joint");
+	assert_string_equal(pb_vocab_lookup(PB_VOCAB_ORG_MODE, S("选派党建指导员"))->value, "work");
+	assert_string_equal(pb_vocab_lookup(PB_VOCAB_ORG_MODE, S("EMPTY"))->value, "none");
+	assert_string_equal(pb_vocab_lookup(PB_VOCAB_UNIT_TYPE, S("非公企业"))->value, "enterprise");
+	assert_string_equal(pb_vocab_lookup(PB_VOCAB_ORG_KIND, S("临时党支部"))->value, "temp_branch");
+	assert_string_equal(pb_vocab_lookup(PB_VOCAB_BOOL, S("是"))->value, "1");
+	assert_null(pb_vocab_lookup(PB_VOCAB_ORG_MODE, S("建了")));
+	assert_string_equal(pb_vocab_label(PB_VOCAB_ORG_MODE, S("single"), 0), "单独组建");
+	/* every vocabulary value has both labels */
+	for (int v = PB_VOCAB_UNIT_TYPE; v < PB_VOCAB_COUNT; v++)
+		for (e = pb_vocab_entries(v); e->value; e++) {
+			assert_non_null(e->zh);
+			assert_non_null(e->en);
+			assert_ptr_equal(pb_vocab_lookup(v, S(e->value)), e);
+		}
+	assert_int_equal(pb_column_label("org_rate", 0, &b), 1);
+	assert_string_equal(b.p, "组织覆盖率");
+	pb_buf_reset(&b);
+	assert_int_equal(pb_column_label("single_rate_delta_pp", 0, &b), 1);
+	assert_string_equal(b.p, "单独组建率变化");
+	pb_buf_reset(&b);
+	assert_int_equal(pb_column_label("备注", 0, &b), 0);
+	assert_string_equal(b.p, "备注");
+	pb_buf_release(&b);
+}
+
+static void tsv_escapes_round_trip(void **state)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	const char *field = "a\tb\nc\rd\\e";
+	char copy[32];
+	size_t n;
+
+	(void)state;
+	pb_tsv_puts(f, field);
+	fclose(f);
+	assert_string_equal(text, "a\\tb\\nc\\rd\\\\e");
+	memcpy(copy, text, len);
+	n = pb_tsv_unescape(copy, len);
+	assert_int_equal(n, strlen(field));
+	assert_memory_equal(copy, field, n);
+	free(text);
+	strcpy(copy, "bad\\x");
+	assert_int_equal(pb_tsv_unescape(copy, 5), (size_t)-1);
+	strcpy(copy, "trail\\");
+	assert_int_equal(pb_tsv_unescape(copy, 6), (size_t)-1);
+}
+
+static int reader_on(const char *text, struct pb_tsv_reader *r, struct pb_error *err)
+{
+	int fds[2];
+
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], text, strlen(text)), (ssize_t)strlen(text));
+	close(fds[1]);
+	return pb_tsv_open_fd(r, fds[0], "t.tsv", err);
+}
+
+static void tsv_reader(void **state)
+{
+	struct pb_tsv_reader r;
+	struct pb_error err = PB_ERROR_INIT;
+
+	(void)state;
+	assert_int_equal(reader_on("a\tb\n1\tx\\ty\n2\n3\t4\r\n5\t", &r, &err), 0);
+	assert_int_equal(r.ncols, 2);
+	assert_int_equal(pb_tsv_col(&r, "b"), 1);
+	assert_int_equal(pb_tsv_col(&r, "c"), -1);
+	assert_int_equal(pb_tsv_next(&r, &err), 1);
+	assert_int_equal(r.line, 2);
+	assert_int_equal(r.fields[1].n, 3);
+	assert_memory_equal(r.fields[1].p, "x\ty", 3);
+	assert_int_equal(pb_tsv_next(&r, &err), -1);
+	assert_int_equal(err.code, PB_EXIT_DATA);
+	assert_int_equal(err.line, 3);
+	assert_string_equal(err.msg, "1 fields, expected 2 as in the header");
+	assert_int_equal(pb_tsv_next(&r, &err), 1);
+	assert_int_equal(r.fields[1].n, 1); /* CR of CRLF dropped */
+	assert_int_equal(pb_tsv_next(&r, &err), 1); /* last line without LF */
+	assert_int_equal(r.line, 5);
+	assert_int_equal(r.fields[1].n, 0);
+	assert_int_equal(pb_tsv_next(&r, &err), 0);
+	pb_tsv_close(&r);
+
+	assert_int_equal(reader_on("", &r, &err), -1);
+	assert_int_equal(err.code, PB_EXIT_FATAL);
+	pb_tsv_close(&r);
+	assert_int_equal(reader_on("a\ta\n", &r, &err), -1);
+	assert_string_equal(err.msg, "duplicate column name 'a'");
+	pb_tsv_close(&r);
+	assert_int_equal(reader_on("a\t\n", &r, &err), -1);
+	pb_tsv_close(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(buf_grows_and_respects_max),
+		cmocka_unit_test(strict_numbers),
+		cmocka_unit_test(loose_numbers),
+		cmocka_unit_test(dates),
+		cmocka_unit_test(print_numbers),
+		cmocka_unit_test(text_normalization),
+		cmocka_unit_test(text_width_and_utf8),
+		cmocka_unit_test(map_keeps_dense_indexes),
+		cmocka_unit_test(vocab_lookups),
+		cmocka_unit_test(tsv_escapes_round_trip),
+		cmocka_unit_test(tsv_reader),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,304 @@
+/* Unit tests of input (encodings, CSV records, line numbers), rules and derived ids. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pb/import.h"
+#include "pb/input.h"
+#include "pb/rules.h"
+
+#define S(z) ((struct pb_str){ (z), strlen(z) })
+
+static char path[64];
+
+static void write_file(const void *p, size_t n)
+{
+	int fd;
+
+	snprintf(path, sizeof path, "/tmp/pb-test-input-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, p, n), (ssize_t)n);
+	close(fd);
+}
+
+static void open_bytes(struct pb_input *in, const void *p, size_t n, enum pb_encoding enc)
+{
+	struct pb_error err = PB_ERROR_INIT;
+
+	write_file(p, n);
+	assert_int_equal(pb_input_open(in, path, enc, PB_FMT_AUTO, &err), 0);
+}
+
+static void close_bytes(struct pb_input *in)
+{
+	pb_input_close(in);
+	unlink(path);
+}
+
+static void expect_record(struct pb_input *in, long line, size_t n, const char *first)
+{
+	struct pb_error err = PB_ERROR_INIT;
+
+	assert_int_equal(pb_input_next(in, &err), 1);
+	assert_int_equal(in->rline, line);
+	assert_int_equal(in->nfields, n);
+	assert_int_equal(in->fields[0].n, strlen(first));
+	assert_memory_equal(in->fields[0].p, first, in->fields[0].n);
+}
+
+static void expect_end(struct pb_input *in)
+{
+	struct pb_error err = PB_ERROR_INIT;
+
+	assert_int_equal(pb_input_next(in, &err), 0);
+	assert_int_equal(pb_input_next(in, &err), 0);
+}
+
+static void csv_line_numbers(void **state)
+{
+	struct pb_input in;
+	const char *text = "a,b\r\n\"x\r\ny\",1\r\n\r\n\"q\"\"\",2\n3,4";
+
+	(void)state;
+	open_bytes(&in, text, strlen(text), PB_ENC_AUTO);
+	expect_record(&in, 1, 2, "a");
+	assert_int_equal(in.fmt, PB_FMT_CSV);
+	assert_int_equal(in.enc, PB_ENC_UTF8);
+	expect_record(&in, 2, 2, "x\r\ny");
+	expect_record(&in, 5, 2, "q\"");
+	expect_record(&in, 6, 2, "3");
+	expect_end(&in);
+	close_bytes(&in);
+}
+
+static void lone_cr_and_tabs(void **state)
+{
+	struct pb_input in;
+	const char *text = "a\tb\r1\t2\r3\t\"4\t5\"\r";
+
+	(void)state;
+	open_bytes(&in, text, strlen(text), PB_ENC_AUTO);
+	expect_record(&in, 1, 2, "a");
+	assert_int_equal(in.fmt, PB_FMT_TSV);
+	expect_record(&in, 2, 2, "1");
+	expect_record(&in, 3, 2, "3");
+	assert_memory_equal(in.fields[1].p, "4\t5", 3);
+	expect_end(&in);
+	close_bytes(&in);
+}
+
+static void utf8_bom_and_spaces_kept(void **state)
+{
+	struct pb_input in;
+	const char *text = "\xEF\xBB\xBFname,x\n  padded  ,1\n";
+
+	(void)state;
+	open_bytes(&in, text, strlen(text), PB_ENC_AUTO);
+	expect_record(&in, 1, 2, "name");
+	expect_record(&in, 2, 2, "  padded  ");
+	expect_end(&in);
+	close_bytes(&in);
+}
+
+static void gb18030(void **state)
+{
+	struct pb_input in;
+	/* "单位名称,党员数\n南海区,5\n" in GB18030, plus a four-byte character (U+20000) */
+	const char text[] = "\xB5\xA5\xCE\xBB\xC3\xFB\xB3\xC6,\xB5\xB3\xD4\xB1\xCA\xFD\n"
+			    "\xC4\xCF\xBA\xA3\xC7\xF8\x95\x32\x82\x36,5\n";
+
+	(void)state;
+	open_bytes(&in, text, sizeof text - 1, PB_ENC_AUTO);
+	expect_record(&in, 1, 2, "单位名称");
+	assert_int_equal(in.enc, PB_ENC_GB18030);
+	expect_record(&in, 2, 2, "南海区\xF0\xA0\x80\x80");
+	expect_end(&in);
+	close_bytes(&in);
+}
+
+static void gb18030_bad_bytes_are_marked(void **state)
+{
+	struct pb_input in;
+	const char text[] = "a,b\n\xC4\xCF,\x81\x20\n";
+
+	(void)state;
+	open_bytes(&in, text, sizeof text - 1, PB_ENC_GB18030);
+	expect_record(&in, 1, 2, "a");
+	expect_record(&in, 2, 2, "南");
+	/* the undecodable byte becomes 0xFF: never valid UTF-8, never a separator */
+	assert_int_equal((unsigned char)in.fields[1].p[0], 0xFF);
+	expect_end(&in);
+	close_bytes(&in);
+}
+
+static void utf16(void **state)
+{
+	struct pb_input in;
+	/* Excel "Unicode text": UTF-16LE with BOM, tab-separated, CRLF */
+	const char le[] = "\xFF\xFE" "a\0\t\0b\0\r\0\n\0" "\x57\x53\t\0" "1\0\r\0\n\0";
+	const char be_nobom[] = "\0a\0,\0b\0\n\0" "1\0,\0" "2\0\n";
+
+	(void)state;
+	open_bytes(&in, le, sizeof le - 1, PB_ENC_AUTO);
+	expect_record(&in, 1, 2, "a");
+	assert_int_equal(in.enc, PB_ENC_UTF16LE);
+	assert_int_equal(in.fmt, PB_FMT_TSV);
+	expect_record(&in, 2, 2, "南"); /* U+5357 */
+	expect_end(&in);
+	close_bytes(&in);
+
+	open_bytes(&in, be_nobom, sizeof be_nobom - 1, PB_ENC_AUTO);
+	expect_record(&in, 1, 2, "a");
+	assert_int_equal(in.enc, PB_ENC_UTF16BE);
+	expect_record(&in, 2, 2, "1");
+	expect_end(&in);
+	close_bytes(&in);
+}
+
+static void malformed_records_are_delivered(void **state)
+{
+	struct pb_input in;
+	struct pb_error err = PB_ERROR_INIT;
+	const char *text = "a,b\n\"bad\"x,1\nok,2\n\"open,3\nmore\n";
+
+	(void)state;
+	open_bytes(&in, text, strlen(text), PB_ENC_AUTO);
+	expect_record(&in, 1, 2, "a");
+	assert_null(in.bad);
+	assert_int_equal(pb_input_next(&in, &err), 1);
+	assert_int_equal(in.rline, 2);
+	assert_non_null(in.bad);
+	assert_non_null(strstr(in.bad, "malformed quotes"));
+	expect_record(&in, 3, 2, "ok");
+	assert_null(in.bad);
+	assert_int_equal(pb_input_next(&in, &err), 1);
+	assert_int_equal(in.rline, 4);
+	assert_non_null(strstr(in.bad, "unterminated quoted field"));
+	expect_end(&in);
+	close_bytes(&in);
+}
+
+static void huge_field_rejects_only_its_row(void **state)
+{
+	struct pb_input in;
+	struct pb_error err = PB_ERROR_INIT;
+	size_t big = 2u << 20, n = 0;
+	char *text = malloc(big + 64);
+
+	(void)state;
+	n += (size_t)sprintf(text, "a,b\n1,");
+	memset(text + n, 'x', big);
+	n += big;
+	n += (size_t)sprintf(text + n, "\n2,y\n");
+	open_bytes(&in, text, n, PB_ENC_AUTO);
+	expect_record(&in, 1, 2, "a");
+	assert_int_equal(pb_input_next(&in, &err), 1);
+	assert_non_null(in.bad);
+	assert_non_null(strstr(in.bad, "over the limit"));
+	expect_record(&in, 3, 2, "2");
+	assert_null(in.bad);
+	expect_end(&in);
+	close_bytes(&in);
+	free(text);
+}
+
+static void empty_input(void **state)
+{
+	struct pb_input in;
+
+	(void)state;
+	open_bytes(&in, "", 0, PB_ENC_AUTO);
+	expect_end(&in);
+	close_bytes(&in);
+}
+
+static void rules_infer_types(void **state)
+{
+	struct pb_error err = PB_ERROR_INIT;
+	struct pb_rules *r = pb_rules_new(NULL, &err);
+	static const char *const cases[][2] = {
+		{ "福田村第一村民小组", "village_group" }, { "罗村经济合作社", "econ_coop" },
+		{ "紫洞社区", "community" }, { "南浦新村", "residential" },
+		{ "龙光·水悦龙湾小区", "residential" }, { "碧桂园豪园", "residential" },
+		{ "福田村", "village" }, { "佛山地铁3号线项目", "key_project" },
+		{ "某科技有限公司", "enterprise" }, { "南海区工商联商会", "social_org" },
+		{ "禅城区人民法院", "agency" }, { "创意产业园", "park" },
+		{ "石湾商务大厦", "building" }, { "黄岐批发市场", "market" },
+	};
+	size_t i;
+
+	(void)state;
+	assert_non_null(r);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *t = pb_rules_match(r, S(cases[i][0]));
+		assert_non_null(t);
+		assert_string_equal(t, cases[i][1]);
+	}
+	assert_null(pb_rules_match(r, S("某某")));
+	pb_rules_free(r);
+
+	write_file("公寓$\tagency\n", strlen("公寓$\tagency\n"));
+	r = pb_rules_new(path, &err);
+	assert_non_null(r);
+	assert_string_equal(pb_rules_match(r, S("人才公寓")), "agency"); /* the user's rule first */
+	pb_rules_free(r);
+	unlink(path);
+
+	write_file("(\tagency\n", strlen("(\tagency\n"));
+	assert_null(pb_rules_new(path, &err));
+	assert_int_equal(err.line, 1);
+	unlink(path);
+	write_file("x\tnowhere\n", strlen("x\tnowhere\n"));
+	assert_null(pb_rules_new(path, &err));
+	assert_non_null(strstr(err.msg, "unknown unit_type"));
+	unlink(path);
+}
+
+static void derived_ids_are_stable(void **state)
+{
+	struct pb_str parts[5] = { S("佛山市"), S("禅城区"), S("南庄镇"), S("紫洞社区"), S("水悦龙湾") };
+	char a[18], b[18];
+
+	(void)state;
+	pb_import_derive_id('u', parts, 5, a);
+	pb_import_derive_id('u', parts, 5, b);
+	assert_string_equal(a, b);
+	assert_int_equal(strlen(a), 17);
+	assert_int_equal(a[0], 'u');
+	parts[2] = S("");
+	pb_import_derive_id('u', parts, 5, b);
+	assert_string_not_equal(a, b);
+	/* empty region parts still separate: ("ab","") differs from ("a","b") */
+	{
+		struct pb_str x[2] = { S("ab"), S("") }, y[2] = { S("a"), S("b") };
+		pb_import_derive_id('u', x, 2, a);
+		pb_import_derive_id('u', y, 2, b);
+		assert_string_not_equal(a, b);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(csv_line_numbers),
+		cmocka_unit_test(lone_cr_and_tabs),
+		cmocka_unit_test(utf8_bom_and_spaces_kept),
+		cmocka_unit_test(gb18030),
+		cmocka_unit_test(gb18030_bad_bytes_are_marked),
+		cmocka_unit_test(utf16),
+		cmocka_unit_test(malformed_records_are_delivered),
+		cmocka_unit_test(huge_field_rejects_only_its_row),
+		cmocka_unit_test(empty_input),
+		cmocka_unit_test(rules_infer_types),
+		cmocka_unit_test(derived_ids_are_stable),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
