@@ -133,6 +133,32 @@ static void drop_raw(struct pb_input *in, size_t n)
 	in->raw.len -= n;
 }
 
+/*
+ * UTF-8 unless the bytes are mostly not: GB18030 text read as UTF-8 fails at
+ * nearly every Chinese character, while a UTF-8 file with a few bad bytes
+ * still has far more good multi-byte characters than bad ones.
+ */
+static int looks_like_utf8(const char *p, size_t n, int eof)
+{
+	size_t i = 0, good = 0, bad = 0;
+
+	while (i < n) {
+		size_t at = pb_utf8_invalid_at(p + i, n - i), k;
+		size_t upto = at == (size_t)-1 ? n - i : at;
+		for (k = 0; k < upto; k++)
+			if ((p[i + k] & 0xC0) == 0xC0)
+				good++;
+		if (at == (size_t)-1)
+			break;
+		i += at;
+		if (!eof && n - i < 4)
+			break; /* a character cut by the end of the sniffed bytes */
+		bad++;
+		i++;
+	}
+	return bad == 0 || bad * 20 < good;
+}
+
 /* Chooses the encoding from a BOM, NUL patterns (UTF-16 without BOM) or UTF-8 validity. */
 static int detect_encoding(struct pb_input *in, struct pb_error *err)
 {
@@ -153,7 +179,7 @@ static int detect_encoding(struct pb_input *in, struct pb_error *err)
 		in->enc = PB_ENC_UTF16BE;
 		drop_raw(in, 2);
 	} else if (in->enc == PB_ENC_AUTO) {
-		size_t i, odd = 0, even = 0, check = n;
+		size_t i, odd = 0, even = 0;
 		for (i = 0; i < n; i++)
 			if (p[i] == 0) {
 				if (i & 1)
@@ -165,13 +191,8 @@ static int detect_encoding(struct pb_input *in, struct pb_error *err)
 			in->enc = PB_ENC_UTF16LE;
 		else if (n >= 2 && even * 4 >= n / 2 && odd == 0)
 			in->enc = PB_ENC_UTF16BE;
-		else {
-			/* a multi-byte character may be cut at the end of the sniffed bytes */
-			if (!in->eof && check > 3)
-				check -= 3;
-			in->enc = pb_utf8_invalid_at(in->raw.p, check) == (size_t)-1 ? PB_ENC_UTF8
-										: PB_ENC_GB18030;
-		}
+		else
+			in->enc = looks_like_utf8(in->raw.p, n, in->eof) ? PB_ENC_UTF8 : PB_ENC_GB18030;
 	}
 	switch (in->enc) {
 	case PB_ENC_GB18030: from = "GB18030"; break;

@@ -139,6 +139,18 @@ static void gb18030_bad_bytes_are_marked(void **state)
 	close_bytes(&in);
 }
 
+static void utf8_with_a_bad_byte_stays_utf8(void **state)
+{
+	struct pb_input in;
+	const char *text = "名称,类型\n南海区,社区\n\xff坏,社区\n禅城区,社区\n";
+
+	(void)state;
+	open_bytes(&in, text, strlen(text), PB_ENC_AUTO);
+	expect_record(&in, 1, 2, "名称");
+	assert_int_equal(in.enc, PB_ENC_UTF8);
+	close_bytes(&in);
+}
+
 static void utf16(void **state)
 {
 	struct pb_input in;
@@ -293,6 +305,7 @@ int main(void)
 		cmocka_unit_test(utf8_bom_and_spaces_kept),
 		cmocka_unit_test(gb18030),
 		cmocka_unit_test(gb18030_bad_bytes_are_marked),
+		cmocka_unit_test(utf8_with_a_bad_byte_stays_utf8),
 		cmocka_unit_test(utf16),
 		cmocka_unit_test(malformed_records_are_delivered),
 		cmocka_unit_test(huge_field_rejects_only_its_row),
