@@ -156,7 +156,7 @@ static int looks_like_utf8(const char *p, size_t n, int eof)
 		bad++;
 		i++;
 	}
-	return bad == 0 || bad * 20 < good;
+	return bad == 0 || bad * 4 < good;
 }
 
 /* Chooses the encoding from a BOM, NUL patterns (UTF-16 without BOM) or UTF-8 validity. */
