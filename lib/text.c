@@ -61,13 +61,31 @@ struct pb_str pb_text_trim(struct pb_str s)
 	return (struct pb_str){ s.p + start, end - start };
 }
 
-static int plain_ascii(struct pb_str s)
+/*
+ * True when NFKC cannot change s: ASCII and CJK Unified Ideographs
+ * (U+4E00..U+9FFF) have no decompositions and never compose, and they are
+ * most of what registers hold, so the common field skips utf8proc.
+ */
+static int nfkc_stable(struct pb_str s)
 {
-	size_t i;
+	const unsigned char *p = (const unsigned char *)s.p, *end = p + s.n;
 
-	for (i = 0; i < s.n; i++)
-		if ((unsigned char)s.p[i] >= 0x80)
-			return 0;
+	while (p < end) {
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if (*p >= 0xE4 && *p <= 0xE9 && end - p >= 3 && (p[1] & 0xC0) == 0x80 &&
+		    (p[2] & 0xC0) == 0x80) {
+			unsigned cp = ((unsigned)(*p & 0x0F) << 12) | ((unsigned)(p[1] & 0x3F) << 6) |
+				      (p[2] & 0x3F);
+			if (cp >= 0x4E00 && cp <= 0x9FFF) {
+				p += 3;
+				continue;
+			}
+		}
+		return 0;
+	}
 	return 1;
 }
 
@@ -76,8 +94,8 @@ int pb_norm_nfkc(struct pb_norm *n, struct pb_str s, struct pb_str *out)
 	const utf8proc_option_t opt = UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE;
 	utf8proc_ssize_t len;
 
-	if (plain_ascii(s)) {
-		/* NFKC leaves ASCII alone: no copy on the common path */
+	if (nfkc_stable(s)) {
+		/* nothing to normalize: no copy on the common path */
 		*out = pb_text_trim(s);
 		return 0;
 	}
