@@ -519,12 +519,9 @@ static int check_value(struct import *im, const struct plan *pl, int pos, struct
 			s.n -= 3;
 		if (pb_parse_double(s, &dv) < 0)
 			FAIL("%s: '%.*s' is not a number", col_label(pl, pos), (int)s.n, s.p);
-		{
-			struct pb_buf b = PB_BUF_INIT;
-			pb_put_number(&b, dv);
-			vset_copy(im, pos, b.p, b.len);
-			pb_buf_release(&b);
-		}
+		pb_buf_reset(&im->key);
+		pb_put_number(&im->key, dv);
+		vset_copy(im, pos, im->key.p, im->key.len);
 		return 0;
 	case PB_COL_DATE:
 		if ((norm ? pb_parse_date_loose(s, &day) : pb_parse_date(s, &day)) < 0)
@@ -590,17 +587,15 @@ static int grow_seen(struct seen **arr, size_t *cap, size_t need)
 /* The cross-column rules of units; records ids and organizations when the row passes. */
 static int check_units(struct import *im, long line)
 {
-	struct pb_str mode = vstr(im, im->p_org_mode), org_id = vstr(im, im->p_org_id);
-	struct pb_str org_name = vstr(im, im->p_org_name), unit_id;
-	int has_org;
+	struct pb_str mode, org_id, org_name, unit_id;
+	int has_org, is_new;
 	char id[18], wbuf[300];
-	long idx = -1, oidx = -1;
-	int is_new;
+	long idx, oidx;
 
-	if (vstr(im, im->p_unit_name).n == 0)
-		FAIL("unit_name is empty; every unit needs a name");
-	if (mode.n == 0)
-		FAIL("org_mode is empty; expected %s", pb_vocab_list(PB_VOCAB_ORG_MODE));
+	/*
+	 * Derive first: vset_copy may move the scratch buffer, so no view into
+	 * it is held across a derivation; the checks below take fresh views.
+	 */
 	if (vstr(im, im->p_unit_type).n == 0) {
 		const char *t = pb_rules_match(im->rules, vstr(im, im->p_unit_name));
 		if (!t)
@@ -608,11 +603,27 @@ static int check_units(struct import *im, long line)
 		im->vals[im->p_unit_type].p = t;
 		im->vals[im->p_unit_type].n = strlen(t);
 	}
-	if (org_id.n == 0 && org_name.n > 0) {
+	if (vstr(im, im->p_org_id).n == 0 && vstr(im, im->p_org_name).n > 0) {
+		org_name = vstr(im, im->p_org_name);
 		pb_import_derive_id('o', &org_name, 1, id);
 		vset_copy(im, im->p_org_id, id, 17);
-		org_id = vstr(im, im->p_org_id);
 	}
+	if (vstr(im, im->p_unit_id).n == 0) {
+		struct pb_str parts[5] = { vstr(im, im->p_city), vstr(im, im->p_district),
+					   vstr(im, im->p_town), vstr(im, im->p_community),
+					   vstr(im, im->p_unit_name) };
+		pb_import_derive_id('u', parts, 5, id);
+		vset_copy(im, im->p_unit_id, id, 17);
+	}
+
+	mode = vstr(im, im->p_org_mode);
+	org_id = vstr(im, im->p_org_id);
+	org_name = vstr(im, im->p_org_name);
+	unit_id = vstr(im, im->p_unit_id);
+	if (vstr(im, im->p_unit_name).n == 0)
+		FAIL("unit_name is empty; every unit needs a name");
+	if (mode.n == 0)
+		FAIL("org_mode is empty; expected %s", pb_vocab_list(PB_VOCAB_ORG_MODE));
 	has_org = org_id.n > 0;
 	if ((pb_str_eqz(mode, "single") || pb_str_eqz(mode, "joint")) && !has_org)
 		FAIL("org_mode %.*s needs its organization: org_id or org_name is empty", (int)mode.n, mode.p);
@@ -628,15 +639,6 @@ static int check_units(struct import *im, long line)
 		b = vstr(im, im->p_closed);
 		if (a.n && b.n && memcmp(a.p, b.p, 10) > 0)
 			FAIL("closed %.*s is before opened %.*s", 10, b.p, 10, a.p);
-	}
-	unit_id = vstr(im, im->p_unit_id);
-	if (unit_id.n == 0) {
-		struct pb_str parts[5] = { vstr(im, im->p_city), vstr(im, im->p_district),
-					   vstr(im, im->p_town), vstr(im, im->p_community),
-					   vstr(im, im->p_unit_name) };
-		pb_import_derive_id('u', parts, 5, id);
-		vset_copy(im, im->p_unit_id, id, 17);
-		unit_id = vstr(im, im->p_unit_id);
 	}
 	idx = pb_map_find(&im->ids, unit_id.p, unit_id.n);
 	if (idx >= 0)

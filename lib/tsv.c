@@ -75,8 +75,9 @@ static int next_line(struct pb_tsv_reader *r, char **line, size_t *len)
 	size_t scanned = 0;
 
 	for (;;) {
-		char *nl = memchr(r->in + r->start + scanned, '\n',
-				  r->end - r->start - scanned);
+		char *nl = r->end > r->start + scanned
+				   ? memchr(r->in + r->start + scanned, '\n', r->end - r->start - scanned)
+				   : NULL;
 		if (nl) {
 			*line = r->in + r->start;
 			*len = (size_t)(nl - *line);

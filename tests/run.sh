@@ -45,6 +45,7 @@ for dir in tests/cli/*/; do
 	[ -n "$only" ] && [[ $name != *$only* ]] && continue
 	work=$(mktemp -d)
 	cp -R "$case/." "$work/"
+	rm -f "$work"/expected.*
 	(cd "$work" && bash ./cmd >"$work/.out" 2>"$work/.err" </dev/null); rc=$?
 	want_rc=0; [ -f "$case/expected.rc" ] && want_rc=$(cat "$case/expected.rc")
 	if [ "${UPDATE:-}" = 1 ]; then
