@@ -23,6 +23,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 HEADERS  := $(wildcard include/pb/*.h)
 
 .PHONY: all check demo bench install clean deps lint format
+.SECONDARY:
 all: $(CMDS)
 
 build/lib/%.o: lib/%.c $(HEADERS)
