@@ -142,7 +142,7 @@ int pb_close_stdout(void)
 }
 
 static enum pb_progress_mode progress_mode = PB_PROGRESS_AUTO;
-static int progress_on = -1;
+static int progress_on = -1, progress_tty;
 static time_t progress_last;
 
 void pb_progress_set(enum pb_progress_mode mode)
@@ -155,15 +155,22 @@ void pb_progress_rows(unsigned long long rows)
 {
 	time_t now;
 
-	if (progress_on < 0)
+	if (progress_on < 0) {
+		progress_tty = isatty(STDERR_FILENO);
 		progress_on = progress_mode == PB_PROGRESS_ON ||
-			      (progress_mode == PB_PROGRESS_AUTO && isatty(STDERR_FILENO));
+			      (progress_mode == PB_PROGRESS_AUTO && progress_tty);
+	}
 	if (!progress_on || (rows & 0xffff) != 0)
 		return;
 	now = time(NULL);
 	if (now == progress_last)
 		return;
 	progress_last = now;
+	if (!progress_tty) {
+		/* forced into a log: whole lines, no terminal control */
+		fprintf(stderr, "%s: %llu rows\n", progname, rows);
+		return;
+	}
 	fprintf(stderr, "\r%s: %llu rows", progname, rows);
 	fflush(stderr);
 	progress_drawn = 1;
