@@ -1,0 +1,65 @@
+/*
+ * coverage: pb-coverage's engine — counts a units register by org_mode (or
+ * any categorical column, or pairing links) per group in one streaming pass,
+ * with totals, rollups, comparisons, targets, gap lists and mergeable
+ * partial aggregates. Memory grows with groups and distinct joint
+ * organizations, never with rows.
+ */
+#ifndef PB_COVERAGE_H
+#define PB_COVERAGE_H
+
+#include <stdint.h>
+
+#include "pb/diag.h"
+
+struct pb_coverage_opts {
+	const char *by;           /* "COL[,COL...]" or NULL: one row for everything */
+	int total;                /* --total: grand-total row */
+	int rollup;               /* --rollup: subtotals for every prefix of by, and the grand total */
+	long min_members;         /* --min-members (default 3) */
+	int has_as_of;
+	int32_t as_of;            /* --as-of, days since 1970-01-01 */
+	const char *compare;      /* --compare PREV.tsv */
+	const char *targets;      /* --targets FILE */
+	int has_time_rate;
+	double time_rate;         /* --time-rate R, in [0,1] */
+	int gaps;                 /* --gaps: list the units that need action */
+	const char *status;       /* --status COL */
+	const char *covered;      /* --covered V1,V2 (default "1") */
+	const char *links;        /* --links FILE */
+	const char *partners;     /* --partners UNITS.tsv */
+	const char *partner_type; /* --partner-type T1,T2 */
+	long min_links;           /* --min-links K (default 1) */
+	int partial;              /* --partial: emit mergeable partial aggregates */
+	int merge;                /* --merge: the inputs are partials */
+	const char *output;       /* -o FILE, or NULL for stdout */
+	char *const *files;       /* inputs; none = stdin */
+	int nfiles;
+};
+
+#define PB_COVERAGE_OPTS_INIT                                                   \
+	{ NULL, 0, 0, 3, 0, 0, NULL, NULL, 0, 0.0, 0, NULL, NULL, NULL, NULL, NULL, \
+	  1, 0, 0, NULL, NULL, 0 }
+
+/*
+ * Checks that the options go together: 0, or -1 with err (PB_EXIT_FATAL, a
+ * usage error). pb_coverage_run calls it too.
+ */
+int pb_coverage_check_opts(const struct pb_coverage_opts *o, struct pb_error *err);
+
+/*
+ * Runs pb-coverage: reads the inputs, writes the table to o->output (atomic)
+ * or stdout. Row-level data errors are reported on stderr as FILE:LINE and
+ * counted. Returns 0, PB_EXIT_DATA (1) when some rows were rejected, or -1
+ * with err filled (fatal: unreadable input, missing column, bad options).
+ */
+int pb_coverage_run(const struct pb_coverage_opts *o, struct pb_error *err);
+
+/*
+ * The calendar share of a period [start, end] elapsed on as_of, both ends
+ * inclusive: (as_of - start + 1) / (end - start + 1), clamped to [0,1].
+ * NaN when end < start.
+ */
+double pb_coverage_time_rate(int32_t start, int32_t end, int32_t as_of);
+
+#endif
