@@ -1,0 +1,211 @@
+/* Unit tests of lib/rank.c: judge aggregation, shares, percentiles, the PRNG and whole runs. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pb/rank.h"
+
+static void test_judge_mean_median(void **state)
+{
+	double v[] = {3, 1, 2, 10};
+
+	(void)state;
+	assert_true(pb_rank_judge_aggregate(v, 4, PB_RANK_JUDGE_MEAN, 0) == 4.0);
+	assert_true(pb_rank_judge_aggregate(v, 4, PB_RANK_JUDGE_MEDIAN, 0) == 2.5);
+	assert_true(pb_rank_judge_aggregate(v, 3, PB_RANK_JUDGE_MEDIAN, 0) == 2.0);
+	assert_true(isnan(pb_rank_judge_aggregate(v, 0, PB_RANK_JUDGE_MEAN, 0)));
+}
+
+static void test_judge_trim(void **state)
+{
+	/* seven judges: one copy of the highest (97) and of the lowest (60) is dropped */
+	double a[] = {92, 95, 90, 88, 97, 60, 91};
+	/* ties at both ends: only one copy each is dropped */
+	double b[] = {98, 98, 80, 80, 85};
+	double c[] = {1, 2, 3, 4};
+
+	(void)state;
+	assert_true(pb_rank_judge_aggregate(a, 7, PB_RANK_JUDGE_TRIM, 1) == 456.0 / 5);
+	assert_true(pb_rank_judge_aggregate(b, 5, PB_RANK_JUDGE_TRIM, 1) == (98.0 + 80 + 85) / 3);
+	assert_true(isnan(pb_rank_judge_aggregate(c, 4, PB_RANK_JUDGE_TRIM, 2)));
+	assert_true(pb_rank_judge_aggregate(c, 4, PB_RANK_JUDGE_TRIM, 1) == 2.5);
+}
+
+static size_t share(const char *z, size_t n)
+{
+	struct pb_rank_share sh;
+
+	if (pb_rank_share_parse((struct pb_str){z, strlen(z)}, &sh) < 0)
+		return (size_t)-1;
+	return pb_rank_share_count(&sh, n);
+}
+
+static void test_share(void **state)
+{
+	(void)state;
+	assert_int_equal(share("15%", 20), 3); /* exactly 3, not ceil(3.0000001) */
+	assert_int_equal(share("15%", 21), 4); /* ceil(3.15) */
+	assert_int_equal(share("1%", 5), 1);   /* at least 1 */
+	assert_int_equal(share("33.3%", 1000), 333);
+	assert_int_equal(share("12.5%", 8), 1);
+	assert_int_equal(share("100%", 7), 7);
+	assert_int_equal(share("3", 100), 3);
+	assert_int_equal(share("0%", 5), (size_t)-1);
+	assert_int_equal(share("0", 5), (size_t)-1);
+	assert_int_equal(share("101%", 5), (size_t)-1);
+	assert_int_equal(share("1.5", 5), (size_t)-1);
+	assert_int_equal(share("%", 5), (size_t)-1);
+	assert_int_equal(share("-1", 5), (size_t)-1);
+}
+
+static void test_percentile(void **state)
+{
+	uint32_t v[20], one[] = {7};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 20; i++)
+		v[i] = (uint32_t)(20 - i);                   /* 20 … 1 */
+	assert_int_equal(pb_rank_percentile(v, 20, 5), 1);   /* ceil(0.05 × 20) = 1st */
+	assert_int_equal(pb_rank_percentile(v, 20, 95), 19); /* 19th smallest */
+	assert_int_equal(pb_rank_percentile(v, 20, 100), 20);
+	assert_int_equal(pb_rank_percentile(one, 1, 5), 7);
+}
+
+static void test_splitmix(void **state)
+{
+	/* reference values of splitmix64 seeded with 1234567 */
+	uint64_t s = 1234567;
+
+	(void)state;
+	assert_true(pb_rank_splitmix64(&s) == 6457827717110365317ULL);
+	assert_true(pb_rank_splitmix64(&s) == 3203168211198807973ULL);
+}
+
+/* Runs pb_rank_run on input text; returns its code and the output in out (caller frees). */
+static int run(struct pb_rank_opts *o, const char *input, char **out)
+{
+	char in_path[] = "/tmp/test_rank_inXXXXXX", out_path[] = "/tmp/test_rank_outXXXXXX";
+	int fd = mkstemp(in_path), ofd = mkstemp(out_path), rc;
+	struct pb_error err = PB_ERROR_INIT;
+	char *inputs[1] = {in_path};
+	FILE *f;
+	long n;
+
+	assert_true(fd >= 0 && ofd >= 0);
+	assert_int_equal(write(fd, input, strlen(input)), (ssize_t)strlen(input));
+	close(fd);
+	close(ofd);
+	o->inputs = inputs;
+	o->ninputs = 1;
+	o->output = out_path;
+	rc = pb_rank_run(o, &err);
+	f = fopen(out_path, "r");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	*out = calloc(1, (size_t)n + 1);
+	assert_int_equal(fread(*out, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	unlink(in_path);
+	unlink(out_path);
+	o->inputs = NULL;
+	o->ninputs = 0;
+	return rc;
+}
+
+static void test_run_ties(void **state)
+{
+	struct pb_rank_opts o = PB_RANK_OPTS_INIT;
+	const char *in = "entity_id\tscore\na\t5\nb\t7\nc\t7\nd\t3\n";
+	char *out;
+
+	(void)state;
+	assert_int_equal(run(&o, in, &out), 0);
+	assert_string_equal(out,
+	                    "entity_id\tscore\trank\tn\tpct\n"
+	                    "b\t7\t1\t4\t1\nc\t7\t1\t4\t1\na\t5\t3\t4\t0.5\nd\t3\t4\t4\t0.25\n");
+	free(out);
+	o.ties = "dense";
+	assert_int_equal(run(&o, in, &out), 0);
+	assert_string_equal(out,
+	                    "entity_id\tscore\trank\tn\tpct\n"
+	                    "b\t7\t1\t4\t1\nc\t7\t1\t4\t1\na\t5\t2\t4\t0.5\nd\t3\t3\t4\t0.25\n");
+	free(out);
+}
+
+static void test_run_exact_scores(void **state)
+{
+	/* 0.1+0.2 and 0.3 differ as doubles: never rounded before ranking, printed alike */
+	struct pb_rank_opts o = PB_RANK_OPTS_INIT;
+	char *out;
+
+	(void)state;
+	o.score_cols = "x,y";
+	assert_int_equal(run(&o, "entity_id\tx\ty\na\t0.1\t0.2\nb\t0.3\t0\n", &out), 0);
+	assert_string_equal(out, "entity_id\tx\ty\tscore\trank\tn\tpct\n"
+	                         "a\t0.1\t0.2\t0.3\t1\t2\t1\nb\t0.3\t0\t0.3\t2\t2\t0.5\n");
+	free(out);
+}
+
+static void test_run_bad_rows(void **state)
+{
+	struct pb_rank_opts o = PB_RANK_OPTS_INIT;
+	char *out;
+
+	(void)state;
+	assert_int_equal(run(&o, "entity_id\tscore\na\tx\nb\t2\n", &out), PB_EXIT_DATA);
+	assert_string_equal(out, "entity_id\tscore\trank\tn\tpct\nb\t2\t1\t1\t1\n");
+	free(out);
+}
+
+static void test_opts_check(void **state)
+{
+	struct pb_rank_opts o = PB_RANK_OPTS_INIT;
+	struct pb_error err = PB_ERROR_INIT;
+
+	(void)state;
+	assert_int_equal(pb_rank_opts_check(&o, &err), 0);
+	o.judge_agg = "trim:0";
+	assert_int_equal(pb_rank_opts_check(&o, &err), -1);
+	assert_int_equal(err.code, PB_EXIT_FATAL);
+	o.judge_agg = "trim:2";
+	o.grades = "A:90,B";
+	o.quota = "A:10%,B";
+	assert_int_equal(pb_rank_opts_check(&o, &err), -1);
+	o.quota = NULL;
+	o.grades = "A:80,B:90";
+	assert_int_equal(pb_rank_opts_check(&o, &err), -1);
+	o.grades = "A:90,B:80,C";
+	o.sensitivity = "100:100";
+	assert_int_equal(pb_rank_opts_check(&o, &err), -1);
+	o.sensitivity = "100:25";
+	o.seed = "18446744073709551615";
+	assert_int_equal(pb_rank_opts_check(&o, &err), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_judge_mean_median),
+	    cmocka_unit_test(test_judge_trim),
+	    cmocka_unit_test(test_share),
+	    cmocka_unit_test(test_percentile),
+	    cmocka_unit_test(test_splitmix),
+	    cmocka_unit_test(test_run_ties),
+	    cmocka_unit_test(test_run_exact_scores),
+	    cmocka_unit_test(test_run_bad_rows),
+	    cmocka_unit_test(test_opts_check),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
