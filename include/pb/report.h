@@ -1,0 +1,162 @@
+/*
+ * report: pb-report's engine — reads pb TSV sections into memory and writes
+ * them as a report for people: aligned text, GitHub Markdown, self-contained
+ * printable HTML with an SVG chart, Excel-safe CSV, or an XLSX workbook.
+ * Owns the display rules: labels, vocabularies, % and percentage points,
+ * totals rows, alignment by display width, escaping and CSV neutralization.
+ */
+#ifndef PB_REPORT_H
+#define PB_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "pb/buf.h"
+#include "pb/diag.h"
+
+enum pb_report_format {
+	PB_REPORT_TEXT,
+	PB_REPORT_MD,
+	PB_REPORT_HTML,
+	PB_REPORT_CSV,
+	PB_REPORT_XLSX,
+};
+
+struct pb_report_opts {
+	enum pb_report_format format;
+	const char *output;            /* -o FILE, or NULL for stdout (xlsx requires a file) */
+	const char *title, *subtitle;  /* or NULL */
+	const char *const *notes;      /* --note, in order */
+	size_t nnotes;
+	const char *const *headings;   /* --heading: one per section, in order */
+	size_t nheadings;
+	const char *const *labels;     /* --label COL=LABEL */
+	size_t nlabels;
+	const char *columns;           /* --columns COL,... or NULL: all, in input order */
+	const char *sort;              /* --sort COL[:desc] or NULL */
+	const char *chart;             /* --chart COL or NULL */
+	int precision;                 /* decimals of % and percentage points (default 1) */
+	int en;                        /* --lang en */
+	char *const *files;            /* sections; none = stdin */
+	int nfiles;
+};
+
+#define PB_REPORT_OPTS_INIT                                                        \
+	{ PB_REPORT_TEXT, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, 0, NULL, NULL, \
+	  NULL, 1, 0, NULL, 0 }
+
+/* Parses a --format name: 0 and *f set, or -1. */
+int pb_report_format_parse(const char *name, enum pb_report_format *f);
+
+/*
+ * Checks that the options go together (xlsx needs -o, --label has a '=',
+ * --sort's direction, precision 0..6, no more headings than sections): 0,
+ * or -1 with err (PB_EXIT_FATAL, a usage error). pb_report_run calls it too.
+ */
+int pb_report_check_opts(const struct pb_report_opts *o, struct pb_error *err);
+
+/*
+ * Runs pb-report: reads every section, writes the report to o->output
+ * (atomic: temporary file and rename; nothing is left behind on failure)
+ * or stdout. Rows with the wrong field count are reported on stderr as
+ * FILE:LINE and left out. Returns 0, PB_EXIT_DATA (1) when rows were left
+ * out, or -1 with err filled (unreadable input, unknown column, write error).
+ */
+int pb_report_run(const struct pb_report_opts *o, struct pb_error *err);
+
+/* --- display helpers, exported for the writers and the unit tests --- */
+
+/* How a column's cells are shown. */
+enum pb_report_kind {
+	PB_RK_TEXT,    /* left-aligned text; vocabulary values shown by their labels */
+	PB_RK_INT,     /* whole numbers */
+	PB_RK_DEC,     /* decimals, shown with 2 places */
+	PB_RK_RATE,    /* *_rate, pct, fraction: a fraction shown as 92.6% */
+	PB_RK_PP,      /* *_pp: percentage points shown as +5.5 */
+	PB_RK_CHANGE,  /* *_change (rank_change): whole numbers shown with a sign, +2 */
+};
+
+/*
+ * Appends s (n bytes of UTF-8) padded with spaces to width display columns
+ * (pb_text_width: CJK 2, combining marks 0), on the left when right != 0.
+ * A string already as wide or wider is appended unchanged.
+ */
+int pb_report_pad(struct pb_buf *out, const char *s, size_t n, size_t width, int right);
+
+/*
+ * Appends the human form of a numeric value: RATE v*100 with prec decimals
+ * and '%'; PP with prec decimals and a sign ("+5.5", "-1.1", "0.0");
+ * DEC with 2 decimals; INT as a whole number; CHANGE as a signed whole
+ * number. Halves round away from zero. signs = 0 drops the '+' (csv).
+ * Never prints "-0.0".
+ */
+int pb_report_put_value(struct pb_buf *out, enum pb_report_kind k, double v, int prec, int signs);
+
+/* Appends s with & < > " ' escaped as &amp; &lt; &gt; &quot; &#39;. */
+int pb_report_html_escape(struct pb_buf *out, const char *s, size_t n);
+
+/*
+ * Appends one CSV field (RFC 4180): quoted when it holds a comma, quote, CR
+ * or LF, quotes doubled. Text that starts with '=', '+', '-', '@', TAB or CR
+ * and is not a number (a leading '+' never counts as one) gets a "'" first,
+ * so a spreadsheet never runs it as a formula.
+ */
+int pb_report_csv_field(struct pb_buf *out, const char *s, size_t n);
+
+/* --- the loaded report, shared by the writers (lib/report*.c) --- */
+
+struct pb_report_col {
+	size_t src;               /* index of the input column */
+	const char *name;         /* input column name; borrowed from the section */
+	char *label;              /* display label; owned */
+	enum pb_report_kind kind;
+	int vocab;                /* enum pb_vocab_id of its values, or 0 */
+};
+
+struct pb_report_section {
+	const char *path;         /* input name, for messages */
+	const char *heading;      /* borrowed from the options, or NULL */
+	size_t nin;               /* input columns */
+	char **names;             /* input header; owned */
+	struct pb_report_col *cols; /* displayed columns, in display order */
+	size_t ncols;
+	size_t nrows;
+	size_t *cells;            /* nrows * nin pairs (offset, length) into text */
+	unsigned char *total;     /* per row: 1 when a cell says 合计 */
+	size_t *order;            /* display order of the rows */
+	struct pb_buf text;       /* every cell's bytes, each followed by a NUL */
+	long chart;               /* index into cols of the --chart column, or -1 */
+};
+
+struct pb_report {
+	const struct pb_report_opts *o;
+	struct pb_report_section *secs;
+	size_t nsecs;
+	int has_date;             /* SOURCE_DATE_EPOCH is set: show the generation date */
+	char date[11];            /* YYYY-MM-DD */
+};
+
+/* A cell's raw bytes (input column c of row r); borrowed from s. */
+struct pb_str pb_report_raw(const struct pb_report_section *s, size_t r, size_t c);
+/*
+ * Appends the display form of displayed column c of row r: a vocabulary
+ * label, 合计 (Total in English), or a number formatted by its kind.
+ * signs = 0 for csv (no '+'). Control characters become spaces when flat.
+ */
+int pb_report_cell(const struct pb_report *rep, const struct pb_report_section *s, size_t r,
+		   size_t c, int signs, int flat, struct pb_buf *out);
+/* The numeric value of displayed column c of row r: 0 and *v, or -1 (empty or text). */
+int pb_report_num(const struct pb_report_section *s, size_t r, size_t c, double *v);
+/*
+ * The columns that label the chart's bars: the first displayed text column
+ * that is not an id (unit_id, entity_id...; an id only when there is nothing
+ * else; *first, or -1 when there is no text column), extended over the text columns right
+ * after it (*last) while its values alone repeat among the charted rows.
+ */
+void pb_report_label_cols(const struct pb_report_section *s, long *first, long *last);
+
+/* The writers: 0, or -1 with err. */
+int pb_report_write_html(const struct pb_report *rep, FILE *f, struct pb_error *err);
+int pb_report_write_xlsx(const struct pb_report *rep, const char *path, struct pb_error *err);
+
+#endif

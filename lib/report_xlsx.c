@@ -1,0 +1,349 @@
+/*
+ * report_xlsx: pb-report's XLSX writer over libxlsxwriter — a sheet per
+ * section, header frozen, autofilter, fitted widths, numbers kept numbers
+ * (rates in a percent format), text never a formula, a native column chart.
+ * The workbook is written to a temporary file and renamed into place.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xlsxwriter.h>
+
+#include "pb/report.h"
+#include "pb/text.h"
+#include "pb/tsv.h"
+
+#define SHEET_MAX 31  /* Excel's limit, in UTF-16 units */
+
+enum { F_TEXT, F_INT, F_DEC, F_RATE, F_PP, F_CHANGE, F_KINDS };
+
+struct formats {
+	lxw_format *cell[2][F_KINDS]; /* [total][kind] */
+	lxw_format *header, *title, *note;
+};
+
+static int kind_fmt(enum pb_report_kind k)
+{
+	switch (k) {
+	case PB_RK_INT: return F_INT;
+	case PB_RK_DEC: return F_DEC;
+	case PB_RK_RATE: return F_RATE;
+	case PB_RK_PP: return F_PP;
+	case PB_RK_CHANGE: return F_CHANGE;
+	default: return F_TEXT;
+	}
+}
+
+static void make_formats(lxw_workbook *wb, int prec, struct formats *f)
+{
+	char pct[32], pp[64], dec[16];
+	int t, k;
+
+	snprintf(dec, sizeof dec, "0.%.*s", prec, "000000");
+	snprintf(pct, sizeof pct, "%s%%", prec ? dec : "0");
+	snprintf(pp, sizeof pp, "+%s;-%s;%s", prec ? dec : "0", prec ? dec : "0", prec ? dec : "0");
+	for (t = 0; t < 2; t++)
+		for (k = 0; k < F_KINDS; k++) {
+			lxw_format *x = workbook_add_format(wb);
+			format_set_border(x, LXW_BORDER_THIN);
+			format_set_border_color(x, 0x999999);
+			if (t) {
+				format_set_bold(x);
+				format_set_top(x, LXW_BORDER_MEDIUM);
+				format_set_top_color(x, 0x333333);
+				format_set_bg_color(x, 0xF4F4F4);
+			}
+			switch (k) {
+			case F_INT: format_set_num_format(x, "0"); break;
+			case F_DEC: format_set_num_format(x, "0.00"); break;
+			case F_RATE: format_set_num_format(x, pct); break;
+			case F_PP: format_set_num_format(x, pp); break;
+			case F_CHANGE: format_set_num_format(x, "+0;-0;0"); break;
+			default: format_set_num_format(x, "@"); break;
+			}
+			f->cell[t][k] = x;
+		}
+	f->header = workbook_add_format(wb);
+	format_set_bold(f->header);
+	format_set_align(f->header, LXW_ALIGN_CENTER);
+	format_set_align(f->header, LXW_ALIGN_VERTICAL_CENTER);
+	format_set_text_wrap(f->header);
+	format_set_bg_color(f->header, 0xEEF1F5);
+	format_set_border(f->header, LXW_BORDER_THIN);
+	format_set_border_color(f->header, 0x999999);
+	f->title = workbook_add_format(wb);
+	format_set_bold(f->title);
+	format_set_font_size(f->title, 14);
+	f->note = workbook_add_format(wb);
+	format_set_font_size(f->note, 10);
+}
+
+/* UTF-16 length of the UTF-8 sequence starting at p (n bytes in it). */
+static size_t cp_len(const unsigned char *p, size_t n, size_t *units)
+{
+	size_t len = 1;
+
+	if (p[0] >= 0xF0)
+		len = 4;
+	else if (p[0] >= 0xE0)
+		len = 3;
+	else if (p[0] >= 0xC0)
+		len = 2;
+	if (len > n)
+		len = n;
+	*units = len == 4 ? 2 : 1;
+	return len;
+}
+
+static int ascii_ci_eq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		char x = *a, y = *b;
+		if (x >= 'A' && x <= 'Z')
+			x = (char)(x - 'A' + 'a');
+		if (y >= 'A' && y <= 'Z')
+			y = (char)(y - 'A' + 'a');
+		if (x != y)
+			return 0;
+	}
+	return *a == *b;
+}
+
+/*
+ * A valid, unique sheet name for section i: the heading with []:*?/\ and
+ * control characters replaced by '_', no leading or trailing apostrophe, at
+ * most 31 characters; "(2)", "(3)", ... appended to a name already taken
+ * (compared ignoring ASCII case, as Excel does).
+ */
+static void sheet_name(const char *heading, size_t i, int en, char names[][128], char out[128])
+{
+	char base[128];
+	size_t n = 0, units = 0, k, j;
+	const unsigned char *p;
+
+	base[0] = '\0';
+	if (heading)
+		for (p = (const unsigned char *)heading; *p && n < sizeof base - 5;) {
+			size_t u, len = cp_len(p, strlen((const char *)p), &u);
+			if (units + u > SHEET_MAX)
+				break;
+			if (len == 1 && (*p < 0x20 || strchr("[]:*?/\\", *p)))
+				base[n++] = '_';
+			else {
+				memcpy(base + n, p, len);
+				n += len;
+			}
+			units += u;
+			p += len;
+		}
+	base[n] = '\0';
+	while (n && base[n - 1] == '\'')
+		base[--n] = '\0';
+	for (k = 0; base[k] == '\''; k++)
+		;
+	memmove(base, base + k, n - k + 1);
+	if (!base[0])
+		snprintf(base, sizeof base, en ? "Sheet%zu" : "表%zu", i + 1);
+	for (k = 1;; k++) {
+		int taken = ascii_ci_eq(base, "history");
+		if (k == 1) {
+			snprintf(out, 128, "%s", base);
+		} else {
+			/* cut the base (whole characters) so that "(k)" fits in 31 */
+			char suffix[24];
+			size_t sl = (size_t)snprintf(suffix, sizeof suffix, "(%zu)", k), cut = 0, cu = 0;
+			p = (const unsigned char *)base;
+			while (p[cut]) {
+				size_t u, len = cp_len(p + cut, strlen((const char *)p + cut), &u);
+				if (cu + u + sl > SHEET_MAX)
+					break;
+				cut += len;
+				cu += u;
+			}
+			snprintf(out, 128, "%.*s%s", (int)cut, base, suffix);
+			taken = 0;
+		}
+		for (j = 0; j < i && !taken; j++)
+			taken = ascii_ci_eq(names[j], out);
+		if (!taken)
+			return;
+	}
+}
+
+static double col_width(const struct pb_report *rep, const struct pb_report_section *s, size_t c)
+{
+	struct pb_buf cell = PB_BUF_INIT;
+	size_t w = pb_text_width(s->cols[c].label, strlen(s->cols[c].label)), i;
+
+	for (i = 0; i < s->nrows; i++) {
+		size_t cw;
+		pb_buf_reset(&cell);
+		pb_report_cell(rep, s, i, c, 1, 1, &cell);
+		cw = pb_text_width(cell.p ? cell.p : "", cell.len);
+		if (cw > w)
+			w = cw;
+	}
+	pb_buf_release(&cell);
+	w += 2;
+	return w < 6 ? 6 : w > 60 ? 60 : (double)w;
+}
+
+static void write_chart(lxw_workbook *wb, lxw_worksheet *ws, const char *sheet,
+			const struct pb_report_section *s, lxw_row_t hr)
+{
+	const struct pb_report_col *col = &s->cols[s->chart];
+	lxw_chart *chart;
+	long lc, lc_last;
+	lxw_chart_series *series;
+	size_t i, last = 0;
+
+	/* the range runs to the last row that is not a total (totals come last) */
+	for (i = 0; i < s->nrows; i++)
+		if (!s->total[s->order[i]])
+			last = i + 1;
+	if (!last)
+		return;
+	pb_report_label_cols(s, &lc, &lc_last);  /* several columns: a multi-level axis */
+	chart = workbook_add_chart(wb, LXW_CHART_COLUMN);
+	series = chart_add_series(chart, NULL, NULL);
+	if (lc >= 0)
+		chart_series_set_categories(series, sheet, hr + 1, (lxw_col_t)lc, (lxw_row_t)(hr + last),
+					    (lxw_col_t)lc_last);
+	chart_series_set_values(series, sheet, hr + 1, (lxw_col_t)s->chart, (lxw_row_t)(hr + last),
+				(lxw_col_t)s->chart);
+	chart_series_set_name(series, col->label);
+	chart_title_set_name(chart, col->label);
+	chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
+	if (col->kind == PB_RK_RATE)
+		chart_axis_set_num_format(chart->y_axis, "0%");
+	worksheet_insert_chart(ws, hr, (lxw_col_t)(s->ncols + 1), chart);
+}
+
+static int write_sheet(const struct pb_report *rep, lxw_workbook *wb, const struct pb_report_section *s,
+		       const char *name, const struct formats *f)
+{
+	const struct pb_report_opts *o = rep->o;
+	lxw_worksheet *ws = workbook_add_worksheet(wb, name);
+	struct pb_buf cell = PB_BUF_INIT;
+	lxw_row_t row = 0, hr;
+	size_t i, c;
+
+	if (!ws)
+		return -1;
+	worksheet_set_paper(ws, 9);  /* A4 */
+	worksheet_fit_to_pages(ws, 1, 0);
+	if (o->title)
+		worksheet_write_string(ws, row++, 0, o->title, f->title);
+	if (o->subtitle)
+		worksheet_write_string(ws, row++, 0, o->subtitle, NULL);
+	if (s->heading)
+		worksheet_write_string(ws, row++, 0, s->heading, NULL);
+	if (row)
+		row++;
+	hr = row;
+	for (c = 0; c < s->ncols; c++) {
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, col_width(rep, s, c), NULL);
+		worksheet_write_string(ws, hr, (lxw_col_t)c, s->cols[c].label, f->header);
+	}
+	for (i = 0; i < s->nrows; i++) {
+		size_t r = s->order[i];
+		int t = s->total[r] != 0;
+		row = hr + 1 + (lxw_row_t)i;
+		for (c = 0; c < s->ncols; c++) {
+			lxw_format *fmt = f->cell[t][kind_fmt(s->cols[c].kind)];
+			double v;
+			if (s->cols[c].kind != PB_RK_TEXT && pb_report_num(s, r, c, &v) == 0) {
+				worksheet_write_number(ws, row, (lxw_col_t)c, v, fmt);
+				continue;
+			}
+			pb_buf_reset(&cell);
+			pb_report_cell(rep, s, r, c, 0, 0, &cell);
+			if (cell.len)
+				worksheet_write_string(ws, row, (lxw_col_t)c, cell.p, f->cell[t][F_TEXT]);
+			else
+				worksheet_write_blank(ws, row, (lxw_col_t)c, fmt);
+		}
+	}
+	pb_buf_release(&cell);
+	row = hr + (lxw_row_t)s->nrows;
+	worksheet_freeze_panes(ws, hr + 1, 0);
+	worksheet_repeat_rows(ws, hr, hr);
+	if (s->ncols)
+		worksheet_autofilter(ws, hr, 0, row, (lxw_col_t)(s->ncols - 1));
+	if (o->nnotes)
+		row++;
+	for (i = 0; i < o->nnotes; i++)
+		worksheet_write_string(ws, ++row, 0, o->notes[i], f->note);
+	if (s->chart >= 0)
+		write_chart(wb, ws, name, s, hr);
+	return 0;
+}
+
+static time_t source_date(void)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	long long v;
+	char *end;
+
+	if (!sde || !*sde)
+		return 0;
+	errno = 0;
+	v = strtoll(sde, &end, 10);
+	return errno || *end || v <= 0 ? 0 : (time_t)v;
+}
+
+int pb_report_write_xlsx(const struct pb_report *rep, const char *path, struct pb_error *err)
+{
+	const struct pb_report_opts *o = rep->o;
+	lxw_workbook_options wopt = { LXW_FALSE, NULL, LXW_FALSE };
+	lxw_doc_properties props;
+	struct pb_out out = PB_OUT_INIT;
+	struct formats f;
+	lxw_workbook *wb;
+	lxw_error xe;
+	char (*names)[128];
+	size_t i;
+
+	if (pb_out_open(&out, path, err) < 0)
+		return -1;
+	/* libxlsxwriter writes by name: let it replace the temporary file */
+	fclose(out.f);
+	out.f = NULL;
+	names = calloc(rep->nsecs ? rep->nsecs : 1, sizeof *names);
+	wb = names ? workbook_new_opt(out.tmp, &wopt) : NULL;
+	if (!wb) {
+		free(names);
+		pb_out_abort(&out);
+		return pb_error_set(err, PB_EXIT_FATAL, path, 0, "cannot create workbook");
+	}
+	memset(&props, 0, sizeof props);
+	props.title = (char *)o->title;
+	props.subject = (char *)o->subtitle;
+	props.author = (char *)"pb-report";
+	props.created = source_date();
+	workbook_set_properties(wb, &props);
+	make_formats(wb, o->precision, &f);
+	for (i = 0; i < rep->nsecs; i++) {
+		sheet_name(rep->secs[i].heading, i, o->en, names, names[i]);
+		if (write_sheet(rep, wb, &rep->secs[i], names[i], &f) < 0) {
+			pb_error_set(err, PB_EXIT_FATAL, path, 0, "cannot add sheet '%s'", names[i]);
+			workbook_close(wb);
+			free(names);
+			pb_out_abort(&out);
+			return -1;
+		}
+	}
+	xe = workbook_close(wb);
+	free(names);
+	if (xe != LXW_NO_ERROR) {
+		pb_out_abort(&out);
+		return pb_error_set(err, PB_EXIT_FATAL, path, 0, "cannot write workbook: %s",
+				    lxw_strerror(xe));
+	}
+	out.f = fopen(out.tmp, "r+");
+	if (!out.f) {
+		pb_out_abort(&out);
+		return pb_error_set(err, PB_EXIT_FATAL, path, 0, "cannot write workbook:");
+	}
+	return pb_out_commit(&out, err);
+}

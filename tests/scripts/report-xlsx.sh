@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# pb-report --format xlsx: unzips the workbook and checks its XML — a sheet per
+# section with valid unique names, rates as numbers in a percent format, counts as
+# numbers, frozen header, autofilter, fitted widths, a chart part, no formulas,
+# text in the shared-string table — and that SOURCE_DATE_EPOCH makes it byte-reproducible.
+set -u
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+t() { # description, then a command
+	local what=$1; shift
+	n=$((n + 1))
+	if "$@" >"$tmp/why" 2>&1; then echo "ok $n - $what"; else echo "not ok $n - $what"; sed 's/^/# /' "$tmp/why"; fi
+}
+
+cov=examples/report/coverage.tsv
+rank=examples/report/rank.tsv
+printf 'entity_id\tentity_name\tscore\n' >"$tmp/hostile.tsv"
+printf '%s\t%s\t%s\n' h1 '=1+2' 3 h2 '@SUM(A1)' 2 h3 '<b>&"x"</b>' 1 >>"$tmp/hostile.tsv"
+
+export SOURCE_DATE_EPOCH=1656547200 # 2022-06-30
+build() {
+	pb-report --format xlsx -o "$1" --title '覆盖情况通报' \
+		--heading '一、分区县覆盖情况' --heading 'a/b:c*d?[e]' --heading '一、分区县覆盖情况' \
+		--heading '这是一个非常非常非常非常非常非常非常非常非常非常非常非常长的标题啊啊啊' \
+		--chart org_rate "$cov" "$rank" "$cov" "$tmp/hostile.tsv"
+}
+build "$tmp/a.xlsx" 2>"$tmp/err"; rc=$?
+t "writes the workbook with -o, silently" test $rc -eq 0 -a -s "$tmp/a.xlsx" -a ! -s "$tmp/err"
+sleep 1
+build "$tmp/b.xlsx"
+t "byte-identical on a second run with SOURCE_DATE_EPOCH" cmp "$tmp/a.xlsx" "$tmp/b.xlsx"
+t "no temporary file left beside it" test "$(ls "$tmp" | grep -c tmp)" -eq 0
+mkdir "$tmp/x"
+t "unzips" unzip -q "$tmp/a.xlsx" -d "$tmp/x"
+
+py() { python3 - "$tmp/x" "$@"; }
+t "a sheet per section, names valid, unique and at most 31 characters" py <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = {'m': 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'}
+wb = ET.parse(sys.argv[1] + '/xl/workbook.xml')
+names = [s.get('name') for s in wb.getroot().iter('{%s}sheet' % ns['m'])]
+print(names)
+assert len(names) == 4, names
+assert names[0] == '一、分区县覆盖情况'
+assert all(len(x) <= 31 and not any(c in x for c in '[]:*?/\\') for x in names)
+assert len({x.lower() for x in names}) == 4
+assert names[2] == '一、分区县覆盖情况(2)', names[2]
+assert names[1] == 'a_b_c_d__e_', names[1]
+assert len(names[3]) == 31 and names[3].startswith('这是一个非常'), names[3]
+PY
+
+t "rate cells are numbers in a 0.0% format, counts plain numbers, pp signed" py <<'PY'
+import sys, xml.etree.ElementTree as ET
+M = '{http://schemas.openxmlformats.org/spreadsheetml/2006/main}'
+d = sys.argv[1]
+st = ET.parse(d + '/xl/styles.xml').getroot()
+fmts = {f.get('numFmtId'): f.get('formatCode') for f in st.iter(M + 'numFmt')}
+xfs = [x.get('numFmtId') for x in st.find(M + 'cellXfs')]
+sh = ET.parse(d + '/xl/worksheets/sheet1.xml').getroot()
+hdr = None
+cells = {}
+for c in sh.iter(M + 'c'):
+    cells[c.get('r')] = c
+def fmt(ref):
+    return fmts.get(xfs[int(cells[ref].get('s', 0))])
+# title row 1, heading row 2, blank, header row 4, data from row 5; K = org_rate, C = units, N = pp
+k5 = cells['K5']
+assert k5.get('t') is None and abs(float(k5.find(M + 'v').text) - 0.833333) < 1e-9, ET.tostring(k5)
+assert fmt('K5') == '0.0%', fmt('K5')
+assert fmt('K9') == '0.0%'  # the total row too
+c5 = cells['C5']
+assert c5.get('t') is None and c5.find(M + 'v').text == '120'
+assert fmt('N5').startswith('+0.0;-0.0'), fmt('N5')
+assert cells['A5'].get('t') == 's'
+PY
+
+t "header row frozen, autofilter over the table, widths fitted" py <<'PY'
+import sys, xml.etree.ElementTree as ET
+M = '{http://schemas.openxmlformats.org/spreadsheetml/2006/main}'
+sh = ET.parse(sys.argv[1] + '/xl/worksheets/sheet1.xml').getroot()
+pane = sh.find('.//' + M + 'pane')
+assert pane is not None and pane.get('state') == 'frozen' and pane.get('ySplit') == '4', ET.tostring(pane)
+af = sh.find(M + 'autoFilter')
+assert af is not None and af.get('ref') == 'A4:N9', af.get('ref')
+cols = sh.find(M + 'cols')
+assert cols is not None and len(cols) == 14
+w = {int(c.get('min')): float(c.get('width')) for c in cols}
+assert w[2] > w[3], w          # 物业住宅小区 is wider than 单位数 / numbers
+assert w[14] >= 24, w          # the long pp header label
+PY
+
+t "a native column chart part for --chart" py <<'PY'
+import sys, os, re
+d = sys.argv[1]
+x = open(d + '/xl/charts/chart1.xml', encoding='utf-8').read()
+assert '<c:barChart>' in x and '<c:barDir val="col"/>' in x, x[:300]
+assert re.search(r"<c:f>'?一、分区县覆盖情况'?!\$K\$5:\$K\$8</c:f>", x), re.findall(r'<c:f>[^<]*', x)
+assert os.path.exists(d + '/xl/drawings/drawing1.xml')
+PY
+
+t "no formula anywhere; text in sharedStrings, never inline" py <<'PY'
+import sys, glob
+d = sys.argv[1]
+for f in glob.glob(d + '/xl/worksheets/*.xml'):
+    x = open(f, encoding='utf-8').read()
+    assert '<f>' not in x and '<f ' not in x, f
+    assert 't="str"' not in x and 't="inlineStr"' not in x, f
+ss = open(d + '/xl/sharedStrings.xml', encoding='utf-8').read()
+for s in ('=1+2', '@SUM(A1)', '&lt;b&gt;&amp;"x"&lt;/b&gt;', '物业住宅小区', '合计', '组织覆盖率'):
+    assert s in ss, s
+PY
+
+t "created property is SOURCE_DATE_EPOCH" grep -q '<dcterms:created xsi:type="dcterms:W3CDTF">2022-06-30T00:00:00Z</dcterms:created>' "$tmp/x/docProps/core.xml"
+
+t "totals row is bold" py <<'PY'
+import sys, xml.etree.ElementTree as ET
+M = '{http://schemas.openxmlformats.org/spreadsheetml/2006/main}'
+d = sys.argv[1]
+st = ET.parse(d + '/xl/styles.xml').getroot()
+fonts = list(st.find(M + 'fonts'))
+xfs = list(st.find(M + 'cellXfs'))
+sh = ET.parse(d + '/xl/worksheets/sheet1.xml').getroot()
+cells = {c.get('r'): c for c in sh.iter(M + 'c')}
+def bold(ref):
+    f = fonts[int(xfs[int(cells[ref].get('s', 0))].get('fontId', 0))]
+    return f.find(M + 'b') is not None
+assert bold('A9') and bold('C9') and bold('K9') and not bold('C5')
+PY
+
+pb-report --format xlsx "$cov" >"$tmp/o" 2>"$tmp/e"; rc=$?
+t "xlsx without -o is a usage error" test $rc -eq 2 -a ! -s "$tmp/o"

@@ -1,0 +1,178 @@
+/* Unit tests of pb-report's display helpers: padding by display width, values, escaping. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pb/buf.h"
+#include "pb/report.h"
+#include "pb/text.h"
+
+static char *pad(const char *s, size_t width, int right)
+{
+	struct pb_buf b = PB_BUF_INIT;
+
+	assert_int_equal(pb_report_pad(&b, s, strlen(s), width, right), 0);
+	pb_buf_addc(&b, '\0');
+	return pb_buf_detach(&b);
+}
+
+static void pad_counts_display_columns(void **state)
+{
+	char *p;
+
+	(void)state;
+	/* ASCII: one column a byte */
+	p = pad("ab", 5, 0);
+	assert_string_equal(p, "ab   ");
+	free(p);
+	p = pad("12", 5, 1);
+	assert_string_equal(p, "   12");
+	free(p);
+	/* CJK: two columns a character, whatever the bytes */
+	p = pad("合计", 6, 0);
+	assert_string_equal(p, "合计  ");
+	assert_int_equal(pb_text_width(p, strlen(p)), 6);
+	free(p);
+	p = pad("东城区", 7, 1);
+	assert_string_equal(p, " 东城区");
+	free(p);
+	/* a combining mark takes no column: e + U+0301 is one column */
+	p = pad("e\xcc\x81", 3, 0);
+	assert_string_equal(p, "e\xcc\x81  ");
+	assert_int_equal(pb_text_width(p, strlen(p)), 3);
+	free(p);
+	/* full-width letters are wide too */
+	p = pad("\xef\xbc\xa1", 4, 1);
+	assert_string_equal(p, "  \xef\xbc\xa1");
+	free(p);
+	/* already as wide: unchanged, never cut */
+	p = pad("党组织数", 3, 0);
+	assert_string_equal(p, "党组织数");
+	free(p);
+}
+
+static char *value(enum pb_report_kind k, double v, int prec, int signs)
+{
+	struct pb_buf b = PB_BUF_INIT;
+
+	assert_int_equal(pb_report_put_value(&b, k, v, prec, signs), 0);
+	pb_buf_addc(&b, '\0');
+	return pb_buf_detach(&b);
+}
+
+#define VALUE_IS(k, v, prec, signs, want)                   \
+	do {                                                \
+		char *got_ = value(k, v, prec, signs);      \
+		assert_string_equal(got_, want);            \
+		free(got_);                                 \
+	} while (0)
+
+static void values_are_shown_for_people(void **state)
+{
+	(void)state;
+	VALUE_IS(PB_RK_RATE, 0.925926, 1, 1, "92.6%");
+	VALUE_IS(PB_RK_RATE, 1.0, 1, 1, "100.0%");
+	VALUE_IS(PB_RK_RATE, 0.925926, 2, 1, "92.59%");
+	VALUE_IS(PB_RK_RATE, 0.925926, 0, 1, "93%");
+	VALUE_IS(PB_RK_RATE, 0.0, 1, 1, "0.0%");
+	VALUE_IS(PB_RK_PP, 5.5, 1, 1, "+5.5");
+	VALUE_IS(PB_RK_PP, 5.5, 1, 0, "5.5");
+	VALUE_IS(PB_RK_PP, -1.26, 1, 1, "-1.3");
+	VALUE_IS(PB_RK_PP, 0.0, 1, 1, "0.0");
+	VALUE_IS(PB_RK_PP, -0.01, 1, 1, "0.0");   /* never -0.0, never +0.0 */
+	VALUE_IS(PB_RK_PP, 0.04, 1, 1, "0.0");
+	VALUE_IS(PB_RK_PP, 17.23, 2, 1, "+17.23");
+	/* 四舍五入: halves go away from zero, also where binary holds them inexactly */
+	VALUE_IS(PB_RK_PP, 12.25, 1, 1, "+12.3");
+	VALUE_IS(PB_RK_PP, -12.25, 1, 1, "-12.3");
+	VALUE_IS(PB_RK_PP, -1.05, 1, 1, "-1.1");
+	VALUE_IS(PB_RK_PP, 1.005, 2, 1, "+1.01");
+	VALUE_IS(PB_RK_PP, 2.675, 2, 0, "2.68");
+	VALUE_IS(PB_RK_RATE, 0.12345, 2, 1, "12.35%");
+	VALUE_IS(PB_RK_RATE, 0.0005, 1, 1, "0.1%");
+	VALUE_IS(PB_RK_DEC, 0.125, 1, 1, "0.13");
+	VALUE_IS(PB_RK_INT, 2.5, 1, 1, "3");
+	VALUE_IS(PB_RK_CHANGE, 2, 1, 1, "+2");
+	VALUE_IS(PB_RK_CHANGE, -3, 1, 1, "-3");
+	VALUE_IS(PB_RK_CHANGE, 0, 1, 1, "0");
+	VALUE_IS(PB_RK_CHANGE, 2, 1, 0, "2");
+	VALUE_IS(PB_RK_DEC, 88.333333, 1, 1, "88.33");
+	VALUE_IS(PB_RK_INT, 1290, 1, 1, "1290");
+	VALUE_IS(PB_RK_RATE, NAN, 1, 1, "");
+}
+
+static char *html(const char *s)
+{
+	struct pb_buf b = PB_BUF_INIT;
+
+	assert_int_equal(pb_report_html_escape(&b, s, strlen(s)), 0);
+	pb_buf_addc(&b, '\0');
+	return pb_buf_detach(&b);
+}
+
+static void html_escapes_all_five(void **state)
+{
+	char *p;
+
+	(void)state;
+	p = html("<script>alert('x')</script> & \"q\"");
+	assert_string_equal(p, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
+	free(p);
+	p = html("合计&amp;");
+	assert_string_equal(p, "合计&amp;amp;");
+	free(p);
+}
+
+static char *csv(const char *s)
+{
+	struct pb_buf b = PB_BUF_INIT;
+
+	assert_int_equal(pb_report_csv_field(&b, s, strlen(s)), 0);
+	pb_buf_addc(&b, '\0');
+	return pb_buf_detach(&b);
+}
+
+#define CSV_IS(in, want)                          \
+	do {                                      \
+		char *got_ = csv(in);             \
+		assert_string_equal(got_, want);  \
+		free(got_);                       \
+	} while (0)
+
+static void csv_quotes_and_neutralizes(void **state)
+{
+	(void)state;
+	CSV_IS("东城区", "东城区");
+	CSV_IS("a,b", "\"a,b\"");
+	CSV_IS("say \"hi\"", "\"say \"\"hi\"\"\"");
+	CSV_IS("two\nlines", "\"two\nlines\"");
+	CSV_IS("=1+2", "'=1+2");
+	CSV_IS("@SUM(A1)", "'@SUM(A1)");
+	CSV_IS("+86 138", "'+86 138");
+	CSV_IS("+5", "'+5");                 /* a '+' never passes as a number */
+	CSV_IS("-cmd|' /C calc'!A0", "'-cmd|' /C calc'!A0");
+	CSV_IS("=HYPERLINK(\"x\",\"y\")", "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\"");
+	CSV_IS("\tx", "'\tx");
+	CSV_IS("-1.05", "-1.05");            /* a negative number stays a number */
+	CSV_IS("-", "'-");
+	CSV_IS("", "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(pad_counts_display_columns),
+		cmocka_unit_test(values_are_shown_for_people),
+		cmocka_unit_test(html_escapes_all_five),
+		cmocka_unit_test(csv_quotes_and_neutralizes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
