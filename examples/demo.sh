@@ -17,11 +17,12 @@ pb-coverage --as-of 2022-08-04 --by district,unit_type --rollup -o "$out/coverag
 
 echo "== pb-coverage: 禅城 compound branches on 16 June against the target of 80"
 pb-coverage --as-of 2022-06-16 --by district,unit_type --targets "$out/targets.tsv" "$out/units.tsv" |
-	awk -F'\t' 'NR == 1 || $1 == "禅城区" && $2 == "residential"' >"$out/progress.tsv"
+	awk -F'\t' 'NR == 1 || $1 == "禅城区" && $2 == "residential"' | cut -f1,2,14-18 >"$out/progress.tsv"
 
 echo "== pb-rank: districts by their own-organization rate"
 pb-coverage --as-of 2022-08-04 --by district "$out/units.tsv" >"$out/by-district.tsv"
-pb-rank --id district --score single_rate --top 1 --bottom 1 -o "$out/rank.tsv" "$out/by-district.tsv"
+cut -f1,2,11 "$out/by-district.tsv" |
+	pb-rank --id district --score single_rate --top 1 --bottom 1 -o "$out/rank.tsv"
 
 echo "== pb-report"
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1659571200}
@@ -30,7 +31,7 @@ pb-report --title "$title" --subtitle "截至2022年8月4日" \
 	--heading "各区分领域覆盖情况" --heading "禅城区小区党支部建设进度" --heading "各区单独组建率排名" \
 	--note "数据来源：各区组织部台账（示例数据）" \
 	"$out/coverage.tsv" "$out/progress.tsv" "$out/rank.tsv"
-pb-report --format html --chart single_rate -o "$out/通报.html" --title "$title" \
+pb-report --format html --chart single_rate -o "$out/通报.html" --title "$title" --subtitle "截至2022年8月4日" \
 	--heading "各区分领域覆盖情况" --heading "禅城区小区党支部建设进度" --heading "各区单独组建率排名" \
 	"$out/coverage.tsv" "$out/progress.tsv" "$out/rank.tsv"
 pb-report --format xlsx --chart single_rate -o "$out/通报.xlsx" --title "$title" \
