@@ -114,12 +114,17 @@ void pb_die_error(const struct pb_error *err)
 	exit(pb_error_print(err));
 }
 
+/* set once a stdout write error went to the caller, so it is not reported twice */
+static int stdout_error_passed;
+
 int pb_check_stream(FILE *f, const char *name, struct pb_error *err)
 {
 	if (fflush(f) == 0 && !ferror(f))
 		return 0;
 	if (errno == EPIPE)
 		_exit(0);
+	if (f == stdout)
+		stdout_error_passed = 1;
 	return pb_error_set(err, PB_EXIT_FATAL, name, 0, "write error:");
 }
 
@@ -136,6 +141,8 @@ int pb_close_stdout(void)
 		return 0;
 	if (saved == EPIPE)
 		return 0;
+	if (stdout_error_passed)
+		return PB_EXIT_FATAL;
 	errno = saved;
 	pb_warn("write error on standard output:");
 	return PB_EXIT_FATAL;
