@@ -12,6 +12,9 @@
 #include "pb/tsv.h"
 #include "pb/value.h"
 
+/* What pb-coverage writes in the group columns of its total and subtotal rows. */
+#define TOTAL_LABEL "合计"
+
 /* The most (entities × perturbations) ranks --sensitivity keeps in memory (4 bytes each). */
 #define SENS_MAX_CELLS (256u << 20)
 
@@ -382,7 +385,7 @@ static int cfg_parse(const struct pb_rank_opts *o, struct cfg *c, struct pb_erro
 	if (o->score_cols && parse_cols("--score", o->score_cols, &c->scores, err) < 0)
 		return -1;
 	if (o->weight) {
-		size_t k;
+		size_t k, j;
 		if (list_split(o->weight, &c->weight) < 0 ||
 		    !(c->weight_v = calloc(c->weight.n, sizeof *c->weight_v)))
 			return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "out of memory");
@@ -392,6 +395,10 @@ static int cfg_parse(const struct pb_rank_opts *o, struct cfg *c, struct pb_erro
 				return usage_err(err, "--weight", o->weight,
 				                 "expected INDICATOR=WEIGHT[,…]");
 			*eq = '\0';
+			for (j = 0; j < k; j++)
+				if (strcmp(c->weight.v[j], c->weight.v[k]) == 0)
+					return usage_err(err, "--weight", o->weight,
+					                 "an indicator is given two weights");
 		}
 	}
 	if (o->stars) {
@@ -488,7 +495,7 @@ struct ent {
 	uint32_t file; /* input index and line of its first row, for messages */
 	long line;
 	double score;
-	uint32_t rank, minrank, prev_rank, streak, rank_lo, rank_hi;
+	uint32_t rank, minrank, maxrank, prev_rank, streak, rank_lo, rank_hi;
 	unsigned char ok, has_prev;
 };
 
@@ -713,6 +720,22 @@ static void src_release(struct src *s)
 	free(s->extra);
 }
 
+/*
+ * Whether the current row is a pb-coverage total or subtotal (合计 as its id or
+ * in a --by column): a summary, not an entity, so it is skipped silently.
+ */
+static int is_total_row(const struct rk *k, const struct pb_tsv_reader *r, const struct src *s)
+{
+	size_t j;
+
+	if (pb_str_eqz(r->fields[s->id], TOTAL_LABEL))
+		return 1;
+	for (j = 0; j < k->c.by.n; j++)
+		if (pb_str_eqz(r->fields[s->by[j]], TOTAL_LABEL))
+			return 1;
+	return 0;
+}
+
 /* Grows the per-entity arrays to hold one more. */
 static int ent_reserve(struct rk *k)
 {
@@ -920,6 +943,8 @@ static int read_inputs(struct rk *k, struct pb_error *err)
 				           k->id_col);
 				continue;
 			}
+			if (is_total_row(k, &r, &s))
+				continue;
 			rc = k->wide ? read_wide_row(k, &r, &s, (uint32_t)fi, err)
 			             : read_long_row(k, &r, &s, (uint32_t)fi, err);
 		}
@@ -970,7 +995,8 @@ static int aggregate_judges(struct rk *k, struct pb_error *err)
 		return oom(err);
 	for (i = 0; i < n * ni; i++)
 		k->val[i] = NAN;
-	qsort(k->obs, k->nobs, sizeof *k->obs, cmp_obs);
+	if (k->nobs) /* obs is NULL when there is no score row */
+		qsort(k->obs, k->nobs, sizeof *k->obs, cmp_obs);
 	for (i = 1; i < k->nobs; i++) {
 		struct obs *a = &k->obs[i - 1], *b = &k->obs[i];
 		if (a->ent == b->ent && a->ind == b->ind && a->judge == b->judge) {
@@ -1407,7 +1433,8 @@ static void normalize(struct rk *k, const struct slot *sl, size_t m, size_t j, s
 
 /*
  * The composite of one entity's normalized values x (NaN = skipped) with
- * weights w: 0, or 1 no value, 2 weights sum to 0, 3 a negative geomean input.
+ * weights w: 0, or 1 no value, 2 weights sum to 0, 3 a negative geomean input,
+ * 4 not a finite number (an overflow).
  */
 static int composite(const double *x, const double *w, size_t ni, enum agg agg, double *out)
 {
@@ -1433,12 +1460,12 @@ static int composite(const double *x, const double *w, size_t ni, enum agg agg, 
 		return 1;
 	if (agg == AGG_SUM) {
 		*out = acc;
-		return 0;
+		return isfinite(acc) ? 0 : 4;
 	}
 	if (!(wsum > 0))
 		return 2;
 	*out = agg == AGG_MEAN ? acc / wsum : exp(acc / wsum);
-	return 0;
+	return isfinite(*out) ? 0 : 4;
 }
 
 /* Normalizes and fills per group, computes each composite, and drops entities that failed. */
@@ -1446,7 +1473,8 @@ static int score_groups(struct rk *k, struct pb_error *err)
 {
 	static const char *const why[] = {
 	    "", "no indicator value", "the weights of its indicators sum to 0",
-	    "a negative value, and --aggregate geomean needs values >= 0"};
+	    "a negative value, and --aggregate geomean needs values >= 0",
+	    "it is not a finite number: the values are too large"};
 	size_t ng = k->groups.count, ni = k->inds.count, g, j, q, out = 0;
 	struct pair *p = malloc((k->nslots ? k->nslots : 1) * sizeof *p);
 
@@ -1532,6 +1560,7 @@ static void rank_segment(struct rk *k, const struct slot *sl, size_t m, uint32_t
 				struct ent *e = &k->e[sl[q].ent];
 				e->rank = r;
 				e->minrank = (uint32_t)i + 1;
+				e->maxrank = (uint32_t)j;
 			}
 		}
 	}
@@ -1579,8 +1608,8 @@ static int sensitivity(struct rk *k, struct pb_error *err)
 		memcpy(tmp, k->slots, k->nslots * sizeof *tmp);
 		for (q = 0; q < k->nslots; q++) {
 			double s = NAN;
-			composite(&k->x[(size_t)tmp[q].ent * ni], wp, ni, k->c.agg, &s);
-			tmp[q].key = isnan(s) ? INFINITY : k->c.asc ? s : -s;
+			int rc = composite(&k->x[(size_t)tmp[q].ent * ni], wp, ni, k->c.agg, &s);
+			tmp[q].key = rc ? INFINITY : k->c.asc ? s : -s; /* a failed one ranks last */
 		}
 		for (g = 0; g < k->groups.count; g++) {
 			size_t m = k->gstart[g + 1] - k->gstart[g];
@@ -1746,6 +1775,8 @@ static int read_history(struct rk *k, struct pb_error *err)
 		struct pb_str id = r.fields[idx[0]], per = r.fields[idx[1]], rk = r.fields[idx[2]];
 		long pi, i2;
 		uint32_t rank;
+		if (pb_str_eqz(id, k->id_col) && pb_str_eqz(per, "period") && pb_str_eqz(rk, "rank"))
+			continue; /* the header again: outputs appended with >> */
 		if (per.n == 0) {
 			data_error_at(k, r.name, r.line, "empty period; row ignored");
 			continue;
@@ -1786,7 +1817,8 @@ static int read_history(struct rk *k, struct pb_error *err)
 			h[j++].per = pos[h[i].per];
 		}
 	nh = j;
-	qsort(h, nh, sizeof *h, cmp_hrow);
+	if (nh) /* h is NULL when no history row applies */
+		qsort(h, nh, sizeof *h, cmp_hrow);
 	for (i = 0; i < k->nslots; i++) {
 		struct ent *e = &k->e[k->slots[i].ent];
 		e->streak = e->rank <= top;
@@ -1923,7 +1955,7 @@ static void write_rows(struct rk *k, FILE *f, const struct pb_str *cols, size_t 
 				putc('\t', f);
 				if (k->c.has_top && e->minrank <= ntop)
 					pb_tsv_puts(f, k->c.top_label);
-				else if (k->c.has_bottom && m - e->minrank + 1 <= nbot)
+				else if (k->c.has_bottom && m - e->maxrank + 1 <= nbot)
 					pb_tsv_puts(f, k->c.bottom_label);
 			}
 			if (k->o->prev) {

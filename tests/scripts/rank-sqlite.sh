@@ -94,4 +94,17 @@ if diff "$tmp/sql.txt" "$tmp/pb.txt" >"$tmp/diff"; then
 else
 	notok "pct uses the min rank with --ties ordinal" "$tmp/diff"
 fi
+# --top 10 and --bottom 7%: RANK() <= N read from each end (ties at the boundary included),
+# P% = ceil(P% × n); --top wins where both apply
+pb-rank --by grp --score score --top 10 --bottom 7% "$tmp/s.tsv" |
+	awk -F'\t' 'NR > 1 { print $1 "\t" $7 }' | LC_ALL=C sort >"$tmp/pb.txt"
+sqlite3 -separator $'\t' "$tmp/db" "SELECT entity_id, CASE WHEN RANK() OVER d <= 10 THEN '示范'
+	WHEN RANK() OVER a <= (7 * COUNT(*) OVER p + 99) / 100 THEN '整顿' ELSE '' END
+	FROM s WINDOW p AS (PARTITION BY grp), d AS (PARTITION BY grp ORDER BY $int DESC),
+	a AS (PARTITION BY grp ORDER BY $int ASC)" | LC_ALL=C sort >"$tmp/sql.txt"
+if [ "$(grep -c '整顿' "$tmp/pb.txt")" -gt 0 ] && diff "$tmp/sql.txt" "$tmp/pb.txt" >"$tmp/diff"; then
+	ok "--top N / --bottom P% = RANK() <= N from either end"
+else
+	notok "--top N / --bottom P% = RANK() <= N from either end" "$tmp/diff"
+fi
 echo "1..$n"

@@ -168,6 +168,27 @@ static void test_run_bad_rows(void **state)
 	free(out);
 }
 
+static void test_run_totals_bottom(void **state)
+{
+	/* 合计 rows (pb-coverage totals) are skipped silently; a tie for last is flagged */
+	struct pb_rank_opts o = PB_RANK_OPTS_INIT;
+	char *out;
+
+	(void)state;
+	o.id_col = "district";
+	o.by = "city";
+	o.bottom = "1";
+	assert_int_equal(run(&o,
+	                     "city\tdistrict\tscore\nF\tA\t9\nF\tB\t5\nF\tC\t5\nF\t合计\t19\n"
+	                     "合计\t合计\t19\n",
+	                     &out),
+	                 0);
+	assert_string_equal(out, "district\tcity\tscore\trank\tn\tpct\tflag\n"
+	                         "A\tF\t9\t1\t3\t1\t\nB\tF\t5\t2\t3\t0.666667\t整顿\n"
+	                         "C\tF\t5\t2\t3\t0.666667\t整顿\n");
+	free(out);
+}
+
 static void test_opts_check(void **state)
 {
 	struct pb_rank_opts o = PB_RANK_OPTS_INIT;
@@ -204,6 +225,7 @@ int main(void)
 	    cmocka_unit_test(test_run_ties),
 	    cmocka_unit_test(test_run_exact_scores),
 	    cmocka_unit_test(test_run_bad_rows),
+	    cmocka_unit_test(test_run_totals_bottom),
 	    cmocka_unit_test(test_opts_check),
 	};
 
