@@ -1,6 +1,7 @@
 /* coverage: pb-coverage's counting, totals, comparisons, targets, gaps and partials. */
 #include "pb/coverage.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +18,8 @@
 #define PARTIAL_MAGIC "#pb_coverage_partial" /* sorts before every data row */
 #define PARTIAL_VERSION "1"
 #define MAX_BY 16
+/* More formal members than any one unit has; keeps every sum far from overflow. */
+#define MEMBERS_MAX 1000000000LL
 
 enum mode { MODE_ORG, MODE_STATUS, MODE_LINKS };
 enum org_mode { OM_SINGLE, OM_JOINT, OM_WORK, OM_NONE };
@@ -56,6 +59,8 @@ struct cov {
 	long long *nlinks;
 	size_t nlinks_cap;
 	long errors;
+	/* --merge: each count summed over every group, so no row's sum can overflow */
+	long long merged[9];
 	struct pb_buf key, msg, num;
 	FILE *out;
 	/* gaps: the header every input must share */
@@ -232,6 +237,14 @@ double pb_coverage_time_rate(int32_t start, int32_t end, int32_t as_of)
 
 /* ---------- options ---------- */
 
+/* Every column the table may have after the group columns, which must not repeat them. */
+static const char *const output_names[] = {
+	"units", "single", "joint", "work", "none", "orgs", "members", "should_build",
+	"org_rate", "single_rate", "work_rate", "covered", "covered_rate", "org_rate_delta_pp",
+	"single_rate_delta_pp", "work_rate_delta_pp", "covered_rate_delta_pp", "target", "done",
+	"progress_rate", "time_rate", "ahead_pp", NULL
+};
+
 int pb_coverage_check_opts(const struct pb_coverage_opts *o, struct pb_error *err)
 {
 	struct list l;
@@ -262,24 +275,30 @@ int pb_coverage_check_opts(const struct pb_coverage_opts *o, struct pb_error *er
 		USAGE("--min-members must be 0 or more");
 	if (o->min_links < 1)
 		USAGE("--min-links must be 1 or more");
-	if (o->gaps && (o->partial || o->status || o->links || o->compare || o->targets ||
+	if (o->gaps && (o->by || o->partial || o->status || o->links || o->compare || o->targets ||
 			o->total || o->rollup))
-		USAGE("--gaps lists units; it does not go with --partial, --status, --links, "
+		USAGE("--gaps lists units; it does not go with --by, --partial, --status, --links, "
 		      "--compare, --targets, --total or --rollup");
 	if (list_parse(&l, o->by) < 0) {
 		list_release(&l);
 		USAGE("--by: empty column name in '%s'", o->by);
 	}
 	bad = l.n > MAX_BY;
-	for (i = 0; i < l.n && !bad; i++)
+	for (i = 0; i < l.n && !bad; i++) {
 		for (j = 0; j < i; j++)
 			if (strcmp(l.v[i], l.v[j]) == 0)
 				bad = 2;
+		for (j = 0; output_names[j] && !bad; j++)
+			if (strcmp(l.v[i], output_names[j]) == 0)
+				bad = 3;
+	}
 	list_release(&l);
 	if (bad == 1)
 		USAGE("--by: at most %d columns", MAX_BY);
 	if (bad == 2)
 		USAGE("--by: a column is named twice");
+	if (bad == 3)
+		USAGE("--by: '%s' is also an output column; rename it first", output_names[j - 1]);
 	if (list_parse(&l, o->covered) < 0) {
 		list_release(&l);
 		USAGE("--covered: empty value in '%s'", o->covered);
@@ -407,6 +426,11 @@ static int unit_mode(struct cov *c, const struct pb_tsv_reader *r, const struct 
 			  (int)m.n, m.p);
 		return -1;
 	}
+	if (*members > MEMBERS_MAX) {
+		row_error(c, r->name, r->line, "members: '%.*s' is more than %lld", (int)m.n, m.p,
+			  MEMBERS_MAX);
+		return -1;
+	}
 	if (c->o->has_as_of && (mode == OM_SINGLE || mode == OM_JOINT)) {
 		int32_t est, dis;
 		int has_est, has_dis;
@@ -455,6 +479,14 @@ static int add_row(struct cov *c, const struct pb_tsv_reader *r, const struct co
 		return 0;
 	if (c->o->gaps)
 		return gap_row(c, r, mode, members);
+	/* 合计 marks total rows here and in --compare and --targets files */
+	for (i = 0; i < c->by.n; i++)
+		if (pb_str_eqz(field(r, k->by[i]), TOTAL_LABEL)) {
+			row_error(c, r->name, r->line,
+				  "%s: '" TOTAL_LABEL "' is reserved for total rows (a summary row?)",
+				  c->by.v[i]);
+			return 0;
+		}
 	pb_buf_reset(&c->key);
 	for (i = 0; i < c->by.n; i++)
 		if (key_add(&c->key, field(r, k->by[i])) < 0)
@@ -542,6 +574,9 @@ static int gaps_header(struct cov *c, const struct pb_tsv_reader *r, struct pb_e
 					    "--gaps: every input needs the same columns as the first");
 		return 0;
 	}
+	if (pb_tsv_col(r, "gap") >= 0)
+		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
+				    "--gaps: the input already has a column 'gap' (a gap list?)");
 	c->gap_cols = calloc(r->ncols ? r->ncols : 1, sizeof *c->gap_cols);
 	if (!c->gap_cols)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 0, "out of memory");
@@ -874,20 +909,34 @@ static int merge_row(struct cov *c, const struct pb_tsv_reader *r)
 			  (int)val.n, val.p);
 		return 0;
 	}
+	/* the slot in c->merged: a count's index, 8 a status value; 9 an org, 10 unknown */
+	if (pb_str_eqz(rec, "status"))
+		i = 8;
+	else if (pb_str_eqz(rec, "count")) {
+		for (i = 0; count_names[i] && !pb_str_eqz(item, count_names[i]); i++)
+			;
+		if (!count_names[i])
+			i = 10;
+	} else
+		i = pb_str_eqz(rec, "org") ? 9 : 10;
+	if (i == 10) {
+		row_error(c, r->name, r->line, "bad partial: unknown record '%.*s' '%.*s'",
+			  (int)rec.n, rec.p, (int)item.n, item.p);
+		return 0;
+	}
+	if (i < 9 && n > LLONG_MAX - c->merged[i]) {
+		row_error(c, r->name, r->line, "bad partial: count '%.*s' too large", (int)val.n,
+			  val.p);
+		return 0;
+	}
 	if ((g = group_of_key(c)) < 0)
 		return -1;
-	if (pb_str_eqz(rec, "org"))
+	if (i == 9)
 		return add_pair(c, g, item);
-	if (pb_str_eqz(rec, "status"))
+	c->merged[i] += n;
+	if (i == 8)
 		return add_value(c, g, item, n);
-	if (pb_str_eqz(rec, "count"))
-		for (i = 0; count_names[i]; i++)
-			if (pb_str_eqz(item, count_names[i])) {
-				*count_field(&c->st[g], i) += n;
-				return 0;
-			}
-	row_error(c, r->name, r->line, "bad partial: unknown record '%.*s' '%.*s'", (int)rec.n,
-		  rec.p, (int)item.n, item.p);
+	*count_field(&c->st[g], i) += n;
 	return 0;
 }
 
@@ -1239,10 +1288,11 @@ static int load_prev(struct cov *c, struct table *t, struct pb_error *err)
 			else if (!s.n)
 				v[i] = NAN;
 			else
-				bad = pb_parse_double(s, &v[i]) < 0;
+				bad = pb_parse_double(s, &v[i]) < 0 || !(v[i] >= 0 && v[i] <= 1);
 			if (bad)
 				row_error(c, r.name, r.line, "%s: '%.*s' is not a %s",
-					  r.cols[col[i]], (int)s.n, s.p, from_counts ? "count" : "rate");
+					  r.cols[col[i]], (int)s.n, s.p,
+					  from_counts ? "count" : "rate from 0 to 1");
 		}
 		if (bad)
 			continue;

@@ -137,6 +137,13 @@ static void options_that_do_not_go_together(void **state)
 	assert_int_equal(pb_coverage_check_opts(&o, &err), -1);
 	o.partners = "p.tsv";
 	assert_int_equal(pb_coverage_check_opts(&o, &err), 0);
+	/* a group column named like an output column would repeat it in the header */
+	o.partner_type = o.links = o.partners = NULL;
+	o.by = "district,members";
+	assert_int_equal(pb_coverage_check_opts(&o, &err), -1);
+	o.by = "district";
+	o.gaps = 1;  /* a gap list has no groups */
+	assert_int_equal(pb_coverage_check_opts(&o, &err), -1);
 }
 
 static void counts_orgs_and_as_of(void **state)
@@ -239,6 +246,15 @@ static void bad_rows_are_data_errors(void **state)
 	free(out);
 	o.by = "town";
 	assert_int_equal(run(&o, names, 1), -2);
+	/* 合计 is reserved for total rows: a summary row left in a register is not counted */
+	write_file("prev.tsv", "district\torg_mode\tmembers\nA\tsingle\t2\n合计\tsingle\t2\n"
+			       "B\tnone\t9223372036854775807\n");
+	o.by = "district";
+	o.total = 1;
+	assert_int_equal(run(&o, names, 1), 1);
+	out = read_file("out.tsv");
+	assert_non_null(strstr(out, "\n合计\t1\t1\t0\t0\t0\t1\t2\t0\t"));
+	free(out);
 }
 
 int main(void)
