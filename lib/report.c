@@ -99,19 +99,26 @@ int pb_report_pad(struct pb_buf *out, const char *s, size_t n, size_t width, int
 
 /*
  * Rounds half away from zero (四舍五入) at prec decimals. The values come from
- * decimal text with at most 6 places, so a nudge far below that decides the
- * halves that binary cannot hold exactly (12.25 is exact, 1.005 is not).
+ * decimal text with at most 6 places, so a tolerance far below that decides the
+ * halves that binary cannot hold exactly (12.25 is exact, 1.005 is not). The
+ * tolerance only decides whether a value is a half: it is never added to the
+ * value (that changed the digits of counts from about 1e9 up), and it is
+ * capped at 1e-6 so a large value is rounded up only when it is that close to
+ * a half.
  */
 static double round_half_up(double v, int prec)
 {
-	double scale = pow(10.0, prec), x = v * scale, nudge = 1e-9 * fmax(1.0, fabs(x));
+	double scale = pow(10.0, prec), x = fabs(v * scale), r = floor(x);
+	double tol = fmin(1e-9 * fmax(1.0, x), 1e-6);
 
-	return round(x + (x < 0 ? -nudge : nudge)) / scale;
+	if (x - r >= 0.5 - tol)
+		r += 1.0;
+	return copysign(r, v) / scale;
 }
 
 int pb_report_put_value(struct pb_buf *out, enum pb_report_kind k, double v, int prec, int signs)
 {
-	char tmp[64];
+	char tmp[400];  /* DBL_MAX has 309 digits */
 	const char *p;
 	int zero = 1;
 
@@ -119,9 +126,7 @@ int pb_report_put_value(struct pb_buf *out, enum pb_report_kind k, double v, int
 		return 0;
 	if (k == PB_RK_RATE)
 		v *= 100.0;
-	else if (k == PB_RK_DEC)
-		prec = 2;
-	else if (k != PB_RK_PP)
+	else if (k == PB_RK_INT || k == PB_RK_CHANGE)
 		prec = 0;
 	snprintf(tmp, sizeof tmp, "%.*f", prec, round_half_up(v, prec));
 	for (p = tmp; *p; p++)
@@ -278,7 +283,8 @@ int pb_report_cell(const struct pb_report *rep, const struct pb_report_section *
 	if (!v.n)
 		return 0;
 	if (col->kind != PB_RK_TEXT && is_number(v, &d))
-		return pb_report_put_value(out, col->kind, d, rep->o->precision, signs);
+		return pb_report_put_value(out, col->kind, d,
+					   col->kind == PB_RK_DEC ? col->dec : rep->o->precision, signs);
 	if (rep->o->en && pb_str_eqz(v, TOTAL_ZH))
 		return pb_buf_adds(out, "Total");
 	if (col->vocab && (label = pb_vocab_label((enum pb_vocab_id)col->vocab, v, rep->o->en)))
@@ -303,6 +309,39 @@ static int ends_with(const char *s, const char *suffix)
 	return n > k && strcmp(s + n - k, suffix) == 0;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Decimals of a PB_RK_DEC column: 2, or more (at most 6) where 2 would show
+ * two different values of the column alike (scores 0.934694 and 0.930481 are
+ * 0.935 and 0.930, not both 0.93).
+ */
+static int dec_places(const struct pb_report_section *s, size_t c)
+{
+	double *v = malloc((s->nrows ? s->nrows : 1) * sizeof *v);
+	size_t r, n = 0;
+	int d = 2;
+
+	if (!v)
+		return d;
+	for (r = 0; r < s->nrows; r++)
+		if (is_number(pb_report_raw(s, r, c), &v[n]))
+			n++;
+	qsort(v, n, sizeof *v, cmp_double);
+	for (r = 1; r < n && d < 6; r++)
+		if (v[r] != v[r - 1] && round_half_up(v[r], d) == round_half_up(v[r - 1], d)) {
+			d++;
+			r = 0;  /* check every pair again at the new precision */
+		}
+	free(v);
+	return d;
+}
+
 /* How input column c of s is shown: by its name, then by its values. */
 static void classify(struct pb_report_section *s, size_t c, struct pb_report_col *col)
 {
@@ -312,6 +351,7 @@ static void classify(struct pb_report_section *s, size_t c, struct pb_report_col
 	size_t r;
 
 	col->kind = PB_RK_TEXT;
+	col->dec = 2;
 	col->vocab = def ? (int)def->vocab : 0;
 	if (strcmp(name, "gap") == 0)
 		col->vocab = PB_VOCAB_GAP;
@@ -340,6 +380,8 @@ static void classify(struct pb_report_section *s, size_t c, struct pb_report_col
 		col->kind = PB_RK_CHANGE;
 	else if (any)
 		col->kind = all_int ? PB_RK_INT : PB_RK_DEC;
+	if (col->kind == PB_RK_DEC)
+		col->dec = dec_places(s, c);
 }
 
 static void section_release(struct pb_report_section *s)
@@ -389,10 +431,10 @@ static int load_section(struct pb_report_section *s, const char *path, unsigned 
 		return -1;
 	}
 	s->path = path && strcmp(path, "-") ? path : "(stdin)";
-	s->nin = r.ncols;
 	s->names = calloc(r.ncols, sizeof *s->names);
 	if (!s->names)
 		goto oom;
+	s->nin = r.ncols;
 	for (i = 0; i < r.ncols; i++)
 		if (!(s->names[i] = strdup(r.cols[i])))
 			goto oom;
@@ -583,12 +625,16 @@ static void merge_sort(const struct sort_ctx *k, size_t *v, size_t *tmp, size_t 
 	memcpy(v, tmp, n * sizeof *v);
 }
 
-/* Sorts the rows that are not totals; totals follow, in their input order. */
+/*
+ * Sorts the runs of rows between totals rows; the totals stay where they are,
+ * so a subtotal of pb-coverage --rollup stays after its members and the grand
+ * total last.
+ */
 static int sort_section(struct pb_report_section *s, struct pb_str col, int desc)
 {
 	struct sort_ctx k = { s, 0, 0, desc };
 	long c = find_input_col(s, col.p, col.n);
-	size_t i, n = 0, *tmp;
+	size_t i, start, *tmp;
 	struct pb_report_col kind;
 
 	if (c < 0)
@@ -599,13 +645,16 @@ static int sort_section(struct pb_report_section *s, struct pb_str col, int desc
 	tmp = malloc((s->nrows ? s->nrows : 1) * sizeof *tmp);
 	if (!tmp)
 		return -1;
-	for (i = 0; i < s->nrows; i++)
-		if (!s->total[i])
-			s->order[n++] = i;
-	merge_sort(&k, s->order, tmp, n);
-	for (i = 0; i < s->nrows; i++)
-		if (s->total[i])
-			s->order[n++] = i;
+	for (i = 0; i < s->nrows;) {
+		if (s->total[i]) {
+			s->order[i] = i;
+			i++;
+			continue;
+		}
+		for (start = i; i < s->nrows && !s->total[i]; i++)
+			s->order[i] = i;
+		merge_sort(&k, s->order + start, tmp, i - start);
+	}
 	free(tmp);
 	return 0;
 }
@@ -640,6 +689,34 @@ static int put_flat(struct pb_buf *b, const char *z)
 	return 0;
 }
 
+/*
+ * Text reports must fit a terminal: a text cell or label wider than
+ * TEXT_CELL_MAX display columns (a long remark) is cut at a character and
+ * ends with "...". Numbers are never cut, and only the text format cuts.
+ */
+#define TEXT_CELL_MAX 60
+
+static int fit_cell(struct pb_buf *b)
+{
+	size_t i = 0, w = 0;
+
+	if (!b->len || pb_text_width(b->p, b->len) <= TEXT_CELL_MAX)
+		return 0;
+	while (i < b->len) {
+		unsigned char lead = (unsigned char)b->p[i];
+		size_t n = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1, cw;
+		if (n > b->len - i)
+			n = b->len - i;
+		cw = pb_text_width(b->p + i, n);
+		if (w + cw > TEXT_CELL_MAX - 3)
+			break;
+		w += cw;
+		i += n;
+	}
+	b->len = i;
+	return pb_buf_adds(b, "...");
+}
+
 static int write_text_section(const struct pb_report *rep, const struct pb_report_section *s, FILE *f)
 {
 	struct pb_buf b = PB_BUF_INIT, cell = PB_BUF_INIT;
@@ -651,11 +728,13 @@ static int write_text_section(const struct pb_report *rep, const struct pb_repor
 	for (c = 0; c < s->ncols; c++) {
 		pb_buf_reset(&cell);
 		put_flat(&cell, s->cols[c].label);
+		fit_cell(&cell);
 		w[c] = pb_text_width(cell.p, cell.len);
 		for (i = 0; i < s->nrows; i++) {
 			size_t cw;
 			pb_buf_reset(&cell);
-			if (pb_report_cell(rep, s, i, c, 1, 1, &cell) < 0)
+			if (pb_report_cell(rep, s, i, c, 1, 1, &cell) < 0 ||
+			    (s->cols[c].kind == PB_RK_TEXT && fit_cell(&cell) < 0))
 				goto out;
 			cw = pb_text_width(cell.p ? cell.p : "", cell.len);
 			if (cw > w[c])
@@ -670,6 +749,7 @@ static int write_text_section(const struct pb_report *rep, const struct pb_repor
 	for (c = 0; c < s->ncols; c++) {
 		pb_buf_reset(&cell);
 		put_flat(&cell, s->cols[c].label);
+		fit_cell(&cell);
 		if (c)
 			pb_buf_adds(&b, "  ");
 		pb_report_pad(&b, cell.p, cell.len, w[c], s->cols[c].kind != PB_RK_TEXT);
@@ -678,11 +758,12 @@ static int write_text_section(const struct pb_report *rep, const struct pb_repor
 	put_rule(f, &b, total_w);
 	for (i = 0; i < s->nrows; i++) {
 		size_t r = s->order[i];
-		if (s->total[r] && i > 0 && !s->total[s->order[i - 1]])
-			put_rule(f, &b, total_w);
+		if (i > 0 && s->total[r] != s->total[s->order[i - 1]])
+			put_rule(f, &b, total_w);  /* above and below totals rows */
 		for (c = 0; c < s->ncols; c++) {
 			pb_buf_reset(&cell);
-			if (pb_report_cell(rep, s, r, c, 1, 1, &cell) < 0)
+			if (pb_report_cell(rep, s, r, c, 1, 1, &cell) < 0 ||
+			    (s->cols[c].kind == PB_RK_TEXT && fit_cell(&cell) < 0))
 				goto out;
 			if (c)
 				pb_buf_adds(&b, "  ");
@@ -735,17 +816,40 @@ static int write_text(const struct pb_report *rep, FILE *f)
 
 /* --- Markdown (GitHub-flavoured) --- */
 
+/* Whether s starts like the rest of an HTML entity after '&': "amp;", "#39;". */
+static int entity_rest(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (n && s[0] == '#')
+		i++;
+	while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+			 (s[i] >= '0' && s[i] <= '9')))
+		i++;
+	return i > (n && s[0] == '#') && i < n && s[i] == ';';
+}
+
+/*
+ * Appends text so that Markdown shows it as it is: punctuation that Markdown
+ * reads is backslash-escaped (CommonMark escapes only ASCII punctuation, so
+ * "1. " at a line start becomes "1\. ", not "\1. "); control characters
+ * become spaces.
+ */
 static int md_escape(struct pb_buf *b, const char *s, size_t n, int line_start)
 {
-	size_t i;
+	size_t i, digits = 0;
 
+	while (line_start && digits < n && s[digits] >= '0' && s[digits] <= '9')
+		digits++;
 	for (i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
 		if (ch < 0x20 || ch == 0x7f) {
 			pb_buf_addc(b, ' ');
 			continue;
 		}
-		if (strchr("\\`*_[]<>|~", ch) || (i == 0 && line_start && strchr("#+-=>0123456789", ch)))
+		if (strchr("\\`*_[]<>|~", ch) || (i == 0 && line_start && strchr("#+-=>", ch)) ||
+		    (digits && i == digits && (ch == '.' || ch == ')')) ||
+		    (ch == '&' && entity_rest(s + i + 1, n - i - 1)))
 			pb_buf_addc(b, '\\');
 		if (pb_buf_addc(b, (char)ch) < 0)
 			return -1;
@@ -841,7 +945,7 @@ static int csv_cell(const struct pb_report *rep, const struct pb_report_section 
 	if (col->kind != PB_RK_TEXT && is_number(v, &d)) {
 		/* the pb TSV forms: rates %.6f, points %.2f, others trimmed; never a '+' */
 		if (col->kind == PB_RK_RATE)
-			pb_put_rate(b, d);
+			pb_put_rate(b, fabs(d) < 5e-7 ? 0.0 : d);  /* never -0.000000 */
 		else if (col->kind == PB_RK_PP)
 			pb_put_pp(b, d);
 		else
@@ -999,9 +1103,10 @@ int pb_report_run(const struct pb_report_opts *o, struct pb_error *err)
 	rep.secs = calloc(n, sizeof *rep.secs);
 	if (!rep.secs)
 		return pb_error_set(err, PB_EXIT_FATAL, "", 0, "out of memory");
-	for (i = 0; i < n; i++, rep.nsecs++)
-		if (load_section(&rep.secs[i], o->nfiles > 0 ? o->files[i] : "-", &bad, err) < 0)
-			goto out;
+	for (i = 0; i < n; i++)
+		if (rep.nsecs++, load_section(&rep.secs[i], o->nfiles > 0 ? o->files[i] : "-", &bad,
+					      err) < 0)
+			goto out;  /* report_release frees what the failed section holds */
 	if (prepare(&rep, err) < 0)
 		goto out;
 	report_date(&rep);

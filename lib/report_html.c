@@ -154,7 +154,7 @@ static int write_section(const struct pb_report *rep, const struct pb_report_sec
 		pb_buf_adds(b, s->total[r] ? "<tr class=\"total\">" : "<tr>");
 		for (c = 0; c < s->ncols; c++) {
 			pb_buf_reset(&cell);
-			if (pb_report_cell(rep, s, r, c, 1, 0, &cell) < 0)
+			if (pb_report_cell(rep, s, r, c, 1, 1, &cell) < 0)
 				goto oom;
 			pb_buf_adds(b, s->cols[c].kind == PB_RK_TEXT ? "<td>" : "<td class=\"num\">");
 			escn(b, &cell);

@@ -19,6 +19,7 @@ enum { F_TEXT, F_INT, F_DEC, F_RATE, F_PP, F_CHANGE, F_KINDS };
 
 struct formats {
 	lxw_format *cell[2][F_KINDS]; /* [total][kind] */
+	lxw_format *dec[2][5];        /* [total][decimals - 2] of PB_RK_DEC columns */
 	lxw_format *header, *title, *note;
 };
 
@@ -34,34 +35,49 @@ static int kind_fmt(enum pb_report_kind k)
 	}
 }
 
+/* A cell format: thin grey borders, a totals row bold over a heavier line. */
+static lxw_format *cell_format(lxw_workbook *wb, int total, const char *num)
+{
+	lxw_format *x = workbook_add_format(wb);
+
+	format_set_border(x, LXW_BORDER_THIN);
+	format_set_border_color(x, 0x999999);
+	if (total) {
+		format_set_bold(x);
+		format_set_top(x, LXW_BORDER_MEDIUM);
+		format_set_top_color(x, 0x333333);
+		format_set_bg_color(x, 0xF4F4F4);
+	}
+	format_set_num_format(x, num);
+	return x;
+}
+
 static void make_formats(lxw_workbook *wb, int prec, struct formats *f)
 {
 	char pct[32], pp[64], dec[16];
 	int t, k;
+
+	for (t = 0; t < 2; t++)
+		for (k = 2; k <= 6; k++) {
+			snprintf(dec, sizeof dec, "0.%.*s", k, "000000");
+			f->dec[t][k - 2] = cell_format(wb, t, dec);
+		}
 
 	snprintf(dec, sizeof dec, "0.%.*s", prec, "000000");
 	snprintf(pct, sizeof pct, "%s%%", prec ? dec : "0");
 	snprintf(pp, sizeof pp, "+%s;-%s;%s", prec ? dec : "0", prec ? dec : "0", prec ? dec : "0");
 	for (t = 0; t < 2; t++)
 		for (k = 0; k < F_KINDS; k++) {
-			lxw_format *x = workbook_add_format(wb);
-			format_set_border(x, LXW_BORDER_THIN);
-			format_set_border_color(x, 0x999999);
-			if (t) {
-				format_set_bold(x);
-				format_set_top(x, LXW_BORDER_MEDIUM);
-				format_set_top_color(x, 0x333333);
-				format_set_bg_color(x, 0xF4F4F4);
-			}
+			const char *num = "@";
 			switch (k) {
-			case F_INT: format_set_num_format(x, "0"); break;
-			case F_DEC: format_set_num_format(x, "0.00"); break;
-			case F_RATE: format_set_num_format(x, pct); break;
-			case F_PP: format_set_num_format(x, pp); break;
-			case F_CHANGE: format_set_num_format(x, "+0;-0;0"); break;
-			default: format_set_num_format(x, "@"); break;
+			case F_INT: num = "0"; break;
+			case F_DEC: num = "0.00"; break;
+			case F_RATE: num = pct; break;
+			case F_PP: num = pp; break;
+			case F_CHANGE: num = "+0;-0;0"; break;
+			default: break;
 			}
-			f->cell[t][k] = x;
+			f->cell[t][k] = cell_format(wb, t, num);
 		}
 	f->header = workbook_add_format(wb);
 	format_set_bold(f->header);
@@ -170,6 +186,51 @@ static void sheet_name(const char *heading, size_t i, int en, char names[][128],
 	}
 }
 
+#define XLSX_STR_MAX 32767  /* characters in a cell, Excel's limit */
+
+static int is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/*
+ * The string to store for the text s (n bytes), NUL-terminated in out:
+ * "_xHHHH_", which a spreadsheet reads as the character U+HHHH, is kept as
+ * it is by escaping its '_' as "_x005F"; text over Excel's 32,767 characters
+ * is cut and ends with "…" (libxlsxwriter would drop the whole cell).
+ */
+static const char *xlsx_text(struct pb_buf *out, const char *s, size_t n)
+{
+	size_t i = 0, units = 0;
+
+	pb_buf_reset(out);
+	while (i < n) {
+		size_t u, len = cp_len((const unsigned char *)s + i, n - i, &u);
+		int esc = s[i] == '_' && n - i >= 7 && s[i + 1] == 'x' && is_hex(s[i + 2]) &&
+			  is_hex(s[i + 3]) && is_hex(s[i + 4]) && is_hex(s[i + 5]) && s[i + 6] == '_';
+		if (esc)
+			u += 6;
+		if (units + u > XLSX_STR_MAX - 1) {
+			pb_buf_adds(out, "\xE2\x80\xA6");
+			break;
+		}
+		if (esc)
+			pb_buf_adds(out, "_x005F");
+		pb_buf_add(out, s + i, len);
+		units += u;
+		i += len;
+	}
+	pb_buf_addc(out, '\0');
+	return out->p;
+}
+
+/* worksheet_write_string through xlsx_text. */
+static void put_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s, size_t n,
+		     lxw_format *fmt, struct pb_buf *tmp)
+{
+	worksheet_write_string(ws, row, col, xlsx_text(tmp, s, n), fmt);
+}
+
 static double col_width(const struct pb_report *rep, const struct pb_report_section *s, size_t c)
 {
 	struct pb_buf cell = PB_BUF_INIT;
@@ -196,11 +257,19 @@ static void write_chart(lxw_workbook *wb, lxw_worksheet *ws, const char *sheet,
 	long lc, lc_last;
 	lxw_chart_series *series;
 	size_t i, last = 0;
+	double lo = 0, hi = 0;
 
 	/* the range runs to the last row that is not a total (totals come last) */
-	for (i = 0; i < s->nrows; i++)
-		if (!s->total[s->order[i]])
-			last = i + 1;
+	for (i = 0; i < s->nrows; i++) {
+		double v;
+		if (s->total[s->order[i]])
+			continue;
+		last = i + 1;
+		if (pb_report_num(s, s->order[i], (size_t)s->chart, &v) == 0) {
+			lo = v < lo ? v : lo;
+			hi = v > hi ? v : hi;
+		}
+	}
 	if (!last)
 		return;
 	pb_report_label_cols(s, &lc, &lc_last);  /* several columns: a multi-level axis */
@@ -214,8 +283,14 @@ static void write_chart(lxw_workbook *wb, lxw_worksheet *ws, const char *sheet,
 	chart_series_set_name(series, col->label);
 	chart_title_set_name(chart, col->label);
 	chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
-	if (col->kind == PB_RK_RATE)
+	/* bars from zero, as in the HTML chart (a spreadsheet would start at 75%) */
+	if (lo >= 0)
+		chart_axis_set_min(chart->y_axis, 0);
+	if (col->kind == PB_RK_RATE) {
 		chart_axis_set_num_format(chart->y_axis, "0%");
+		if (lo >= 0 && hi <= 1)
+			chart_axis_set_max(chart->y_axis, 1);  /* rates against the whole */
+	}
 	worksheet_insert_chart(ws, hr, (lxw_col_t)(s->ncols + 1), chart);
 }
 
@@ -224,7 +299,7 @@ static int write_sheet(const struct pb_report *rep, lxw_workbook *wb, const stru
 {
 	const struct pb_report_opts *o = rep->o;
 	lxw_worksheet *ws = workbook_add_worksheet(wb, name);
-	struct pb_buf cell = PB_BUF_INIT;
+	struct pb_buf cell = PB_BUF_INIT, text = PB_BUF_INIT;
 	lxw_row_t row = 0, hr;
 	size_t i, c;
 
@@ -233,24 +308,26 @@ static int write_sheet(const struct pb_report *rep, lxw_workbook *wb, const stru
 	worksheet_set_paper(ws, 9);  /* A4 */
 	worksheet_fit_to_pages(ws, 1, 0);
 	if (o->title)
-		worksheet_write_string(ws, row++, 0, o->title, f->title);
+		put_text(ws, row++, 0, o->title, strlen(o->title), f->title, &cell);
 	if (o->subtitle)
-		worksheet_write_string(ws, row++, 0, o->subtitle, NULL);
+		put_text(ws, row++, 0, o->subtitle, strlen(o->subtitle), NULL, &cell);
 	if (s->heading)
-		worksheet_write_string(ws, row++, 0, s->heading, NULL);
+		put_text(ws, row++, 0, s->heading, strlen(s->heading), NULL, &cell);
 	if (row)
 		row++;
 	hr = row;
 	for (c = 0; c < s->ncols; c++) {
 		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, col_width(rep, s, c), NULL);
-		worksheet_write_string(ws, hr, (lxw_col_t)c, s->cols[c].label, f->header);
+		put_text(ws, hr, (lxw_col_t)c, s->cols[c].label, strlen(s->cols[c].label), f->header,
+			 &cell);
 	}
 	for (i = 0; i < s->nrows; i++) {
 		size_t r = s->order[i];
 		int t = s->total[r] != 0;
 		row = hr + 1 + (lxw_row_t)i;
 		for (c = 0; c < s->ncols; c++) {
-			lxw_format *fmt = f->cell[t][kind_fmt(s->cols[c].kind)];
+			lxw_format *fmt = s->cols[c].kind == PB_RK_DEC ? f->dec[t][s->cols[c].dec - 2]
+								     : f->cell[t][kind_fmt(s->cols[c].kind)];
 			double v;
 			if (s->cols[c].kind != PB_RK_TEXT && pb_report_num(s, r, c, &v) == 0) {
 				worksheet_write_number(ws, row, (lxw_col_t)c, v, fmt);
@@ -259,12 +336,11 @@ static int write_sheet(const struct pb_report *rep, lxw_workbook *wb, const stru
 			pb_buf_reset(&cell);
 			pb_report_cell(rep, s, r, c, 0, 0, &cell);
 			if (cell.len)
-				worksheet_write_string(ws, row, (lxw_col_t)c, cell.p, f->cell[t][F_TEXT]);
+				put_text(ws, row, (lxw_col_t)c, cell.p, cell.len, f->cell[t][F_TEXT], &text);
 			else
 				worksheet_write_blank(ws, row, (lxw_col_t)c, fmt);
 		}
 	}
-	pb_buf_release(&cell);
 	row = hr + (lxw_row_t)s->nrows;
 	worksheet_freeze_panes(ws, hr + 1, 0);
 	worksheet_repeat_rows(ws, hr, hr);
@@ -273,7 +349,9 @@ static int write_sheet(const struct pb_report *rep, lxw_workbook *wb, const stru
 	if (o->nnotes)
 		row++;
 	for (i = 0; i < o->nnotes; i++)
-		worksheet_write_string(ws, ++row, 0, o->notes[i], f->note);
+		put_text(ws, ++row, 0, o->notes[i], strlen(o->notes[i]), f->note, &cell);
+	pb_buf_release(&cell);
+	pb_buf_release(&text);
 	if (s->chart >= 0)
 		write_chart(wb, ws, name, s, hr);
 	return 0;

@@ -70,7 +70,7 @@ int pb_report_run(const struct pb_report_opts *o, struct pb_error *err);
 enum pb_report_kind {
 	PB_RK_TEXT,    /* left-aligned text; vocabulary values shown by their labels */
 	PB_RK_INT,     /* whole numbers */
-	PB_RK_DEC,     /* decimals, shown with 2 places */
+	PB_RK_DEC,     /* decimals, shown with 2 places (more where 2 hide a difference) */
 	PB_RK_RATE,    /* *_rate, pct, fraction: a fraction shown as 92.6% */
 	PB_RK_PP,      /* *_pp: percentage points shown as +5.5 */
 	PB_RK_CHANGE,  /* *_change (rank_change): whole numbers shown with a sign, +2 */
@@ -86,7 +86,7 @@ int pb_report_pad(struct pb_buf *out, const char *s, size_t n, size_t width, int
 /*
  * Appends the human form of a numeric value: RATE v*100 with prec decimals
  * and '%'; PP with prec decimals and a sign ("+5.5", "-1.1", "0.0");
- * DEC with 2 decimals; INT as a whole number; CHANGE as a signed whole
+ * DEC with prec decimals; INT as a whole number; CHANGE as a signed whole
  * number. Halves round away from zero. signs = 0 drops the '+' (csv).
  * Never prints "-0.0".
  */
@@ -110,6 +110,7 @@ struct pb_report_col {
 	const char *name;         /* input column name; borrowed from the section */
 	char *label;              /* display label; owned */
 	enum pb_report_kind kind;
+	int dec;                  /* decimals of a PB_RK_DEC column: 2 to 6 */
 	int vocab;                /* enum pb_vocab_id of its values, or 0 */
 };
 

@@ -130,3 +130,52 @@ PY
 
 pb-report --format xlsx "$cov" >"$tmp/o" 2>"$tmp/e"; rc=$?
 t "xlsx without -o is a usage error" test $rc -eq 2 -a ! -s "$tmp/o"
+
+# hostile text: over Excel's 32,767 characters (libxlsxwriter would drop the cell),
+# a literal "_x0041_" (a spreadsheet would read it as "A"), control characters; and a
+# score column whose values differ only in the third decimal
+python3 - "$tmp/odd.tsv" <<'PY'
+import sys
+with open(sys.argv[1], 'w', encoding='utf-8') as f:
+    f.write('unit_name\tremark\tscore\n')
+    f.write('长\t' + '长' * 40000 + '\t0.934694\n')
+    f.write('x\t_x0041_ and _x00e9_\t0.930481\n')
+    f.write('y\tbell\x07here\t0.5\n')
+PY
+pb-report --format xlsx -o "$tmp/odd.xlsx" "$tmp/odd.tsv" 2>"$tmp/err"; rc=$?
+t "hostile text: written silently" test $rc -eq 0 -a ! -s "$tmp/err"
+mkdir "$tmp/y"
+unzip -q "$tmp/odd.xlsx" -d "$tmp/y"
+t "a cell over 32,767 characters is cut (ending …), not dropped; _xHHHH_ kept literally" python3 - "$tmp/y" <<'PY'
+import sys, re, xml.etree.ElementTree as ET
+M = '{http://schemas.openxmlformats.org/spreadsheetml/2006/main}'
+d = sys.argv[1]
+ss = [''.join(t.text or '' for t in si.iter(M + 't')) for si in ET.parse(d + '/xl/sharedStrings.xml').getroot()]
+sh = ET.parse(d + '/xl/worksheets/sheet1.xml').getroot()
+cells = {c.get('r'): c for c in sh.iter(M + 'c')}
+def text(ref):
+    c = cells[ref]
+    assert c.get('t') == 's', ET.tostring(c)
+    return ss[int(c.find(M + 'v').text)]
+long = text('B2')
+assert len(long) == 32767 and long.endswith('\u2026') and set(long[:-1]) == {'长'}, len(long)
+# Excel decodes _xHHHH_ in the stored text; _x005F_ is '_', so what it shows is the input
+raw = text('B3')
+shown = re.sub(r'_x([0-9A-Fa-f]{4})_', lambda m: chr(int(m.group(1), 16)), raw)
+assert shown == '_x0041_ and _x00e9_', (raw, shown)
+PY
+t "a score column whose values need three decimals gets a 0.000 format" python3 - "$tmp/y" <<'PY'
+import sys, xml.etree.ElementTree as ET
+M = '{http://schemas.openxmlformats.org/spreadsheetml/2006/main}'
+d = sys.argv[1]
+st = ET.parse(d + '/xl/styles.xml').getroot()
+fmts = {f.get('numFmtId'): f.get('formatCode') for f in st.iter(M + 'numFmt')}
+xfs = [x.get('numFmtId') for x in st.find(M + 'cellXfs')]
+sh = ET.parse(d + '/xl/worksheets/sheet1.xml').getroot()
+cells = {c.get('r'): c for c in sh.iter(M + 'c')}
+for ref in ('C2', 'C3', 'C4'):
+    assert fmts.get(xfs[int(cells[ref].get('s', 0))]) == '0.000', ref
+assert cells['C2'].find(M + 'v').text == '0.934694'
+PY
+t "a rate chart's value axis runs from 0 to 100%, as the HTML chart's bars do" \
+	grep -q '<c:valAx><c:axId val="[0-9]*"/><c:scaling><c:orientation val="minMax"/><c:max val="1"/><c:min val="0"/></c:scaling>' "$tmp/x/xl/charts/chart1.xml"

@@ -97,14 +97,20 @@ static void values_are_shown_for_people(void **state)
 	VALUE_IS(PB_RK_PP, 2.675, 2, 0, "2.68");
 	VALUE_IS(PB_RK_RATE, 0.12345, 2, 1, "12.35%");
 	VALUE_IS(PB_RK_RATE, 0.0005, 1, 1, "0.1%");
-	VALUE_IS(PB_RK_DEC, 0.125, 1, 1, "0.13");
+	VALUE_IS(PB_RK_DEC, 0.125, 2, 1, "0.13");
+	VALUE_IS(PB_RK_DEC, 0.934694, 3, 1, "0.935");  /* a column's decimals come from the caller */
 	VALUE_IS(PB_RK_INT, 2.5, 1, 1, "3");
 	VALUE_IS(PB_RK_CHANGE, 2, 1, 1, "+2");
 	VALUE_IS(PB_RK_CHANGE, -3, 1, 1, "-3");
 	VALUE_IS(PB_RK_CHANGE, 0, 1, 1, "0");
 	VALUE_IS(PB_RK_CHANGE, 2, 1, 0, "2");
-	VALUE_IS(PB_RK_DEC, 88.333333, 1, 1, "88.33");
+	VALUE_IS(PB_RK_DEC, 88.333333, 2, 1, "88.33");
 	VALUE_IS(PB_RK_INT, 1290, 1, 1, "1290");
+	/* large values keep every digit: the half-rounding tolerance never moves a value */
+	VALUE_IS(PB_RK_INT, 12345678901.0, 1, 1, "12345678901");
+	VALUE_IS(PB_RK_INT, 1e20, 1, 1, "100000000000000000000");
+	VALUE_IS(PB_RK_DEC, 123456789012.34, 2, 1, "123456789012.34");
+	VALUE_IS(PB_RK_PP, 1234567.25, 1, 1, "+1234567.3");
 	VALUE_IS(PB_RK_RATE, NAN, 1, 1, "");
 }
 
