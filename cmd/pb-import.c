@@ -148,7 +148,7 @@ static void parse_options(int argc, char **argv, struct pb_import_opts *o, const
 			fputs(help_text, stdout);
 			exit(pb_close_stdout());
 		case 'V':
-			printf("pb-import (pb) %s\n", PB_VERSION);
+			printf("pb-import %s\n", PB_VERSION);
 			exit(pb_close_stdout());
 		default:
 			usage_error(NULL, NULL);

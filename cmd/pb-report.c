@@ -32,6 +32,8 @@ static const char help_text[] =
 	"      --precision N      decimals of percentages and percentage points (0-6; default 1)\n"
 	"      --lang zh|en       labels in Chinese (default) or English\n"
 	"      --label COL=TEXT   show COL as TEXT (repeatable; wins over the built-in label)\n"
+	"  -q, --quiet            no progress display (reports are small; accepted like every pb command)\n"
+	"      --progress         show progress even when stderr is not a terminal\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          version\n"
 	"\n"
@@ -56,7 +58,7 @@ static const char help_text[] =
 	"  pb-report --sort score:desc --label score=综合得分 rank.tsv\n";
 
 enum { OPT_TITLE = 256, OPT_SUBTITLE, OPT_NOTE, OPT_HEADING, OPT_COLUMNS, OPT_SORT, OPT_CHART,
-       OPT_PRECISION, OPT_LANG, OPT_LABEL };
+       OPT_PRECISION, OPT_LANG, OPT_LABEL, OPT_PROGRESS };
 
 static const struct option long_options[] = {
 	{ "format", required_argument, NULL, 'f' },
@@ -71,6 +73,8 @@ static const struct option long_options[] = {
 	{ "precision", required_argument, NULL, OPT_PRECISION },
 	{ "lang", required_argument, NULL, OPT_LANG },
 	{ "label", required_argument, NULL, OPT_LABEL },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -105,7 +109,7 @@ static void parse_options(int argc, char **argv, struct pb_report_opts *o)
 	o->notes = notes;
 	o->headings = headings;
 	o->labels = labels;
-	while ((c = getopt_long(argc, argv, "f:o:hV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:qhV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (pb_report_format_parse(optarg, &o->format) < 0)
@@ -130,6 +134,8 @@ static void parse_options(int argc, char **argv, struct pb_report_opts *o)
 				usage_error("--lang: '%s' is not zh or en", optarg);
 			o->en = strcmp(optarg, "en") == 0;
 			break;
+		case 'q': pb_progress_set(PB_PROGRESS_OFF); break;
+		case OPT_PROGRESS: pb_progress_set(PB_PROGRESS_ON); break;
 		case 'h': fputs(usage_text, stdout); fputs(help_text, stdout); exit(pb_close_stdout());
 		case 'V': printf("pb-report %s\n", PB_VERSION); exit(pb_close_stdout());
 		default: usage_error(NULL, NULL);

@@ -32,9 +32,11 @@ pb-report --title "$title" --subtitle "截至2022年8月4日" \
 	--note "数据来源：各区组织部台账（示例数据）" \
 	"$out/coverage.tsv" "$out/progress.tsv" "$out/rank.tsv"
 pb-report --format html --chart single_rate -o "$out/通报.html" --title "$title" --subtitle "截至2022年8月4日" \
+	--note "数据来源：各区组织部台账（示例数据）" \
 	--heading "各区分领域覆盖情况" --heading "禅城区小区党支部建设进度" --heading "各区单独组建率排名" \
 	"$out/coverage.tsv" "$out/progress.tsv" "$out/rank.tsv"
-pb-report --format xlsx --chart single_rate -o "$out/通报.xlsx" --title "$title" \
+pb-report --format xlsx --chart single_rate -o "$out/通报.xlsx" --title "$title" --subtitle "截至2022年8月4日" \
+	--note "数据来源：各区组织部台账（示例数据）" \
 	--heading "各区分领域覆盖情况" --heading "禅城区小区党支部建设进度" --heading "各区单独组建率排名" \
 	"$out/coverage.tsv" "$out/progress.tsv" "$out/rank.tsv"
 pb-report --format csv -o "$out/通报.csv" "$out/coverage.tsv"
