@@ -487,7 +487,12 @@ int pb_rank_opts_check(const struct pb_rank_opts *o, struct pb_error *err)
 
 /* ---------------------------------------------------------------- state */
 
-/* One entity: what pb-rank keeps per row of output. Its id is the ents map key. */
+/*
+ * One entity: what pb-rank keeps per row of output. Its identity is its ents
+ * map key: the id (u32 length + bytes), then each --by value (u32 length +
+ * bytes), so the same id in two groups is two entities. The key's --by part
+ * is also the groups map key.
+ */
 struct ent {
 	size_t off; /* in rk.strs: the name, then each extra column as u32 length + bytes */
 	uint32_t name_len;
@@ -544,7 +549,7 @@ struct rk {
 	size_t *gstart; /* per group position: first slot; [ngroups] = nslots */
 	uint32_t *gpos; /* group map index -> position in byte order */
 	uint32_t *gidx; /* position -> group map index */
-	struct pb_buf strs, key, num;
+	struct pb_buf strs, key, num, who;
 	double *rowv;
 	int data_err;
 };
@@ -554,9 +559,56 @@ static int oom(struct pb_error *err)
 	return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "out of memory");
 }
 
+/* The id alone of entity e (its key without the --by values); borrowed from the ents map. */
 static struct pb_str ent_id(const struct rk *k, uint32_t e)
 {
-	return pb_map_key(&k->ents, e);
+	struct pb_str key = pb_map_key(&k->ents, e);
+	uint32_t len;
+
+	memcpy(&len, key.p, 4);
+	return (struct pb_str){key.p + 4, len};
+}
+
+/*
+ * Builds into k->key the entity key of a row: the id, then the --by values
+ * (each u32 length + bytes); by[j] are the --by columns' indexes in f.
+ */
+static int row_key(struct rk *k, const struct pb_str *f, int id, const int *by)
+{
+	size_t j;
+	uint32_t n = (uint32_t)f[id].n;
+
+	pb_buf_reset(&k->key);
+	if (pb_buf_add(&k->key, &n, sizeof n) < 0 || pb_buf_add(&k->key, f[id].p, f[id].n) < 0)
+		return -1;
+	for (j = 0; j < k->c.by.n; j++) {
+		struct pb_str v = f[by[j]];
+		n = (uint32_t)v.n;
+		if (pb_buf_add(&k->key, &n, sizeof n) < 0 || pb_buf_add(&k->key, v.p, v.n) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * "ID_COL 'id'" for messages, followed by " in BY 'v', …" with --by so that
+ * the same id in two groups can be told apart; borrowed until the next call.
+ */
+static const char *who(struct rk *k, uint32_t e)
+{
+	struct pb_str id = ent_id(k, e), key = pb_map_key(&k->ents, e);
+	size_t j, at = 4 + id.n;
+
+	pb_buf_reset(&k->who);
+	pb_buf_addf(&k->who, "%s '%.*s'", k->id_col, (int)id.n, id.p);
+	for (j = 0; j < k->c.by.n; j++) {
+		uint32_t len;
+		memcpy(&len, key.p + at, 4);
+		pb_buf_addf(&k->who, "%s%s '%.*s'", j ? ", " : " in ", k->c.by.v[j], (int)len,
+		            key.p + at + 4);
+		at += 4 + len;
+	}
+	return k->who.p ? k->who.p : k->id_col;
 }
 
 static struct pb_str ind_name(const struct rk *k, size_t j)
@@ -760,8 +812,9 @@ static int ent_reserve(struct rk *k)
 }
 
 /*
- * The entity of the current row, created at its first row (name, group and
- * pass-through values come from that row). -1 out of memory.
+ * The entity of the current row (its key in k->key, from row_key), created
+ * at its first row (name and pass-through values come from that row) in
+ * group grp. -1 out of memory.
  */
 static long ent_get(struct rk *k, const struct pb_tsv_reader *r, const struct src *s, uint32_t file,
                     uint32_t grp, int *is_new)
@@ -773,7 +826,7 @@ static long ent_get(struct rk *k, const struct pb_tsv_reader *r, const struct sr
 
 	if (ent_reserve(k) < 0)
 		return -1;
-	i = pb_map_put(&k->ents, f[s->id].p, f[s->id].n, is_new);
+	i = pb_map_put(&k->ents, k->key.p, k->key.len, is_new);
 	if (i < 0 || !*is_new)
 		return i;
 	e = &k->e[i];
@@ -797,19 +850,17 @@ static long ent_get(struct rk *k, const struct pb_tsv_reader *r, const struct sr
 	return i;
 }
 
-/* The group of the current row: its --by values, each as u32 length + bytes. */
+/*
+ * The group of the current row: its --by values, each as u32 length + bytes.
+ * Leaves the row's entity key (row_key) in k->key; the group key is its tail.
+ */
 static long group_get(struct rk *k, const struct pb_tsv_reader *r, const struct src *s)
 {
-	size_t j;
+	size_t at = 4 + r->fields[s->id].n;
 
-	pb_buf_reset(&k->key);
-	for (j = 0; j < k->c.by.n; j++) {
-		struct pb_str v = r->fields[s->by[j]];
-		uint32_t n = (uint32_t)v.n;
-		if (pb_buf_add(&k->key, &n, sizeof n) < 0 || pb_buf_add(&k->key, v.p, v.n) < 0)
-			return -1;
-	}
-	return pb_map_put(&k->groups, k->key.p ? k->key.p : "", k->key.len, NULL);
+	if (row_key(k, r->fields, s->id, s->by) < 0)
+		return -1;
+	return pb_map_put(&k->groups, k->key.p + at, k->key.len - at, NULL);
 }
 
 static int read_wide_row(struct rk *k, const struct pb_tsv_reader *r, const struct src *s,
@@ -835,9 +886,8 @@ static int read_wide_row(struct rk *k, const struct pb_tsv_reader *r, const stru
 		return oom(err);
 	if (!is_new) {
 		const struct ent *e = &k->e[i];
-		data_error(k, file, r->line,
-		           "duplicate row for %s '%.*s' (first at %s:%ld); row ignored", k->id_col,
-		           STR_ARGS(f[s->id]), k->fname[e->file], e->line);
+		data_error(k, file, r->line, "duplicate row for %s (first at %s:%ld); row ignored",
+		           who(k, (uint32_t)i), k->fname[e->file], e->line);
 		return 0;
 	}
 	memcpy(&k->val[(size_t)i * ns], k->rowv, ns * sizeof *k->rowv);
@@ -859,13 +909,6 @@ static int read_long_row(struct rk *k, const struct pb_tsv_reader *r, const stru
 	}
 	if ((g = group_get(k, r, s)) < 0 || (i = ent_get(k, r, s, file, (uint32_t)g, &is_new)) < 0)
 		return oom(err);
-	if (!is_new && k->e[i].grp != (uint32_t)g) {
-		data_error(
-		    k, file, r->line,
-		    "%s '%.*s': --by columns differ from its first row (%s:%ld); row ignored",
-		    k->id_col, STR_ARGS(f[s->id]), k->fname[k->e[i].file], k->e[i].line);
-		return 0;
-	}
 	if ((ind = pb_map_put(&k->inds, f[s->ind].p, f[s->ind].n, NULL)) < 0)
 		return oom(err);
 	if (sv.n == 0)
@@ -1013,23 +1056,22 @@ static int aggregate_judges(struct rk *k, struct pb_error *err)
 		qsort(dups, ndup, sizeof *dups, cmp_obs_line);
 		for (i = 0; i < ndup; i++) {
 			const struct obs *d = dups[i], *first = d;
-			struct pb_str id = ent_id(k, d->ent), in = ind_name(k, d->ind);
+			struct pb_str in = ind_name(k, d->ind);
 			while (first->dup)
 				first--;
 			if (k->has_judge) {
 				struct pb_str jn = pb_map_key(&k->judges, d->judge);
-				data_error(
-				    k, d->file, d->line,
-				    "duplicate score for %s '%.*s', indicator '%.*s', judge '%.*s' "
-				    "(first at %s:%ld); row ignored",
-				    k->id_col, STR_ARGS(id), STR_ARGS(in), STR_ARGS(jn),
-				    k->fname[first->file], first->line);
+				data_error(k, d->file, d->line,
+				           "duplicate score for %s, indicator '%.*s', judge '%.*s' "
+				           "(first at %s:%ld); row ignored",
+				           who(k, d->ent), STR_ARGS(in), STR_ARGS(jn),
+				           k->fname[first->file], first->line);
 			} else {
 				data_error(k, d->file, d->line,
-				           "duplicate score for %s '%.*s', indicator '%.*s' (first "
+				           "duplicate score for %s, indicator '%.*s' (first "
 				           "at %s:%ld); row ignored",
-				           k->id_col, STR_ARGS(id), STR_ARGS(in),
-				           k->fname[first->file], first->line);
+				           who(k, d->ent), STR_ARGS(in), k->fname[first->file],
+				           first->line);
 			}
 		}
 		free(dups);
@@ -1056,14 +1098,13 @@ static int aggregate_judges(struct rk *k, struct pb_error *err)
 		v = pb_rank_judge_aggregate(scratch, m, k->c.judge, k->c.trim_k);
 		if (isnan(v)) {
 			struct ent *e = &k->e[k->obs[i].ent];
-			struct pb_str id = ent_id(k, k->obs[i].ent),
-			              in = ind_name(k, k->obs[i].ind);
+			struct pb_str in = ind_name(k, k->obs[i].ind);
 			if (e->ok)
 				data_error(k, e->file, e->line,
-				           "%s '%.*s', indicator '%.*s': %zu judge scores, "
+				           "%s, indicator '%.*s': %zu judge scores, "
 				           "trim:%zu needs at least %zu; "
 				           "not ranked",
-				           k->id_col, STR_ARGS(id), STR_ARGS(in), m, k->c.trim_k,
+				           who(k, k->obs[i].ent), STR_ARGS(in), m, k->c.trim_k,
 				           2 * k->c.trim_k + 1);
 			e->ok = 0;
 		}
@@ -1239,24 +1280,24 @@ static void check_entities(struct rk *k)
 				first = j;
 			}
 		if (miss && k->c.missing == MISS_ERROR) {
-			struct pb_str id = ent_id(k, (uint32_t)i), in = ind_name(k, first);
+			struct pb_str in = ind_name(k, first);
 			char more[64] = "";
 			if (miss > 1)
 				snprintf(more, sizeof more, " (and %zu more)", miss - 1);
 			data_error(k, e->file, e->line,
-			           "%s '%.*s': no score for indicator '%.*s'%s; not ranked "
+			           "%s: no score for indicator '%.*s'%s; not ranked "
 			           "(see --missing)",
-			           k->id_col, STR_ARGS(id), STR_ARGS(in), more);
+			           who(k, (uint32_t)i), STR_ARGS(in), more);
 			e->ok = 0;
 			continue;
 		}
 		for (j = 0; k->c.agg == AGG_GEOMEAN && k->c.norm == NORM_NONE && j < ni; j++)
 			if (v[j] < 0) {
-				struct pb_str id = ent_id(k, (uint32_t)i), in = ind_name(k, j);
+				struct pb_str in = ind_name(k, j);
 				data_error(k, e->file, e->line,
-				           "%s '%.*s': indicator '%.*s' is negative, and "
+				           "%s: indicator '%.*s' is negative, and "
 				           "--aggregate geomean needs values >= 0; not ranked",
-				           k->id_col, STR_ARGS(id), STR_ARGS(in));
+				           who(k, (uint32_t)i), STR_ARGS(in));
 				e->ok = 0;
 				break;
 			}
@@ -1420,12 +1461,12 @@ static void normalize(struct rk *k, const struct slot *sl, size_t m, size_t j, s
 		} else if (k->c.missing == MISS_MEAN && np) {
 			*x = xsum / (double)np;
 		} else if (k->c.missing == MISS_MEAN) {
-			struct pb_str id = ent_id(k, sl[q].ent), in = ind_name(k, j);
+			struct pb_str in = ind_name(k, j);
 			if (e->ok)
 				data_error(k, e->file, e->line,
-				           "%s '%.*s': no score for indicator '%.*s', and no "
+				           "%s: no score for indicator '%.*s', and no "
 				           "entity of its group has one to average; not ranked",
-				           k->id_col, STR_ARGS(id), STR_ARGS(in));
+				           who(k, sl[q].ent), STR_ARGS(in));
 			e->ok = 0;
 		}
 	}
@@ -1502,10 +1543,9 @@ static int score_groups(struct rk *k, struct pb_error *err)
 				continue;
 			rc = composite(&k->x[(size_t)s.ent * ni], k->w, ni, k->c.agg, &e->score);
 			if (rc) {
-				struct pb_str id = ent_id(k, s.ent);
 				data_error(k, e->file, e->line,
-				           "%s '%.*s': no composite score (%s); not ranked",
-				           k->id_col, STR_ARGS(id), why[rc]);
+				           "%s: no composite score (%s); not ranked", who(k, s.ent),
+				           why[rc]);
 				e->ok = 0;
 				continue;
 			}
@@ -1670,44 +1710,142 @@ static int parse_rank(struct pb_str s, uint32_t *rank)
 	return 0;
 }
 
+/*
+ * How the rows of an earlier output (--prev, --history) find the entities
+ * ranked now. With no --by, or when the earlier file has every --by column,
+ * a row matches on the --by values and the id (a unit is an entity);
+ * otherwise on the id alone (a unit is a distinct id, shared by every entity
+ * ranked now with that id, whatever its group).
+ */
+struct match {
+	int id, keyed;
+	int *by;           /* keyed: the --by columns' indexes in the earlier file */
+	struct pb_map ids; /* not keyed: the distinct ids ranked now */
+	uint32_t *unit;    /* not keyed: per entity, its index in ids */
+	size_t nunits;
+};
+
+static int match_init(struct rk *k, const struct pb_tsv_reader *r, int id, struct match *m,
+                      struct pb_error *err)
+{
+	size_t n = k->ents.count, i, j;
+
+	memset(m, 0, sizeof *m);
+	m->id = id;
+	m->keyed = 1;
+	if (!(m->by = calloc(k->c.by.n + 1, sizeof *m->by)))
+		return oom(err);
+	for (j = 0; j < k->c.by.n; j++)
+		if ((m->by[j] = pb_tsv_col(r, k->c.by.v[j])) < 0)
+			m->keyed = 0;
+	if (m->keyed) {
+		m->nunits = n;
+		return 0;
+	}
+	if (!(m->unit = malloc((n ? n : 1) * sizeof *m->unit)))
+		return oom(err);
+	for (i = 0; i < n; i++) {
+		struct pb_str v = ent_id(k, (uint32_t)i);
+		long u = pb_map_put(&m->ids, v.p, v.n, NULL);
+		if (u < 0)
+			return oom(err);
+		m->unit[i] = (uint32_t)u;
+	}
+	m->nunits = m->ids.count;
+	return 0;
+}
+
+static void match_release(struct match *m)
+{
+	free(m->by);
+	free(m->unit);
+	pb_map_release(&m->ids);
+}
+
+/* The unit of the current earlier row: >= 0, -1 none ranked now, -2 out of memory. */
+static long match_find(struct rk *k, const struct match *m, const struct pb_str *f)
+{
+	long u;
+
+	if (!m->keyed)
+		return pb_map_find(&m->ids, f[m->id].p, f[m->id].n);
+	if (row_key(k, f, m->id, m->by) < 0)
+		return -2;
+	u = pb_map_find(&k->ents, k->key.p, k->key.len);
+	return u;
+}
+
+static uint32_t match_unit(const struct match *m, uint32_t e)
+{
+	return m->keyed ? e : m->unit[e];
+}
+
+/* A unit for messages, like who(); borrowed until the next call. */
+static const char *match_who(struct rk *k, const struct match *m, uint32_t u)
+{
+	struct pb_str v;
+
+	if (m->keyed)
+		return who(k, u);
+	v = pb_map_key(&m->ids, u);
+	pb_buf_reset(&k->who);
+	pb_buf_addf(&k->who, "%s '%.*s'", k->id_col, (int)v.n, v.p);
+	return k->who.p ? k->who.p : k->id_col;
+}
+
 static int read_prev(struct rk *k, struct pb_error *err)
 {
 	static const char *const want[] = {"rank", NULL};
+	struct match m = {0};
 	struct pb_tsv_reader r;
-	int idx[2], n;
+	uint32_t *prev = NULL;
+	int idx[2], n = -1;
+	size_t i;
 
 	if (open_earlier(k, k->o->prev, want, idx, "--prev needs an earlier pb-rank output", &r,
-	                 err) < 0) {
-		pb_tsv_close(&r);
-		return -1;
+	                 err) < 0 ||
+	    match_init(k, &r, idx[0], &m, err) < 0)
+		goto done;
+	if (!(prev = calloc(m.nunits + 1, sizeof *prev))) { /* 0 = no row */
+		oom(err);
+		goto done;
 	}
 	while ((n = next_earlier(k, &r, err)) > 0) {
-		struct pb_str id = r.fields[idx[0]], rk = r.fields[idx[1]];
-		long i = pb_map_find(&k->ents, id.p, id.n);
-		struct ent *e;
+		struct pb_str rk = r.fields[idx[1]];
+		long u = match_find(k, &m, r.fields);
 		uint32_t rank;
-		if (i < 0)
+		if (u == -2) {
+			n = oom(err);
+			break;
+		}
+		if (u < 0)
 			continue;
-		e = &k->e[i];
 		if (parse_rank(rk, &rank) < 0)
 			data_error_at(k, r.name, r.line,
 			              "rank '%.*s' is not a whole number >= 1; row ignored",
 			              STR_ARGS(rk));
-		else if (e->has_prev)
-			data_error_at(k, r.name, r.line, "a second row for %s '%.*s'; row ignored",
-			              k->id_col, STR_ARGS(id));
-		else {
-			e->prev_rank = rank;
-			e->has_prev = 1;
-		}
+		else if (prev[u])
+			data_error_at(k, r.name, r.line, "a second row for %s; row ignored",
+			              match_who(k, &m, (uint32_t)u));
+		else
+			prev[u] = rank;
 	}
+	for (i = 0; n == 0 && i < k->ents.count; i++) {
+		struct ent *e = &k->e[i];
+		uint32_t p = prev[match_unit(&m, (uint32_t)i)];
+		e->prev_rank = p;
+		e->has_prev = p > 0;
+	}
+done:
 	pb_tsv_close(&r);
+	match_release(&m);
+	free(prev);
 	return n < 0 ? -1 : 0;
 }
 
-/* One history row of an entity ranked now, in a period before --period. */
+/* One history row of a unit (struct match) ranked now, in a period before --period. */
 struct hrow {
-	uint32_t ent, per, rank;
+	uint32_t unit, per, rank;
 	long line;
 };
 
@@ -1715,8 +1853,8 @@ static int cmp_hrow(const void *a, const void *b)
 {
 	const struct hrow *x = a, *y = b;
 
-	if (x->ent != y->ent)
-		return x->ent < y->ent ? -1 : 1;
+	if (x->unit != y->unit)
+		return x->unit < y->unit ? -1 : 1;
 	if (x->per != y->per)
 		return x->per > y->per ? -1 : 1; /* latest first */
 	return (x->line > y->line) - (x->line < y->line);
@@ -1757,15 +1895,17 @@ static int read_history(struct rk *k, struct pb_error *err)
 	static const char *const want[] = {"period", "rank", NULL};
 	const char *P = k->o->period;
 	uint32_t top = (uint32_t)(k->c.streak_top > UINT32_MAX ? UINT32_MAX : k->c.streak_top), cur,
-	         *pos = NULL;
+	         *pos = NULL, *prior = NULL;
 	struct pb_map pm = PB_MAP_INIT;
+	struct match m = {0};
 	struct pb_tsv_reader r;
 	struct hrow *h = NULL;
 	size_t nh = 0, cap = 0, i, j;
 	int idx[3], n, rc = -1;
 
 	if (open_earlier(k, k->o->history, want, idx,
-	                 "--history needs earlier outputs with a period column", &r, err) < 0)
+	                 "--history needs earlier outputs with a period column", &r, err) < 0 ||
+	    match_init(k, &r, idx[0], &m, err) < 0)
 		goto done;
 	if (pb_map_put(&pm, P, strlen(P), NULL) < 0) {
 		oom(err);
@@ -1785,7 +1925,11 @@ static int read_history(struct rk *k, struct pb_error *err)
 			oom(err);
 			goto done;
 		}
-		if ((i2 = pb_map_find(&k->ents, id.p, id.n)) < 0 || pi == 0)
+		if ((i2 = match_find(k, &m, r.fields)) == -2) {
+			oom(err);
+			goto done;
+		}
+		if (i2 < 0 || pi == 0)
 			continue;
 		if (parse_rank(rk, &rank) < 0) {
 			data_error_at(k, r.name, r.line,
@@ -1806,7 +1950,8 @@ static int read_history(struct rk *k, struct pb_error *err)
 	}
 	if (n < 0)
 		goto done;
-	if (!(pos = malloc(pm.count * sizeof *pos)) || sort_periods(&pm, pos) < 0) {
+	if (!(pos = malloc(pm.count * sizeof *pos)) || sort_periods(&pm, pos) < 0 ||
+	    !(prior = calloc(m.nunits + 1, sizeof *prior))) {
 		oom(err);
 		goto done;
 	}
@@ -1819,43 +1964,46 @@ static int read_history(struct rk *k, struct pb_error *err)
 	nh = j;
 	if (nh) /* h is NULL when no history row applies */
 		qsort(h, nh, sizeof *h, cmp_hrow);
-	for (i = 0; i < k->nslots; i++) {
-		struct ent *e = &k->e[k->slots[i].ent];
-		e->streak = e->rank <= top;
-	}
 	for (i = 0; i < nh; i = j) {
-		struct ent *e = &k->e[h[i].ent];
-		uint32_t expect = cur - 1;
-		int going = e->ok && e->rank <= top;
-		for (j = i; j < nh && h[j].ent == h[i].ent; j++) {
+		uint32_t expect = cur - 1, run = 0;
+		int going = 1;
+		for (j = i; j < nh && h[j].unit == h[i].unit; j++) {
 			if (j > i && h[j].per == h[j - 1].per) {
-				struct pb_str id = ent_id(k, h[j].ent), per = pb_map_key(&pm, 0);
+				struct pb_str per = pb_map_key(&pm, 0);
 				size_t pi;
 				for (pi = 0; pi < pm.count; pi++)
 					if (pos[pi] == h[j].per)
 						per = pb_map_key(&pm, pi);
 				data_error_at(k, r.name, h[j].line,
-				              "a second row for %s '%.*s' in period '%.*s' "
+				              "a second row for %s in period '%.*s' "
 				              "(first at line %ld); row ignored",
-				              k->id_col, STR_ARGS(id), STR_ARGS(per),
+				              match_who(k, &m, h[j].unit), STR_ARGS(per),
 				              h[j - 1].line);
 				continue;
 			}
 			if (!going)
 				continue;
-			if (h[j].per == expect && h[j].rank <= top && cur > 0) {
-				e->streak++;
+			if (h[j].per == expect && h[j].rank <= top) {
+				run++;
 				expect--;
 			} else {
 				going = 0;
 			}
 		}
+		prior[h[i].unit] = run;
+	}
+	for (i = 0; i < k->nslots; i++) {
+		uint32_t ei = k->slots[i].ent;
+		struct ent *e = &k->e[ei];
+		e->streak = e->rank <= top ? 1 + prior[match_unit(&m, ei)] : 0;
 	}
 	rc = 0;
 done:
 	pb_tsv_close(&r);
 	pb_map_release(&pm);
+	match_release(&m);
 	free(pos);
+	free(prior);
 	free(h);
 	return rc;
 }
@@ -2021,6 +2169,7 @@ static void rk_release(struct rk *k)
 	pb_buf_release(&k->strs);
 	pb_buf_release(&k->key);
 	pb_buf_release(&k->num);
+	pb_buf_release(&k->who);
 	free(k->rowv);
 }
 

@@ -59,7 +59,10 @@ struct pb_rank_opts {
 int pb_rank_opts_check(const struct pb_rank_opts *o, struct pb_error *err);
 
 /*
- * Runs pb-rank: reads the inputs, writes the ranking to o->output. Row-level
+ * Runs pb-rank: reads the inputs, writes the ranking to o->output. An entity
+ * is its id, or with --by the pair (its --by values, its id); --prev and
+ * --history rows match on the --by columns too when their file has them all,
+ * else on the id alone. Memory: one record and one map key per entity. Row-level
  * data errors are reported on stderr as FILE:LINE and the rest is still
  * ranked. Returns 0, PB_EXIT_DATA (1) when some rows or entities were
  * rejected, or -1 with err filled (fatal: usage, unreadable file, missing

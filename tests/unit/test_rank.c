@@ -189,6 +189,28 @@ static void test_run_totals_bottom(void **state)
 	free(out);
 }
 
+static void test_run_same_id_two_groups(void **state)
+{
+	/* with --by an entity is (group, id): x in A and x in B are two entities, x twice in A
+	 * is a duplicate; ("bc", "a") and ("c", "ab") never collide */
+	struct pb_rank_opts o = PB_RANK_OPTS_INIT;
+	char *out;
+
+	(void)state;
+	o.id_col = "id";
+	o.by = "g";
+	assert_int_equal(run(&o,
+	                     "g\tid\tscore\nA\tx\t1\nB\tx\t2\nA\ty\t3\nA\tx\t9\n"
+	                     "bc\ta\t5\nc\tab\t6\n",
+	                     &out),
+	                 PB_EXIT_DATA);
+	assert_string_equal(out, "id\tg\tscore\trank\tn\tpct\n"
+	                         "y\tA\t3\t1\t2\t1\nx\tA\t1\t2\t2\t0.5\n"
+	                         "x\tB\t2\t1\t1\t1\n"
+	                         "a\tbc\t5\t1\t1\t1\nab\tc\t6\t1\t1\t1\n");
+	free(out);
+}
+
 static void test_opts_check(void **state)
 {
 	struct pb_rank_opts o = PB_RANK_OPTS_INIT;
@@ -226,6 +248,7 @@ int main(void)
 	    cmocka_unit_test(test_run_exact_scores),
 	    cmocka_unit_test(test_run_bad_rows),
 	    cmocka_unit_test(test_run_totals_bottom),
+	    cmocka_unit_test(test_run_same_id_two_groups),
 	    cmocka_unit_test(test_opts_check),
 	};
 
