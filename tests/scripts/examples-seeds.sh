@@ -39,3 +39,11 @@ pb-coverage --as-of 2023-12-31 --by unit_type "$tmp/lc.tsv" >"$tmp/2023.tsv"
 pb-coverage --as-of 2024-12-31 --by unit_type --compare "$tmp/2023.tsv" "$tmp/lc.tsv" >"$tmp/2024.tsv"
 check "聊城: 非公企业 单独组建率 +14 points" "$(row "$tmp/2024.tsv" enterprise single_rate_delta_pp)" 14.00
 check "聊城: 社会组织 单独组建率 +15 points" "$(row "$tmp/2024.tsv" social_org single_rate_delta_pp)" 15.00
+
+r=$top/examples/rank
+check "高明: 连续6个季度排名第一" \
+	"$(pb-rank --id district --history "$r/history.tsv" --period 2021Q4 "$r/quarter.tsv" | awk -F'\t' '$1 == "高明" { print $3, $6 }')" "1 6"
+check "述职评议: trimmed means, 并列第一" \
+	"$(pb-rank --judge-agg trim:1 "$r/panel.tsv" | awk -F'\t' '$5 == 1 { printf "%s:%s ", $1, $4 }')" "V01:91.2 V02:91.2 "
+check "活力指数: 33 weighted items and star ratings" \
+	"$(pb-rank --weights "$r/weights.tsv" --stars 90,80,70,60 "$r/items.tsv" | head -1 | tr '\t' '\n' | grep -c -x -e stars -e score)" 2
