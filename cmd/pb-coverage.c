@@ -11,58 +11,72 @@
 #include "pb/value.h"
 
 static const char usage_text[] =
-	"usage: pb-coverage [--by COL,...] [--total|--rollup] [options] [UNITS.tsv...]\n"
-	"       pb-coverage --merge [-o FILE] [PARTIAL...]\n";
+    "usage: pb-coverage [--by COL,...] [--total|--rollup] [options] [UNITS.tsv...]\n"
+    "       pb-coverage --merge [-o FILE] [PARTIAL...]\n";
 
 static const char help_text[] =
-	"Counts a units register (pb TSV) by org_mode per group: single (单独组建), joint\n"
-	"(联合组建), work (工作覆盖) and none (空白), with the rates computed from the counts.\n"
-	"\n"
-	"  -b, --by COL[,COL...]  group by these columns (default: one row for everything)\n"
-	"  -t, --total            add a grand-total row (合计)\n"
-	"  -r, --rollup           add subtotals for every prefix of --by, and the grand total\n"
-	"      --min-members N    should_build counts units with >= N members not single (3)\n"
-	"      --as-of DATE       count units open on DATE; organizations present on DATE\n"
-	"      --compare PREV     add *_delta_pp against an earlier pb-coverage output\n"
-	"      --targets FILE     add target, done, progress_rate, time_rate, ahead_pp\n"
-	"      --time-rate R      use R (0..1) as time_rate instead of the calendar\n"
-	"      --gaps             list the units that need action, with a leading gap column\n"
-	"      --status COL       count COL's values instead of org_mode\n"
-	"      --covered V1,...   the values of --status COL that count as covered (1)\n"
-	"      --links FILE       covered = at least --min-links distinct partners in FILE\n"
-	"      --partners UNITS   the register that gives each partner's unit_type\n"
-	"      --partner-type T,..  only partners of these types count\n"
-	"      --min-links K      links needed to be covered (1)\n"
-	"      --partial          write a mergeable partial aggregate instead of the table\n"
-	"      --merge            combine partials (files or stdin) into the table\n"
-	"  -o, --output FILE      write to FILE atomically (default: standard output)\n"
-	"  -q, --quiet            no progress display\n"
-	"      --progress         show progress even when stderr is not a terminal\n"
-	"  -h, --help             this help\n"
-	"  -V, --version          version\n"
-	"\n"
-	"Columns: group columns, units, single, joint, work, none, orgs, members,\n"
-	"should_build, org_rate, single_rate, work_rate. orgs = single + distinct org_id of\n"
-	"joint units; org_rate = (single+joint)/units; single_rate = single/units;\n"
-	"work_rate = (single+joint+work)/units. --status gives units, covered, covered_rate\n"
-	"and one count column COL=VALUE per distinct value.\n"
-	"Exit: 0 success, 1 some rows rejected (reported as FILE:LINE), 2 usage or fatal error.\n"
-	"\n"
-	"Examples:\n"
-	"  pb-coverage --by district,unit_type --rollup units.tsv\n"
-	"  pb-coverage --by district --compare cov2021.tsv units.tsv\n"
-	"  pb-coverage --by district --targets targets.tsv --as-of 2022-06-16 units.tsv\n"
-	"  pb-coverage --gaps --as-of 2022-06-30 units.tsv >gaps.tsv\n"
-	"  pb-coverage --by district --status signed --covered 1 agreements.tsv\n"
-	"  parallel --pipepart -a units.tsv --header : --block -1 \\\n"
-	"      pb-coverage --by district --partial | pb-coverage --merge >cov.tsv\n"
-	"\n"
-	"A partial (--partial) records its --by columns and options; --merge needs no other\n"
-	"option and refuses partials made with different ones. See pb-coverage(1).\n";
+    "Counts a units register (pb TSV) by org_mode per group: single (单独组建), joint\n"
+    "(联合组建), work (工作覆盖) and none (空白), with the rates computed from the counts.\n"
+    "\n"
+    "  -b, --by COL[,COL...]  group by these columns (default: one row for everything)\n"
+    "  -t, --total            add a grand-total row (合计)\n"
+    "  -r, --rollup           add subtotals for every prefix of --by, and the grand total\n"
+    "      --min-members N    should_build counts units with >= N members not single (3)\n"
+    "      --as-of DATE       count units open on DATE; organizations present on DATE\n"
+    "      --compare PREV     add *_delta_pp against an earlier pb-coverage output\n"
+    "      --targets FILE     add target, done, progress_rate, time_rate, ahead_pp\n"
+    "      --time-rate R      use R (0..1) as time_rate instead of the calendar\n"
+    "      --gaps             list the units that need action, with a leading gap column\n"
+    "      --status COL       count COL's values instead of org_mode\n"
+    "      --covered V1,...   the values of --status COL that count as covered (1)\n"
+    "      --links FILE       covered = at least --min-links distinct partners in FILE\n"
+    "      --partners UNITS   the register that gives each partner's unit_type\n"
+    "      --partner-type T,..  only partners of these types count\n"
+    "      --min-links K      links needed to be covered (1)\n"
+    "      --partial          write a mergeable partial aggregate instead of the table\n"
+    "      --merge            combine partials (files or stdin) into the table\n"
+    "  -o, --output FILE      write to FILE atomically (default: standard output)\n"
+    "  -q, --quiet            no progress display\n"
+    "      --progress         show progress even when stderr is not a terminal\n"
+    "  -h, --help             this help\n"
+    "  -V, --version          version\n"
+    "\n"
+    "Columns: group columns, units, single, joint, work, none, orgs, members,\n"
+    "should_build, org_rate, single_rate, work_rate. orgs = single + distinct org_id of\n"
+    "joint units; org_rate = (single+joint)/units; single_rate = single/units;\n"
+    "work_rate = (single+joint+work)/units. --status gives units, covered, covered_rate\n"
+    "and one count column COL=VALUE per distinct value.\n"
+    "Exit: 0 success, 1 some rows rejected (reported as FILE:LINE), 2 usage or fatal error.\n"
+    "\n"
+    "Examples:\n"
+    "  pb-coverage --by district,unit_type --rollup units.tsv\n"
+    "  pb-coverage --by district --compare cov2021.tsv units.tsv\n"
+    "  pb-coverage --by district --targets targets.tsv --as-of 2022-06-16 units.tsv\n"
+    "  pb-coverage --gaps --as-of 2022-06-30 units.tsv >gaps.tsv\n"
+    "  pb-coverage --by district --status signed --covered 1 agreements.tsv\n"
+    "  parallel --pipepart -a units.tsv --header : --block -1 \\\n"
+    "      pb-coverage --by district --partial | pb-coverage --merge >cov.tsv\n"
+    "\n"
+    "A partial (--partial) records its --by columns and options; --merge needs no other\n"
+    "option and refuses partials made with different ones. See pb-coverage(1).\n";
 
-enum { OPT_MIN_MEMBERS = 256, OPT_AS_OF, OPT_COMPARE, OPT_TARGETS, OPT_TIME_RATE, OPT_GAPS,
-       OPT_STATUS, OPT_COVERED, OPT_LINKS, OPT_PARTNERS, OPT_PARTNER_TYPE, OPT_MIN_LINKS,
-       OPT_PARTIAL, OPT_MERGE, OPT_PROGRESS };
+enum {
+	OPT_MIN_MEMBERS = 256,
+	OPT_AS_OF,
+	OPT_COMPARE,
+	OPT_TARGETS,
+	OPT_TIME_RATE,
+	OPT_GAPS,
+	OPT_STATUS,
+	OPT_COVERED,
+	OPT_LINKS,
+	OPT_PARTNERS,
+	OPT_PARTNER_TYPE,
+	OPT_MIN_LINKS,
+	OPT_PARTIAL,
+	OPT_MERGE,
+	OPT_PROGRESS
+};
 
 static const struct option long_options[] = {
 	{ "by", required_argument, NULL, 'b' },
@@ -122,7 +136,8 @@ static void parse_options(int argc, char **argv, struct pb_coverage_opts *o)
 		case 't': o->total = 1; break;
 		case 'r': o->rollup = 1; break;
 		case OPT_MIN_MEMBERS:
-			o->min_members = parse_count("--min-members: '%s' is not a whole number >= 0", optarg);
+			o->min_members =
+			    parse_count("--min-members: '%s' is not a whole number >= 0", optarg);
 			break;
 		case OPT_AS_OF:
 			if (pb_parse_date((struct pb_str){ optarg, strlen(optarg) }, &o->as_of) < 0)
@@ -132,9 +147,11 @@ static void parse_options(int argc, char **argv, struct pb_coverage_opts *o)
 		case OPT_COMPARE: o->compare = optarg; break;
 		case OPT_TARGETS: o->targets = optarg; break;
 		case OPT_TIME_RATE:
-			if (pb_parse_double((struct pb_str){ optarg, strlen(optarg) }, &o->time_rate) < 0 ||
+			if (pb_parse_double((struct pb_str){ optarg, strlen(optarg) },
+			                    &o->time_rate) < 0 ||
 			    o->time_rate < 0 || o->time_rate > 1)
-				usage_error("--time-rate: '%s' is not a number from 0 to 1", optarg);
+				usage_error("--time-rate: '%s' is not a number from 0 to 1",
+				            optarg);
 			o->has_time_rate = 1;
 			break;
 		case OPT_GAPS: o->gaps = 1; break;
@@ -144,14 +161,18 @@ static void parse_options(int argc, char **argv, struct pb_coverage_opts *o)
 		case OPT_PARTNERS: o->partners = optarg; break;
 		case OPT_PARTNER_TYPE: o->partner_type = optarg; break;
 		case OPT_MIN_LINKS:
-			o->min_links = parse_count("--min-links: '%s' is not a whole number >= 1", optarg);
+			o->min_links =
+			    parse_count("--min-links: '%s' is not a whole number >= 1", optarg);
 			break;
 		case OPT_PARTIAL: o->partial = 1; break;
 		case OPT_MERGE: o->merge = 1; break;
 		case 'o': o->output = optarg; break;
 		case 'q': pb_progress_set(PB_PROGRESS_OFF); break;
 		case OPT_PROGRESS: pb_progress_set(PB_PROGRESS_ON); break;
-		case 'h': fputs(usage_text, stdout); fputs(help_text, stdout); exit(pb_close_stdout());
+		case 'h':
+			fputs(usage_text, stdout);
+			fputs(help_text, stdout);
+			exit(pb_close_stdout());
 		case 'V': printf("pb-coverage %s\n", PB_VERSION); exit(pb_close_stdout());
 		default: usage_error(NULL, NULL);
 		}

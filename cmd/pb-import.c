@@ -10,47 +10,56 @@
 #include "pb/value.h"
 
 static const char usage_text[] =
-	"usage: pb-import [--kind units|scores|links|targets|raw] [options] [FILE...]\n";
+    "usage: pb-import [--kind units|scores|links|targets|raw] [options] [FILE...]\n";
 
 static const char help_text[] =
-	"Reads registers (台账) as staff keep them — CSV or tab-separated text in UTF-8\n"
-	"(with or without BOM), GB18030/GBK or UTF-16 — and writes clean pb TSV.\n"
-	"Every row read is either written or rejected with its reason.\n"
-	"\n"
-	"  -k, --kind KIND        units (default), scores, links, targets, or raw (no schema)\n"
-	"  -e, --encoding ENC     auto (default), utf-8, gb18030 (also gbk, cp936), utf-16\n"
-	"      --format FMT       auto (default: tabs beat commas in the header), csv, tsv\n"
-	"  -m, --map CANON=SRC    read source column SRC as canonical column CANON (repeatable;\n"
-	"                         wins over the built-in Chinese and English aliases)\n"
-	"      --map-file FILE    more mappings, one CANON=SRC (or CANON<TAB>SRC) a line\n"
-	"      --rules FILE       PCRE2 rules PATTERN<TAB>unit_type, tried in order before the\n"
-	"                         built-in ones, to infer unit_type from unit_name\n"
-	"      --keep[=COL,...]   pass unmapped source columns through (all, or those named)\n"
-	"      --no-normalize     convert only: no NFKC, trimming or value rewriting\n"
-	"      --rejects FILE     write rejected rows (source columns + reject_reason) as pb TSV\n"
-	"      --max-errors N     give up (exit 2) after N rejected rows (default: no limit)\n"
-	"      --as-of DATE       reject unit dates after DATE (default: today)\n"
-	"  -o, --output FILE      write to FILE atomically (default: standard output)\n"
-	"  -q, --quiet            no progress display\n"
-	"      --progress         show progress even when stderr is not a terminal\n"
-	"  -h, --help             this help\n"
-	"  -V, --version          version\n"
-	"\n"
-	"Derived ids (stable across periods): unit_id = \"u\" + 16 hex digits of FNV-1a-64 over\n"
-	"city, district, town, community and unit_name joined by U+001F; org_id = \"o\" + the\n"
-	"same over org_name; entity_id = \"e\" + the same over entity_name (see pb(7)).\n"
-	"\n"
-	"At the end, on stderr: pb-import: read N, wrote M, rejected K (N = M + K).\n"
-	"Exit: 0 all rows written, 1 some rows rejected, 2 usage or fatal error.\n"
-	"\n"
-	"Examples:\n"
-	"  pb-import --kind units 台账.csv >units.tsv\n"
-	"  pb-import --rejects bad.tsv --map unit_name=小区名 -o units.tsv 禅城小区.csv\n"
-	"  pb-import --kind scores --encoding gb18030 评分表.csv >scores.tsv\n"
-	"  pb-import --kind raw --no-normalize export.csv >export.tsv\n";
+    "Reads registers (台账) as staff keep them — CSV or tab-separated text in UTF-8\n"
+    "(with or without BOM), GB18030/GBK or UTF-16 — and writes clean pb TSV.\n"
+    "Every row read is either written or rejected with its reason.\n"
+    "\n"
+    "  -k, --kind KIND        units (default), scores, links, targets, or raw (no schema)\n"
+    "  -e, --encoding ENC     auto (default), utf-8, gb18030 (also gbk, cp936), utf-16\n"
+    "      --format FMT       auto (default: tabs beat commas in the header), csv, tsv\n"
+    "  -m, --map CANON=SRC    read source column SRC as canonical column CANON (repeatable;\n"
+    "                         wins over the built-in Chinese and English aliases)\n"
+    "      --map-file FILE    more mappings, one CANON=SRC (or CANON<TAB>SRC) a line\n"
+    "      --rules FILE       PCRE2 rules PATTERN<TAB>unit_type, tried in order before the\n"
+    "                         built-in ones, to infer unit_type from unit_name\n"
+    "      --keep[=COL,...]   pass unmapped source columns through (all, or those named)\n"
+    "      --no-normalize     convert only: no NFKC, trimming or value rewriting\n"
+    "      --rejects FILE     write rejected rows (source columns + reject_reason) as pb TSV\n"
+    "      --max-errors N     give up (exit 2) after N rejected rows (default: no limit)\n"
+    "      --as-of DATE       reject unit dates after DATE (default: today)\n"
+    "  -o, --output FILE      write to FILE atomically (default: standard output)\n"
+    "  -q, --quiet            no progress display\n"
+    "      --progress         show progress even when stderr is not a terminal\n"
+    "  -h, --help             this help\n"
+    "  -V, --version          version\n"
+    "\n"
+    "Derived ids (stable across periods): unit_id = \"u\" + 16 hex digits of FNV-1a-64 over\n"
+    "city, district, town, community and unit_name joined by U+001F; org_id = \"o\" + the\n"
+    "same over org_name; entity_id = \"e\" + the same over entity_name (see pb(7)).\n"
+    "\n"
+    "At the end, on stderr: pb-import: read N, wrote M, rejected K (N = M + K).\n"
+    "Exit: 0 all rows written, 1 some rows rejected, 2 usage or fatal error.\n"
+    "\n"
+    "Examples:\n"
+    "  pb-import --kind units 台账.csv >units.tsv\n"
+    "  pb-import --rejects bad.tsv --map unit_name=小区名 -o units.tsv 禅城小区.csv\n"
+    "  pb-import --kind scores --encoding gb18030 评分表.csv >scores.tsv\n"
+    "  pb-import --kind raw --no-normalize export.csv >export.tsv\n";
 
-enum { OPT_FORMAT = 256, OPT_MAP_FILE, OPT_RULES, OPT_KEEP, OPT_NO_NORMALIZE, OPT_REJECTS,
-       OPT_MAX_ERRORS, OPT_AS_OF, OPT_PROGRESS };
+enum {
+	OPT_FORMAT = 256,
+	OPT_MAP_FILE,
+	OPT_RULES,
+	OPT_KEEP,
+	OPT_NO_NORMALIZE,
+	OPT_REJECTS,
+	OPT_MAX_ERRORS,
+	OPT_AS_OF,
+	OPT_PROGRESS
+};
 
 static const struct option long_options[] = {
 	{ "kind", required_argument, NULL, 'k' },
@@ -96,11 +105,15 @@ static void parse_options(int argc, char **argv, struct pb_import_opts *o, const
 		switch (c) {
 		case 'k':
 			if (pb_kind_parse(optarg, &o->kind) < 0)
-				usage_error("--kind: unknown kind '%s' (units, scores, links, targets, raw)", optarg);
+				usage_error("--kind: unknown kind '%s' (units, scores, links, "
+				            "targets, raw)",
+				            optarg);
 			break;
 		case 'e':
 			if (pb_encoding_parse(optarg, &o->encoding) < 0)
-				usage_error("--encoding: unknown encoding '%s' (auto, utf-8, gb18030, utf-16)", optarg);
+				usage_error("--encoding: unknown encoding '%s' (auto, utf-8, "
+				            "gb18030, utf-16)",
+				            optarg);
 			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "auto") == 0)
@@ -110,7 +123,8 @@ static void parse_options(int argc, char **argv, struct pb_import_opts *o, const
 			else if (strcmp(optarg, "tsv") == 0)
 				o->format = PB_FMT_TSV;
 			else
-				usage_error("--format: unknown format '%s' (auto, csv, tsv)", optarg);
+				usage_error("--format: unknown format '%s' (auto, csv, tsv)",
+				            optarg);
 			break;
 		case 'm':
 			if (!strchr(optarg, '=') || optarg[0] == '=')
@@ -131,13 +145,15 @@ static void parse_options(int argc, char **argv, struct pb_import_opts *o, const
 			char *end;
 			unsigned long long v = strtoull(optarg, &end, 10);
 			if (*end || !*optarg || optarg[0] == '-' || v == 0)
-				usage_error("--max-errors: expected a whole number >= 1, got '%s'", optarg);
+				usage_error("--max-errors: expected a whole number >= 1, got '%s'",
+				            optarg);
 			o->max_errors = v;
 			break;
 		}
 		case OPT_AS_OF:
 			if (pb_parse_date((struct pb_str){ optarg, strlen(optarg) }, &o->as_of) < 0)
-				usage_error("--as-of: expected a date YYYY-MM-DD, got '%s'", optarg);
+				usage_error("--as-of: expected a date YYYY-MM-DD, got '%s'",
+				            optarg);
 			o->has_as_of = 1;
 			break;
 		case 'o': o->output_path = optarg; break;
@@ -147,11 +163,8 @@ static void parse_options(int argc, char **argv, struct pb_import_opts *o, const
 			fputs(usage_text, stdout);
 			fputs(help_text, stdout);
 			exit(pb_close_stdout());
-		case 'V':
-			printf("pb-import %s\n", PB_VERSION);
-			exit(pb_close_stdout());
-		default:
-			usage_error(NULL, NULL);
+		case 'V': printf("pb-import %s\n", PB_VERSION); exit(pb_close_stdout());
+		default: usage_error(NULL, NULL);
 		}
 	}
 	o->maps = *maps;

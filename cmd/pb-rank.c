@@ -117,35 +117,37 @@ enum {
 	OPT_VERSION
 };
 
-static const struct option long_opts[] = {{"id", required_argument, NULL, OPT_ID},
-                                          {"name", required_argument, NULL, OPT_NAME},
-                                          {"by", required_argument, NULL, OPT_BY},
-                                          {"score", required_argument, NULL, OPT_SCORE},
-                                          {"judge-agg", required_argument, NULL, OPT_JUDGE_AGG},
-                                          {"normalize", required_argument, NULL, OPT_NORMALIZE},
-                                          {"weights", required_argument, NULL, OPT_WEIGHTS},
-                                          {"weight", required_argument, NULL, OPT_WEIGHT},
-                                          {"aggregate", required_argument, NULL, OPT_AGGREGATE},
-                                          {"missing", required_argument, NULL, OPT_MISSING},
-                                          {"order", required_argument, NULL, OPT_ORDER},
-                                          {"ties", required_argument, NULL, OPT_TIES},
-                                          {"stars", required_argument, NULL, OPT_STARS},
-                                          {"grades", required_argument, NULL, OPT_GRADES},
-                                          {"quota", required_argument, NULL, OPT_QUOTA},
-                                          {"top", required_argument, NULL, OPT_TOP},
-                                          {"bottom", required_argument, NULL, OPT_BOTTOM},
-                                          {"prev", required_argument, NULL, OPT_PREV},
-                                          {"history", required_argument, NULL, OPT_HISTORY},
-                                          {"period", required_argument, NULL, OPT_PERIOD},
-                                          {"streak-top", required_argument, NULL, OPT_STREAK_TOP},
-                                          {"sensitivity", required_argument, NULL, OPT_SENSITIVITY},
-                                          {"seed", required_argument, NULL, OPT_SEED},
-                                          {"output", required_argument, NULL, 'o'},
-                                          {"quiet", no_argument, NULL, OPT_QUIET},
-                                          {"progress", no_argument, NULL, OPT_PROGRESS},
-                                          {"help", no_argument, NULL, OPT_HELP},
-                                          {"version", no_argument, NULL, OPT_VERSION},
-                                          {NULL, 0, NULL, 0}};
+static const struct option long_opts[] = {
+	{ "id", required_argument, NULL, OPT_ID },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "by", required_argument, NULL, OPT_BY },
+	{ "score", required_argument, NULL, OPT_SCORE },
+	{ "judge-agg", required_argument, NULL, OPT_JUDGE_AGG },
+	{ "normalize", required_argument, NULL, OPT_NORMALIZE },
+	{ "weights", required_argument, NULL, OPT_WEIGHTS },
+	{ "weight", required_argument, NULL, OPT_WEIGHT },
+	{ "aggregate", required_argument, NULL, OPT_AGGREGATE },
+	{ "missing", required_argument, NULL, OPT_MISSING },
+	{ "order", required_argument, NULL, OPT_ORDER },
+	{ "ties", required_argument, NULL, OPT_TIES },
+	{ "stars", required_argument, NULL, OPT_STARS },
+	{ "grades", required_argument, NULL, OPT_GRADES },
+	{ "quota", required_argument, NULL, OPT_QUOTA },
+	{ "top", required_argument, NULL, OPT_TOP },
+	{ "bottom", required_argument, NULL, OPT_BOTTOM },
+	{ "prev", required_argument, NULL, OPT_PREV },
+	{ "history", required_argument, NULL, OPT_HISTORY },
+	{ "period", required_argument, NULL, OPT_PERIOD },
+	{ "streak-top", required_argument, NULL, OPT_STREAK_TOP },
+	{ "sensitivity", required_argument, NULL, OPT_SENSITIVITY },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "output", required_argument, NULL, 'o' },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
 
 static void usage(void)
 {
@@ -161,94 +163,39 @@ static void parse_options(int argc, char **argv, struct pb_rank_opts *o)
 
 	while ((c = getopt_long(argc, argv, "o:", long_opts, NULL)) != -1) {
 		switch (c) {
-		case OPT_ID:
-			o->id_col = optarg;
-			break;
-		case OPT_NAME:
-			o->name_col = optarg;
-			break;
-		case OPT_BY:
-			o->by = optarg;
-			break;
-		case OPT_SCORE:
-			o->score_cols = optarg;
-			break;
-		case OPT_JUDGE_AGG:
-			o->judge_agg = optarg;
-			break;
-		case OPT_NORMALIZE:
-			o->normalize = optarg;
-			break;
-		case OPT_WEIGHTS:
-			o->weights_file = optarg;
-			break;
-		case OPT_WEIGHT:
-			o->weight = optarg;
-			break;
-		case OPT_AGGREGATE:
-			o->aggregate = optarg;
-			break;
-		case OPT_MISSING:
-			o->missing = optarg;
-			break;
-		case OPT_ORDER:
-			o->order = optarg;
-			break;
-		case OPT_TIES:
-			o->ties = optarg;
-			break;
-		case OPT_STARS:
-			o->stars = optarg;
-			break;
-		case OPT_GRADES:
-			o->grades = optarg;
-			break;
-		case OPT_QUOTA:
-			o->quota = optarg;
-			break;
-		case OPT_TOP:
-			o->top = optarg;
-			break;
-		case OPT_BOTTOM:
-			o->bottom = optarg;
-			break;
-		case OPT_PREV:
-			o->prev = optarg;
-			break;
-		case OPT_HISTORY:
-			o->history = optarg;
-			break;
-		case OPT_PERIOD:
-			o->period = optarg;
-			break;
-		case OPT_STREAK_TOP:
-			o->streak_top = optarg;
-			break;
-		case OPT_SENSITIVITY:
-			o->sensitivity = optarg;
-			break;
-		case OPT_SEED:
-			o->seed = optarg;
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		case OPT_QUIET:
-			pb_progress_set(PB_PROGRESS_OFF);
-			break;
-		case OPT_PROGRESS:
-			pb_progress_set(PB_PROGRESS_ON);
-			break;
+		case OPT_ID: o->id_col = optarg; break;
+		case OPT_NAME: o->name_col = optarg; break;
+		case OPT_BY: o->by = optarg; break;
+		case OPT_SCORE: o->score_cols = optarg; break;
+		case OPT_JUDGE_AGG: o->judge_agg = optarg; break;
+		case OPT_NORMALIZE: o->normalize = optarg; break;
+		case OPT_WEIGHTS: o->weights_file = optarg; break;
+		case OPT_WEIGHT: o->weight = optarg; break;
+		case OPT_AGGREGATE: o->aggregate = optarg; break;
+		case OPT_MISSING: o->missing = optarg; break;
+		case OPT_ORDER: o->order = optarg; break;
+		case OPT_TIES: o->ties = optarg; break;
+		case OPT_STARS: o->stars = optarg; break;
+		case OPT_GRADES: o->grades = optarg; break;
+		case OPT_QUOTA: o->quota = optarg; break;
+		case OPT_TOP: o->top = optarg; break;
+		case OPT_BOTTOM: o->bottom = optarg; break;
+		case OPT_PREV: o->prev = optarg; break;
+		case OPT_HISTORY: o->history = optarg; break;
+		case OPT_PERIOD: o->period = optarg; break;
+		case OPT_STREAK_TOP: o->streak_top = optarg; break;
+		case OPT_SENSITIVITY: o->sensitivity = optarg; break;
+		case OPT_SEED: o->seed = optarg; break;
+		case 'o': o->output = optarg; break;
+		case OPT_QUIET: pb_progress_set(PB_PROGRESS_OFF); break;
+		case OPT_PROGRESS: pb_progress_set(PB_PROGRESS_ON); break;
 		case OPT_HELP:
 			fputs(usage_text, stdout);
 			putchar('\n');
 			fputs(help_text, stdout);
 			exit(pb_close_stdout());
-		case OPT_VERSION:
-			printf("pb-rank %s\n", PB_VERSION);
-			exit(pb_close_stdout());
-		default:
-			usage();
+		case OPT_VERSION: printf("pb-rank %s\n", PB_VERSION); exit(pb_close_stdout());
+		default: usage();
 		}
 	}
 	o->inputs = argv + optind;

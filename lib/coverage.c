@@ -14,10 +14,10 @@
 #include "pb/value.h"
 #include "pb/vocab.h"
 
-#define TOTAL_LABEL "合计"
-#define PARTIAL_MAGIC "#pb_coverage_partial" /* sorts before every data row */
+#define TOTAL_LABEL     "合计"
+#define PARTIAL_MAGIC   "#pb_coverage_partial" /* sorts before every data row */
 #define PARTIAL_VERSION "1"
-#define MAX_BY 16
+#define MAX_BY          16
 /* More formal members than any one unit has; keeps every sum far from overflow. */
 #define MEMBERS_MAX 1000000000LL
 
@@ -50,12 +50,12 @@ struct cov {
 	const struct pb_coverage_opts *o;
 	enum mode mode;
 	struct list by, covered, ptypes;
-	struct pb_map groups;  /* encoded group values -> base group index */
+	struct pb_map groups; /* encoded group values -> base group index */
 	struct stats *st;
 	size_t st_cap;
-	struct pb_map pairs;   /* 4-byte group index + joint org id: the per-group sets */
-	struct pb_map values;  /* status mode: distinct values of the status column */
-	struct pb_map linked;  /* links mode: unit_id -> index into nlinks */
+	struct pb_map pairs;  /* 4-byte group index + joint org id: the per-group sets */
+	struct pb_map values; /* status mode: distinct values of the status column */
+	struct pb_map linked; /* links mode: unit_id -> index into nlinks */
 	long long *nlinks;
 	size_t nlinks_cap;
 	long errors;
@@ -125,7 +125,7 @@ static struct pb_str field(const struct pb_tsv_reader *r, int idx)
 
 /* Reports a row-level data error and counts it. */
 static void row_error(struct cov *c, const char *file, long line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static void row_error(struct cov *c, const char *file, long line, const char *fmt, ...)
 {
 	va_list ap;
@@ -238,12 +238,29 @@ double pb_coverage_time_rate(int32_t start, int32_t end, int32_t as_of)
 /* ---------- options ---------- */
 
 /* Every column the table may have after the group columns, which must not repeat them. */
-static const char *const output_names[] = {
-	"units", "single", "joint", "work", "none", "orgs", "members", "should_build",
-	"org_rate", "single_rate", "work_rate", "covered", "covered_rate", "org_rate_delta_pp",
-	"single_rate_delta_pp", "work_rate_delta_pp", "covered_rate_delta_pp", "target", "done",
-	"progress_rate", "time_rate", "ahead_pp", NULL
-};
+static const char *const output_names[] = { "units",
+	                                    "single",
+	                                    "joint",
+	                                    "work",
+	                                    "none",
+	                                    "orgs",
+	                                    "members",
+	                                    "should_build",
+	                                    "org_rate",
+	                                    "single_rate",
+	                                    "work_rate",
+	                                    "covered",
+	                                    "covered_rate",
+	                                    "org_rate_delta_pp",
+	                                    "single_rate_delta_pp",
+	                                    "work_rate_delta_pp",
+	                                    "covered_rate_delta_pp",
+	                                    "target",
+	                                    "done",
+	                                    "progress_rate",
+	                                    "time_rate",
+	                                    "ahead_pp",
+	                                    NULL };
 
 int pb_coverage_check_opts(const struct pb_coverage_opts *o, struct pb_error *err)
 {
@@ -254,11 +271,12 @@ int pb_coverage_check_opts(const struct pb_coverage_opts *o, struct pb_error *er
 #define USAGE(...) return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, __VA_ARGS__)
 	if (o->partial && o->merge)
 		USAGE("--partial and --merge exclude each other");
-	if (o->merge && (o->by || o->total || o->rollup || o->compare || o->targets ||
-			 o->has_time_rate || o->gaps || o->status || o->covered || o->links ||
-			 o->partners || o->partner_type || o->has_as_of || o->min_members != 3 ||
-			 o->min_links != 1))
-		USAGE("--merge takes its options from the partial files: give only the files (and -o)");
+	if (o->merge &&
+	    (o->by || o->total || o->rollup || o->compare || o->targets || o->has_time_rate ||
+	     o->gaps || o->status || o->covered || o->links || o->partners || o->partner_type ||
+	     o->has_as_of || o->min_members != 3 || o->min_links != 1))
+		USAGE("--merge takes its options from the partial files: give only the files (and "
+		      "-o)");
 	if (o->status && o->links)
 		USAGE("--status and --links exclude each other");
 	if (o->covered && !o->status)
@@ -266,7 +284,8 @@ int pb_coverage_check_opts(const struct pb_coverage_opts *o, struct pb_error *er
 	if ((o->partners || o->partner_type || o->min_links != 1) && !o->links)
 		USAGE("--partners, --partner-type and --min-links need --links");
 	if (o->partner_type && !o->partners)
-		USAGE("--partner-type needs --partners (the register that gives each partner's type)");
+		USAGE("--partner-type needs --partners (the register that gives each partner's "
+		      "type)");
 	if (o->has_time_rate && !o->targets)
 		USAGE("--time-rate needs --targets");
 	if (o->has_time_rate && !(o->time_rate >= 0 && o->time_rate <= 1))
@@ -275,8 +294,9 @@ int pb_coverage_check_opts(const struct pb_coverage_opts *o, struct pb_error *er
 		USAGE("--min-members must be 0 or more");
 	if (o->min_links < 1)
 		USAGE("--min-links must be 1 or more");
-	if (o->gaps && (o->by || o->partial || o->status || o->links || o->compare || o->targets ||
-			o->total || o->rollup))
+	if (o->gaps &&
+	    (o->by || o->partial || o->status || o->links || o->compare || o->targets || o->total ||
+	     o->rollup))
 		USAGE("--gaps lists units; it does not go with --by, --partial, --status, --links, "
 		      "--compare, --targets, --total or --rollup");
 	if (list_parse(&l, o->by) < 0) {
@@ -357,8 +377,8 @@ static int add_value(struct cov *c, long g, struct pb_str v, long long n)
 
 /* ---------- one units row ---------- */
 
-static int parse_opt_date(struct cov *c, const struct pb_tsv_reader *r, int idx,
-			  int32_t *d, int *has)
+static int parse_opt_date(struct cov *c, const struct pb_tsv_reader *r, int idx, int32_t *d,
+                          int *has)
 {
 	struct pb_str s = field(r, idx);
 
@@ -367,7 +387,7 @@ static int parse_opt_date(struct cov *c, const struct pb_tsv_reader *r, int idx,
 		return 0;
 	if (pb_parse_date(s, d) < 0) {
 		row_error(c, r->name, r->line, "%s: '%.*s' is not a date (YYYY-MM-DD)",
-			  r->cols[idx], (int)s.n, s.p);
+		          r->cols[idx], (int)s.n, s.p);
 		return -1;
 	}
 	*has = 1;
@@ -398,10 +418,11 @@ static int unit_open(struct cov *c, const struct pb_tsv_reader *r, const struct 
  * reporting a bad field.
  */
 static int unit_mode(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k,
-		     long long *members)
+                     long long *members)
 {
-	static const char *const canonical[] = { [OM_SINGLE] = "single", [OM_JOINT] = "joint",
-						 [OM_WORK] = "work", [OM_NONE] = "none" };
+	static const char *const canonical[] = {
+		[OM_SINGLE] = "single", [OM_JOINT] = "joint", [OM_WORK] = "work", [OM_NONE] = "none"
+	};
 	struct pb_str s = field(r, k->org_mode), m = field(r, k->members);
 	const struct pb_vocab_entry *e = NULL;
 	int mode;
@@ -412,8 +433,8 @@ static int unit_mode(struct cov *c, const struct pb_tsv_reader *r, const struct 
 			break;
 	if (mode > OM_NONE) {
 		if (!(e = pb_vocab_lookup(PB_VOCAB_ORG_MODE, s))) {
-			row_error(c, r->name, r->line, "org_mode: '%.*s' is not one of %s", (int)s.n,
-				  s.p, pb_vocab_list(PB_VOCAB_ORG_MODE));
+			row_error(c, r->name, r->line, "org_mode: '%.*s' is not one of %s",
+			          (int)s.n, s.p, pb_vocab_list(PB_VOCAB_ORG_MODE));
 			return -1;
 		}
 		for (mode = OM_SINGLE; mode < OM_NONE; mode++)
@@ -423,12 +444,12 @@ static int unit_mode(struct cov *c, const struct pb_tsv_reader *r, const struct 
 	*members = -1;
 	if (m.n && (pb_parse_int(m, members) < 0 || *members < 0)) {
 		row_error(c, r->name, r->line, "members: '%.*s' is not a whole number >= 0",
-			  (int)m.n, m.p);
+		          (int)m.n, m.p);
 		return -1;
 	}
 	if (*members > MEMBERS_MAX) {
 		row_error(c, r->name, r->line, "members: '%.*s' is more than %lld", (int)m.n, m.p,
-			  MEMBERS_MAX);
+		          MEMBERS_MAX);
 		return -1;
 	}
 	if (c->o->has_as_of && (mode == OM_SINGLE || mode == OM_JOINT)) {
@@ -483,8 +504,9 @@ static int add_row(struct cov *c, const struct pb_tsv_reader *r, const struct co
 	for (i = 0; i < c->by.n; i++)
 		if (pb_str_eqz(field(r, k->by[i]), TOTAL_LABEL)) {
 			row_error(c, r->name, r->line,
-				  "%s: '" TOTAL_LABEL "' is reserved for total rows (a summary row?)",
-				  c->by.v[i]);
+			          "%s: '" TOTAL_LABEL
+			          "' is reserved for total rows (a summary row?)",
+			          c->by.v[i]);
 			return 0;
 		}
 	pb_buf_reset(&c->key);
@@ -516,8 +538,7 @@ static int add_row(struct cov *c, const struct pb_tsv_reader *r, const struct co
 				return -1;
 		}
 		break;
-	case MODE_STATUS:
-		return add_value(c, g, field(r, k->status), 1);
+	case MODE_STATUS: return add_value(c, g, field(r, k->status), 1);
 	case MODE_LINKS: {
 		struct pb_str id = field(r, k->unit_id);
 		long u = id.n ? pb_map_find(&c->linked, id.p, id.n) : -1;
@@ -531,14 +552,14 @@ static int add_row(struct cov *c, const struct pb_tsv_reader *r, const struct co
 
 /* Finds the columns of one units file; -1 with err when a required one is missing. */
 static int find_cols(struct cov *c, const struct pb_tsv_reader *r, struct cols *k,
-		     struct pb_error *err)
+                     struct pb_error *err)
 {
 	size_t i;
 
 	for (i = 0; i < c->by.n; i++)
 		if ((k->by[i] = pb_tsv_col(r, c->by.v[i])) < 0)
 			return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
-					    "no column '%s' (named by --by)", c->by.v[i]);
+			                    "no column '%s' (named by --by)", c->by.v[i]);
 	k->org_mode = pb_tsv_col(r, "org_mode");
 	k->org_id = pb_tsv_col(r, "org_id");
 	k->org_name = pb_tsv_col(r, "org_name");
@@ -554,10 +575,10 @@ static int find_cols(struct cov *c, const struct pb_tsv_reader *r, struct cols *
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1, "no column 'org_mode'");
 	if (c->mode == MODE_STATUS && k->status < 0)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
-				    "no column '%s' (named by --status)", c->o->status);
+		                    "no column '%s' (named by --status)", c->o->status);
 	if (c->mode == MODE_LINKS && k->unit_id < 0)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
-				    "no column 'unit_id' (needed by --links)");
+		                    "no column 'unit_id' (needed by --links)");
 	return 0;
 }
 
@@ -570,13 +591,14 @@ static int gaps_header(struct cov *c, const struct pb_tsv_reader *r, struct pb_e
 		for (i = 0; same && i < r->ncols; i++)
 			same = strcmp(c->gap_cols[i], r->cols[i]) == 0;
 		if (!same)
-			return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
-					    "--gaps: every input needs the same columns as the first");
+			return pb_error_set(
+			    err, PB_EXIT_FATAL, r->name, 1,
+			    "--gaps: every input needs the same columns as the first");
 		return 0;
 	}
 	if (pb_tsv_col(r, "gap") >= 0)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
-				    "--gaps: the input already has a column 'gap' (a gap list?)");
+		                    "--gaps: the input already has a column 'gap' (a gap list?)");
 	c->gap_cols = calloc(r->ncols ? r->ncols : 1, sizeof *c->gap_cols);
 	if (!c->gap_cols)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 0, "out of memory");
@@ -643,8 +665,9 @@ static int load_links(struct cov *c, struct pb_error *err)
 		id = pb_tsv_col(&r, "unit_id");
 		type = pb_tsv_col(&r, "unit_type");
 		if (id < 0 || (c->ptypes.n && type < 0)) {
-			pb_error_set(err, PB_EXIT_FATAL, r.name, 1, "no column '%s' (needed by --partners)",
-				     id < 0 ? "unit_id" : "unit_type");
+			pb_error_set(err, PB_EXIT_FATAL, r.name, 1,
+			             "no column '%s' (needed by --partners)",
+			             id < 0 ? "unit_id" : "unit_type");
 			goto fail;
 		}
 		while ((rc = pb_tsv_next(&r, err)) != 0) {
@@ -657,7 +680,8 @@ static int load_links(struct cov *c, struct pb_error *err)
 			}
 			if (c->ptypes.n && !list_has(&c->ptypes, r.fields[type]))
 				continue;
-			if (r.fields[id].n && pb_map_put(&qual, r.fields[id].p, r.fields[id].n, NULL) < 0)
+			if (r.fields[id].n &&
+			    pb_map_put(&qual, r.fields[id].p, r.fields[id].n, NULL) < 0)
 				goto oom;
 		}
 		pb_tsv_close(&r);
@@ -668,7 +692,7 @@ static int load_links(struct cov *c, struct pb_error *err)
 	to = pb_tsv_col(&r, "to_id");
 	if (from < 0 || to < 0) {
 		pb_error_set(err, PB_EXIT_FATAL, r.name, 1, "no column '%s' (needed by --links)",
-			     from < 0 ? "from_id" : "to_id");
+		             from < 0 ? "from_id" : "to_id");
 		goto fail;
 	}
 	while ((rc = pb_tsv_next(&r, err)) != 0) {
@@ -684,7 +708,8 @@ static int load_links(struct cov *c, struct pb_error *err)
 		ends[0] = r.fields[from];
 		ends[1] = r.fields[to];
 		if (!ends[0].n || !ends[1].n) {
-			row_error(c, r.name, r.line, "%s is empty", ends[0].n ? "to_id" : "from_id");
+			row_error(c, r.name, r.line, "%s is empty",
+			          ends[0].n ? "to_id" : "from_id");
 			continue;
 		}
 		if (pb_str_eq(ends[0], ends[1]))
@@ -744,12 +769,12 @@ static int options_text(const struct pb_coverage_opts *o, struct pb_buf *b)
 	pb_buf_addf(b, "min_members=%ld\n", o->min_members);
 	pb_buf_addf(b, "as_of=%s\n", date);
 	pb_buf_addf(b, "status=%s\ncovered=%s\n", o->status ? o->status : "",
-		    o->covered ? o->covered : "");
+	            o->covered ? o->covered : "");
 	pb_buf_addf(b, "links=%s\npartners=%s\npartner_type=%s\n", o->links ? o->links : "",
-		    o->partners ? o->partners : "", o->partner_type ? o->partner_type : "");
+	            o->partners ? o->partners : "", o->partner_type ? o->partner_type : "");
 	pb_buf_addf(b, "min_links=%ld\n", o->min_links);
 	pb_buf_addf(b, "compare=%s\ntargets=%s\n", o->compare ? o->compare : "",
-		    o->targets ? o->targets : "");
+	            o->targets ? o->targets : "");
 	if (o->has_time_rate)
 		pb_buf_addf(b, "time_rate=%.17g\n", o->time_rate);
 	else
@@ -758,7 +783,7 @@ static int options_text(const struct pb_coverage_opts *o, struct pb_buf *b)
 }
 
 static void partial_row(struct cov *c, const char *rec, struct pb_str key, struct pb_str item,
-			struct pb_str value)
+                        struct pb_str value)
 {
 	struct pb_str v[MAX_BY];
 	size_t i;
@@ -778,13 +803,13 @@ static void partial_row(struct cov *c, const char *rec, struct pb_str key, struc
 	putc('\n', c->out);
 }
 
-static const char *const count_names[] = { "units", "single", "joint", "work", "none",
-					   "members", "should_build", "covered", NULL };
+static const char *const count_names[] = { "units",   "single",       "joint",   "work", "none",
+	                                   "members", "should_build", "covered", NULL };
 
 static long long *count_field(struct stats *s, size_t i)
 {
-	long long *f[] = { &s->units, &s->single, &s->joint, &s->work, &s->none,
-			   &s->members, &s->should_build, &s->covered };
+	long long *f[] = { &s->units, &s->single,  &s->joint,        &s->work,
+		           &s->none,  &s->members, &s->should_build, &s->covered };
 	return f[i];
 }
 
@@ -808,7 +833,8 @@ static int write_partial(struct cov *c)
 		*nl = '\0';
 		*eq = '\0';
 		partial_row(c, "option", (struct pb_str){ NULL, 0 },
-			    (struct pb_str){ p, strlen(p) }, (struct pb_str){ eq + 1, strlen(eq + 1) });
+		            (struct pb_str){ p, strlen(p) },
+		            (struct pb_str){ eq + 1, strlen(eq + 1) });
 	}
 	pb_buf_release(&opts);
 	for (g = 0; g < c->groups.count; g++) {
@@ -819,15 +845,15 @@ static int write_partial(struct cov *c)
 				continue;
 			snprintf(num, sizeof num, "%lld", n);
 			partial_row(c, "count", key,
-				    (struct pb_str){ count_names[i], strlen(count_names[i]) },
-				    (struct pb_str){ num, strlen(num) });
+			            (struct pb_str){ count_names[i], strlen(count_names[i]) },
+			            (struct pb_str){ num, strlen(num) });
 		}
 		for (v = 0; v < c->st[g].nvals; v++) {
 			if (!c->st[g].vals[v])
 				continue;
 			snprintf(num, sizeof num, "%lld", c->st[g].vals[v]);
 			partial_row(c, "status", key, pb_map_key(&c->values, v),
-				    (struct pb_str){ num, strlen(num) });
+			            (struct pb_str){ num, strlen(num) });
 		}
 	}
 	for (i = 0; i < c->pairs.count; i++) {
@@ -835,7 +861,8 @@ static int write_partial(struct cov *c)
 		uint32_t gi;
 		memcpy(&gi, pk.p, sizeof gi);
 		partial_row(c, "org", pb_map_key(&c->groups, gi),
-			    (struct pb_str){ pk.p + sizeof gi, pk.n - sizeof gi }, (struct pb_str){ "", 0 });
+		            (struct pb_str){ pk.p + sizeof gi, pk.n - sizeof gi },
+		            (struct pb_str){ "", 0 });
 	}
 	return 0;
 }
@@ -874,13 +901,16 @@ static int options_parse(char *text, struct pb_coverage_opts *o, const char **ba
 			o->has_as_of = *v != '\0';
 		} else if (strcmp(p, "time_rate") == 0) {
 			o->has_time_rate = *v != '\0';
-			if (*v && pb_parse_double((struct pb_str){ v, strlen(v) }, &o->time_rate) < 0)
+			if (*v &&
+			    pb_parse_double((struct pb_str){ v, strlen(v) }, &o->time_rate) < 0)
 				return *bad = p, -1;
 		} else {
-			static const char *const names[] = { "by", "status", "covered", "links", "partners",
-							     "partner_type", "compare", "targets", NULL };
-			const char **dst[] = { &o->by, &o->status, &o->covered, &o->links, &o->partners,
-					       &o->partner_type, &o->compare, &o->targets };
+			static const char *const names[] = { "by",      "status",   "covered",
+				                             "links",   "partners", "partner_type",
+				                             "compare", "targets",  NULL };
+			const char **dst[] = { &o->by,      &o->status,   &o->covered,
+				               &o->links,   &o->partners, &o->partner_type,
+				               &o->compare, &o->targets };
 			size_t i;
 			for (i = 0; names[i] && strcmp(names[i], p) != 0; i++)
 				;
@@ -895,7 +925,8 @@ static int options_parse(char *text, struct pb_coverage_opts *o, const char **ba
 /* Adds one data row of a partial; 0, or -1 out of memory. */
 static int merge_row(struct cov *c, const struct pb_tsv_reader *r)
 {
-	struct pb_str rec = r->fields[0], item = r->fields[c->by.n + 1], val = r->fields[c->by.n + 2];
+	struct pb_str rec = r->fields[0], item = r->fields[c->by.n + 1],
+	              val = r->fields[c->by.n + 2];
 	long long n = 0;
 	long g;
 	size_t i;
@@ -906,7 +937,7 @@ static int merge_row(struct cov *c, const struct pb_tsv_reader *r)
 			return -1;
 	if (!pb_str_eqz(rec, "org") && (pb_parse_int(val, &n) < 0 || n < 0)) {
 		row_error(c, r->name, r->line, "bad partial: value '%.*s' is not a count",
-			  (int)val.n, val.p);
+		          (int)val.n, val.p);
 		return 0;
 	}
 	/* the slot in c->merged: a count's index, 8 a status value; 9 an org, 10 unknown */
@@ -921,12 +952,12 @@ static int merge_row(struct cov *c, const struct pb_tsv_reader *r)
 		i = pb_str_eqz(rec, "org") ? 9 : 10;
 	if (i == 10) {
 		row_error(c, r->name, r->line, "bad partial: unknown record '%.*s' '%.*s'",
-			  (int)rec.n, rec.p, (int)item.n, item.p);
+		          (int)rec.n, rec.p, (int)item.n, item.p);
 		return 0;
 	}
 	if (i < 9 && n > LLONG_MAX - c->merged[i]) {
 		row_error(c, r->name, r->line, "bad partial: count '%.*s' too large", (int)val.n,
-			  val.p);
+		          val.p);
 		return 0;
 	}
 	if ((g = group_of_key(c)) < 0)
@@ -950,16 +981,16 @@ static int finish(struct cov *c, struct pb_error *err);
  * must be the header. Every occurrence of an option must carry one value.
  */
 struct merge_state {
-	struct pb_map names;  /* option name -> index */
-	char **values;        /* per index: the value, owned */
+	struct pb_map names; /* option name -> index */
+	char **values;       /* per index: the value, owned */
 	size_t cap;
-	char **header;        /* the first file's header, borrowed from its reader copy */
+	char **header; /* the first file's header, borrowed from its reader copy */
 	size_t ncols;
-	const char *first;    /* the first file's name */
+	const char *first; /* the first file's name */
 };
 
 static int merge_option(struct merge_state *m, const struct pb_tsv_reader *r, size_t ncols,
-			struct pb_error *err)
+                        struct pb_error *err)
 {
 	struct pb_str name = r->fields[ncols - 2], value = r->fields[ncols - 1];
 	int is_new;
@@ -983,9 +1014,9 @@ static int merge_option(struct merge_state *m, const struct pb_tsv_reader *r, si
 	}
 	if (!pb_str_eqz(value, m->values[i]))
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, r->line,
-				    "partial made with other options: %.*s=%.*s, but %.*s=%s in %s",
-				    (int)name.n, name.p, (int)value.n, value.p, (int)name.n, name.p,
-				    m->values[i], m->first);
+		                    "partial made with other options: %.*s=%.*s, but %.*s=%s in %s",
+		                    (int)name.n, name.p, (int)value.n, value.p, (int)name.n, name.p,
+		                    m->values[i], m->first);
 	return 0;
 }
 
@@ -1003,7 +1034,7 @@ static int same_header(const struct merge_state *m, const struct pb_tsv_reader *
 
 /* Rebuilds the options the partials recorded into o; text keeps their values. */
 static int merge_options(struct merge_state *m, struct cov *c, struct pb_coverage_opts *o,
-			 struct pb_buf *text, struct pb_error *err)
+                         struct pb_buf *text, struct pb_error *err)
 {
 	struct pb_buf by = PB_BUF_INIT;
 	const char *bad = NULL;
@@ -1016,17 +1047,17 @@ static int merge_options(struct merge_state *m, struct cov *c, struct pb_coverag
 	}
 	if (!text->p || pb_map_find(&m->names, "version", 7) < 0)
 		return pb_error_set(err, PB_EXIT_FATAL, m->first, 0,
-				    "not a complete pb-coverage --partial output (no version)");
+		                    "not a complete pb-coverage --partial output (no version)");
 	if (options_parse(text->p, o, &bad) < 0)
 		return pb_error_set(err, PB_EXIT_FATAL, m->first, 0,
-				    "bad partial: option '%s' (made by another pb version?)", bad);
+		                    "bad partial: option '%s' (made by another pb version?)", bad);
 	for (i = 0; i < c->by.n; i++)
 		pb_buf_addf(&by, "%s%s", i ? "," : "", c->by.v[i]);
 	i = strcmp(by.p ? by.p : "", o->by ? o->by : "") != 0;
 	pb_buf_release(&by);
 	if (i)
 		return pb_error_set(err, PB_EXIT_FATAL, m->first, 1,
-				    "bad partial: its header does not match its by option");
+		                    "bad partial: its header does not match its by option");
 	return 0;
 }
 
@@ -1053,13 +1084,13 @@ static int run_merge(const struct pb_coverage_opts *top, struct cov *c, struct p
 			    strcmp(first.cols[first.ncols - 2], "item") != 0 ||
 			    strcmp(first.cols[first.ncols - 1], "value") != 0) {
 				rc = pb_error_set(err, PB_EXIT_FATAL, first.name, 1,
-						  "not a pb-coverage --partial output");
+				                  "not a pb-coverage --partial output");
 				break;
 			}
 			for (i = 1; i + 2 < first.ncols; i++) {
 				if (strncmp(first.cols[i], "by:", 3) != 0) {
 					rc = pb_error_set(err, PB_EXIT_FATAL, first.name, 1,
-							  "not a pb-coverage --partial output");
+					                  "not a pb-coverage --partial output");
 					break;
 				}
 				pb_buf_addf(&by, "%s%s", i > 1 ? "," : "", first.cols[i] + 3);
@@ -1067,7 +1098,8 @@ static int run_merge(const struct pb_coverage_opts *top, struct cov *c, struct p
 			if (rc < 0)
 				break;
 			if (list_parse(&c->by, by.p) < 0) {
-				rc = pb_error_set(err, PB_EXIT_FATAL, first.name, 1, "bad partial header");
+				rc = pb_error_set(err, PB_EXIT_FATAL, first.name, 1,
+				                  "bad partial header");
 				break;
 			}
 			m.header = first.cols;
@@ -1079,7 +1111,8 @@ static int run_merge(const struct pb_coverage_opts *top, struct cov *c, struct p
 				same = strcmp(r.cols[i], m.header[i]) == 0;
 			if (!same) {
 				rc = pb_error_set(err, PB_EXIT_FATAL, r.name, 1,
-						  "partial grouped by other columns than %s", m.first);
+				                  "partial grouped by other columns than %s",
+				                  m.first);
 				break;
 			}
 		}
@@ -1094,9 +1127,9 @@ static int run_merge(const struct pb_coverage_opts *top, struct cov *c, struct p
 			}
 			if (pb_str_eqz(cur->fields[0], PARTIAL_MAGIC)) {
 				if (!same_header(&m, cur)) {
-					rc = pb_error_set(err, PB_EXIT_FATAL, cur->name, cur->line,
-							  "partial grouped by other columns than %s",
-							  m.first);
+					rc = pb_error_set(
+					    err, PB_EXIT_FATAL, cur->name, cur->line,
+					    "partial grouped by other columns than %s", m.first);
 					break;
 				}
 			} else if (pb_str_eqz(cur->fields[0], "option")) {
@@ -1104,7 +1137,7 @@ static int run_merge(const struct pb_coverage_opts *top, struct cov *c, struct p
 					break;
 			} else if (merge_row(c, cur) < 0) {
 				rc = pb_error_set(err, PB_EXIT_FATAL, cur->name, cur->line,
-						  "out of memory");
+				                  "out of memory");
 				break;
 			}
 		}
@@ -1134,18 +1167,18 @@ static int run_merge(const struct pb_coverage_opts *top, struct cov *c, struct p
 
 struct outrow {
 	struct stats s;
-	unsigned mask;       /* bit i: group column i is summed over (合计) */
-	int present;         /* has current counts */
+	unsigned mask; /* bit i: group column i is summed over (合计) */
+	int present;   /* has current counts */
 	int has_prev;
 	double prev[3];
 	int has_target;
 	long long target;
 	int32_t start, end;
-	struct pb_str *v;    /* decoded group values, after all rows exist */
+	struct pb_str *v; /* decoded group values, after all rows exist */
 };
 
 struct table {
-	struct pb_map keys;  /* encoded printed group values -> row */
+	struct pb_map keys; /* encoded printed group values -> row */
 	struct outrow *rows;
 	size_t cap;
 };
@@ -1218,15 +1251,15 @@ static int side_key(struct cov *c, const struct pb_tsv_reader *r, const int *idx
 }
 
 static int side_cols(struct cov *c, const struct pb_tsv_reader *r, int *idx, const char *opt,
-		     struct pb_error *err)
+                     struct pb_error *err)
 {
 	size_t i;
 
 	for (i = 0; i < c->by.n; i++)
 		if ((idx[i] = pb_tsv_col(r, c->by.v[i])) < 0)
 			return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
-					    "no column '%s' (a --by column, needed in the %s file)",
-					    c->by.v[i], opt);
+			                    "no column '%s' (a --by column, needed in the %s file)",
+			                    c->by.v[i], opt);
 	return 0;
 }
 
@@ -1264,9 +1297,10 @@ static int load_prev(struct cov *c, struct table *t, struct pb_error *err)
 	if (!from_counts)
 		for (i = 0; rates[i]; i++)
 			if ((col[i] = pb_tsv_col(&r, rates[i])) < 0) {
-				pb_error_set(err, PB_EXIT_FATAL, r.name, 1,
-					     "no column '%s' (--compare needs the counts or the rates)",
-					     rates[i]);
+				pb_error_set(
+				    err, PB_EXIT_FATAL, r.name, 1,
+				    "no column '%s' (--compare needs the counts or the rates)",
+				    rates[i]);
 				goto fail;
 			}
 	while ((rc = pb_tsv_next(&r, err)) != 0) {
@@ -1281,7 +1315,8 @@ static int load_prev(struct cov *c, struct table *t, struct pb_error *err)
 			c->errors++;
 			continue;
 		}
-		for (i = 0; i < (from_counts ? (c->mode == MODE_ORG ? 4u : 2u) : nrates) && !bad; i++) {
+		for (i = 0; i < (from_counts ? (c->mode == MODE_ORG ? 4u : 2u) : nrates) && !bad;
+		     i++) {
 			struct pb_str s = r.fields[col[i]];
 			if (from_counts)
 				bad = parse_count_or_empty(s, &v[i]) < 0;
@@ -1291,8 +1326,8 @@ static int load_prev(struct cov *c, struct table *t, struct pb_error *err)
 				bad = pb_parse_double(s, &v[i]) < 0 || !(v[i] >= 0 && v[i] <= 1);
 			if (bad)
 				row_error(c, r.name, r.line, "%s: '%.*s' is not a %s",
-					  r.cols[col[i]], (int)s.n, s.p,
-					  from_counts ? "count" : "rate from 0 to 1");
+				          r.cols[col[i]], (int)s.n, s.p,
+				          from_counts ? "count" : "rate from 0 to 1");
 		}
 		if (bad)
 			continue;
@@ -1340,8 +1375,8 @@ static int load_targets(struct cov *c, struct table *t, struct pb_error *err)
 		goto fail;
 	for (i = 0; need[i]; i++)
 		if ((col[i] = pb_tsv_col(&r, need[i])) < 0) {
-			pb_error_set(err, PB_EXIT_FATAL, r.name, 1, "no column '%s' (needed by --targets)",
-				     need[i]);
+			pb_error_set(err, PB_EXIT_FATAL, r.name, 1,
+			             "no column '%s' (needed by --targets)", need[i]);
 			goto fail;
 		}
 	while ((rc = pb_tsv_next(&r, err)) != 0) {
@@ -1360,7 +1395,7 @@ static int load_targets(struct cov *c, struct table *t, struct pb_error *err)
 		s = r.fields[col[0]];
 		if (pb_parse_int(s, &target) < 0 || target < 0) {
 			row_error(c, r.name, r.line, "target: '%.*s' is not a whole number >= 0",
-				  (int)s.n, s.p);
+			          (int)s.n, s.p);
 			continue;
 		}
 		for (i = 1; i < 3; i++) {
@@ -1370,7 +1405,7 @@ static int load_targets(struct cov *c, struct table *t, struct pb_error *err)
 		}
 		if (i < 3) {
 			row_error(c, r.name, r.line, "%s: '%.*s' is not a date (YYYY-MM-DD)",
-				  need[i], (int)s.n, s.p);
+			          need[i], (int)s.n, s.p);
 			continue;
 		}
 		if (end < start) {
@@ -1439,7 +1474,7 @@ static int row_cmp(const void *pa, const void *pb)
 static int value_cmp(const void *pa, const void *pb)
 {
 	return str_cmp(pb_map_key(sort_values, *(const size_t *)pa),
-		       pb_map_key(sort_values, *(const size_t *)pb));
+	               pb_map_key(sort_values, *(const size_t *)pb));
 }
 
 static void cur_rates(const struct cov *c, const struct stats *s, double r[3])
@@ -1453,7 +1488,7 @@ static void cur_rates(const struct cov *c, const struct stats *s, double r[3])
 }
 
 static void put_row(struct cov *c, const struct outrow *w, const size_t *vorder, size_t nv,
-		    int32_t as_of)
+                    int32_t as_of)
 {
 	const struct stats *s = &w->s;
 	int nrates = c->mode == MODE_ORG ? 3 : 1, i;
@@ -1479,7 +1514,8 @@ static void put_row(struct cov *c, const struct outrow *w, const size_t *vorder,
 		put_empty(c, 1);
 	cur_rates(c, s, r);
 	if (!w->present) {
-		put_empty(c, (c->mode == MODE_ORG ? 10 : 2) + (c->mode == MODE_STATUS ? (int)nv : 0));
+		put_empty(c,
+		          (c->mode == MODE_ORG ? 10 : 2) + (c->mode == MODE_STATUS ? (int)nv : 0));
 	} else if (c->mode == MODE_ORG) {
 		put_count(c, s->single);
 		put_count(c, s->joint);
@@ -1503,8 +1539,8 @@ static void put_row(struct cov *c, const struct outrow *w, const size_t *vorder,
 		double progress = NAN, time = NAN;
 		if (w->has_target) {
 			put_count(c, w->target);
-			time = c->o->has_time_rate ? c->o->time_rate :
-						     pb_coverage_time_rate(w->start, w->end, as_of);
+			time = c->o->has_time_rate ? c->o->time_rate
+			                           : pb_coverage_time_rate(w->start, w->end, as_of);
 		} else
 			put_empty(c, 1);
 		if (w->present)
@@ -1522,15 +1558,16 @@ static void put_row(struct cov *c, const struct outrow *w, const size_t *vorder,
 
 static void put_header(struct cov *c, const size_t *vorder, size_t nv)
 {
-	static const char *const org_cols[] = { "units", "single", "joint", "work", "none", "orgs",
-						"members", "should_build", "org_rate", "single_rate",
-						"work_rate", NULL };
+	static const char *const org_cols[] = { "units",       "single",       "joint",
+		                                "work",        "none",         "orgs",
+		                                "members",     "should_build", "org_rate",
+		                                "single_rate", "work_rate",    NULL };
 	static const char *const cov_cols[] = { "units", "covered", "covered_rate", NULL };
 	static const char *const org_deltas[] = { "org_rate_delta_pp", "single_rate_delta_pp",
-						  "work_rate_delta_pp", NULL };
+		                                  "work_rate_delta_pp", NULL };
 	static const char *const cov_deltas[] = { "covered_rate_delta_pp", NULL };
-	static const char *const target_cols[] = { "target", "done", "progress_rate", "time_rate",
-						   "ahead_pp", NULL };
+	static const char *const target_cols[] = { "target",    "done",     "progress_rate",
+		                                   "time_rate", "ahead_pp", NULL };
 	const char *const *cols = c->mode == MODE_ORG ? org_cols : cov_cols;
 	int first = 1;
 	size_t i;
@@ -1661,7 +1698,8 @@ static int finish(struct cov *c, struct pb_error *err)
 	qsort(order, t.keys.count, sizeof *order, row_cmp);
 	put_header(c, vorder, nv);
 	for (i = 0; i < t.keys.count; i++)
-		put_row(c, &t.rows[order[i]], vorder, nv, c->o->has_as_of ? c->o->as_of : pb_today());
+		put_row(c, &t.rows[order[i]], vorder, nv,
+		        c->o->has_as_of ? c->o->as_of : pb_today());
 	rc = 0;
 	goto fail;
 oom:
@@ -1683,7 +1721,8 @@ static int cov_setup(struct cov *c, const struct pb_coverage_opts *o, struct pb_
 		return -1;
 	c->o = o;
 	c->mode = o->status ? MODE_STATUS : o->links ? MODE_LINKS : MODE_ORG;
-	if (list_parse(&c->by, o->by) < 0 || list_parse(&c->covered, o->covered ? o->covered : "1") < 0 ||
+	if (list_parse(&c->by, o->by) < 0 ||
+	    list_parse(&c->covered, o->covered ? o->covered : "1") < 0 ||
 	    list_parse(&c->ptypes, o->partner_type) < 0)
 		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "out of memory");
 	return 0;

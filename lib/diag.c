@@ -38,8 +38,7 @@ static void vformat(char *out, size_t cap, const char *fmt, va_list ap, int save
 		snprintf(out + n, cap - n, " %s", strerror(saved_errno));
 }
 
-int pb_error_set(struct pb_error *err, int code, const char *file, long line,
-		 const char *fmt, ...)
+int pb_error_set(struct pb_error *err, int code, const char *file, long line, const char *fmt, ...)
 {
 	int saved = errno;
 	va_list ap;
@@ -165,7 +164,7 @@ void pb_progress_rows(unsigned long long rows)
 	if (progress_on < 0) {
 		progress_tty = isatty(STDERR_FILENO);
 		progress_on = progress_mode == PB_PROGRESS_ON ||
-			      (progress_mode == PB_PROGRESS_AUTO && progress_tty);
+		    (progress_mode == PB_PROGRESS_AUTO && progress_tty);
 	}
 	if (!progress_on || (rows & 0xffff) != 0)
 		return;

@@ -21,11 +21,11 @@ struct outcol {
 /* How one input file's columns become the output's. */
 struct plan {
 	size_t nsrc;
-	char **raw_names;  /* source header as read, for the rejects file */
-	char **names;      /* source header normalized */
+	char **raw_names; /* source header as read, for the rejects file */
+	char **names;     /* source header normalized */
 	size_t nschema;
 	const struct pb_column_def **defs;
-	int *src;          /* per schema position: source column or -1 */
+	int *src; /* per schema position: source column or -1 */
 	struct outcol *out;
 	size_t nout;
 };
@@ -148,7 +148,8 @@ static int load_maps(const struct pb_import_opts *o, struct pb_buf *specs, struc
 		struct pb_str c, s;
 
 		if (!f)
-			return pb_error_set(err, PB_EXIT_FATAL, o->map_file, 0, "cannot open map file:");
+			return pb_error_set(err, PB_EXIT_FATAL, o->map_file, 0,
+			                    "cannot open map file:");
 		while ((len = getline(&line, &cap, f)) >= 0) {
 			lineno++;
 			while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
@@ -158,8 +159,9 @@ static int load_maps(const struct pb_import_opts *o, struct pb_buf *specs, struc
 			if (split_map(line, &c, &s) < 0) {
 				free(line);
 				fclose(f);
-				return pb_error_set(err, PB_EXIT_FATAL, o->map_file, lineno,
-						    "expected canonical=源列名 (or canonical<TAB>源列名)");
+				return pb_error_set(
+				    err, PB_EXIT_FATAL, o->map_file, lineno,
+				    "expected canonical=源列名 (or canonical<TAB>源列名)");
 			}
 			pb_buf_add(specs, line, (size_t)len + 1);
 		}
@@ -246,8 +248,8 @@ static int make_plan(struct import *im, struct pb_input *in, struct plan *pl, st
 		size_t bad = pb_utf8_invalid_at(s.p, s.n);
 		if (bad != (size_t)-1 || memchr(s.p, '\0', s.n)) {
 			pb_error_set(err, PB_EXIT_FATAL, in->name, in->rline,
-				     "header column %zu is not valid %s text", i + 1,
-				     pb_encoding_name(in->enc));
+			             "header column %zu is not valid %s text", i + 1,
+			             pb_encoding_name(in->enc));
 			goto done;
 		}
 		pl->raw_names[i] = pb_strdup_str(s);
@@ -274,7 +276,8 @@ static int make_plan(struct import *im, struct pb_input *in, struct plan *pl, st
 				struct pb_str c, s;
 				off += strlen(spec) + 1;
 				if (split_map(spec, &c, &s) == 0 &&
-				    (pb_str_eqz(s, pl->names[i]) || pb_str_eqz(s, pl->raw_names[i]))) {
+				    (pb_str_eqz(s, pl->names[i]) ||
+				     pb_str_eqz(s, pl->raw_names[i]))) {
 					char *dup = pb_strdup_str(c);
 					free(pl->names[i]);
 					pl->names[i] = dup;
@@ -282,8 +285,9 @@ static int make_plan(struct import *im, struct pb_input *in, struct plan *pl, st
 				}
 			}
 			if (!name || !*name) {
-				pb_error_set(err, PB_EXIT_FATAL, in->name, 1,
-					     "header column %zu has no name; every column needs one", i + 1);
+				pb_error_set(
+				    err, PB_EXIT_FATAL, in->name, 1,
+				    "header column %zu has no name; every column needs one", i + 1);
 				goto done;
 			}
 			if (add_out(pl, -1, (int)i, name) < 0)
@@ -306,8 +310,8 @@ static int make_plan(struct import *im, struct pb_input *in, struct plan *pl, st
 				j++;
 			if (!im->kd->columns[j]) {
 				pb_error_set(err, PB_EXIT_FATAL, NULL, 0,
-					     "--map %s: '%s' is not a column of --kind %s", spec, cz,
-					     im->kd->name);
+				             "--map %s: '%s' is not a column of --kind %s", spec,
+				             cz, im->kd->name);
 				free(cz);
 				goto done;
 			}
@@ -322,14 +326,21 @@ static int make_plan(struct import *im, struct pb_input *in, struct plan *pl, st
 			if (s < 0) {
 				/* the canonical name itself, then the built-in aliases */
 				for (j = 0; j < pl->nsrc && s < 0; j++)
-					if (!claimed[j] && pb_text_eq_ascii_ci((struct pb_str){ pl->names[j], strlen(pl->names[j]) }, name))
+					if (!claimed[j] &&
+					    pb_text_eq_ascii_ci(
+					        (struct pb_str){ pl->names[j],
+					                         strlen(pl->names[j]) },
+					        name))
 						s = (int)j;
 				for (j = 0; j < pl->nsrc && s < 0; j++) {
 					const char *const *a;
 					if (claimed[j])
 						continue;
 					for (a = def->aliases; a && *a && s < 0; a++)
-						if (pb_text_eq_ascii_ci((struct pb_str){ pl->names[j], strlen(pl->names[j]) }, *a))
+						if (pb_text_eq_ascii_ci(
+						        (struct pb_str){ pl->names[j],
+						                         strlen(pl->names[j]) },
+						        *a))
 							s = (int)j;
 				}
 			}
@@ -345,7 +356,8 @@ static int make_plan(struct import *im, struct pb_input *in, struct plan *pl, st
 			int pos = schema_pos(im, need);
 			if (pos >= 0 && pl->src[pos] >= 0)
 				continue;
-			if (strcmp(need, "entity_id") == 0 && pl->src[schema_pos(im, "entity_name")] >= 0)
+			if (strcmp(need, "entity_id") == 0 &&
+			    pl->src[schema_pos(im, "entity_name")] >= 0)
 				continue;
 			if (missing.len)
 				pb_buf_adds(&missing, ", ");
@@ -353,8 +365,9 @@ static int make_plan(struct import *im, struct pb_input *in, struct plan *pl, st
 		}
 		if (missing.len) {
 			pb_error_set(err, PB_EXIT_FATAL, in->name, 1,
-				     "missing required column%s for --kind %s: %s; map one with --map canonical=源列名",
-				     strchr(missing.p, ',') ? "s" : "", im->kd->name, missing.p);
+			             "missing required column%s for --kind %s: %s; map one with "
+			             "--map canonical=源列名",
+			             strchr(missing.p, ',') ? "s" : "", im->kd->name, missing.p);
 			goto done;
 		}
 		/* output: schema columns present or derived, then kept ones in source order */
@@ -362,9 +375,10 @@ static int make_plan(struct import *im, struct pb_input *in, struct plan *pl, st
 			const char *name = im->kd->columns[i];
 			int derived = 0;
 			if (o->kind == PB_KIND_UNITS)
-				derived = strcmp(name, "unit_id") == 0 || strcmp(name, "unit_type") == 0 ||
-					  (strcmp(name, "org_id") == 0 &&
-					   pl->src[schema_pos(im, "org_name")] >= 0);
+				derived = strcmp(name, "unit_id") == 0 ||
+				    strcmp(name, "unit_type") == 0 ||
+				    (strcmp(name, "org_id") == 0 &&
+				     pl->src[schema_pos(im, "org_name")] >= 0);
 			else if (o->kind == PB_KIND_SCORES)
 				derived = strcmp(name, "entity_id") == 0;
 			if (pl->src[i] >= 0 || derived)
@@ -373,19 +387,24 @@ static int make_plan(struct import *im, struct pb_input *in, struct plan *pl, st
 		}
 		for (j = 0; j < pl->nsrc; j++) {
 			size_t k;
-			if (claimed[j] || !(o->keep_all || (o->keep_list && (in_keep_list(o->keep_list, pl->names[j]) ||
-									      in_keep_list(o->keep_list, pl->raw_names[j])))))
+			if (claimed[j] ||
+			    !(o->keep_all ||
+			      (o->keep_list &&
+			       (in_keep_list(o->keep_list, pl->names[j]) ||
+			        in_keep_list(o->keep_list, pl->raw_names[j])))))
 				continue;
 			if (!pl->names[j][0]) {
 				pb_error_set(err, PB_EXIT_FATAL, in->name, 1,
-					     "header column %zu has no name; --keep needs one", j + 1);
+				             "header column %zu has no name; --keep needs one",
+				             j + 1);
 				goto done;
 			}
 			for (k = 0; k < pl->nout; k++)
 				if (strcmp(pl->out[k].name, pl->names[j]) == 0) {
 					pb_error_set(err, PB_EXIT_FATAL, in->name, 1,
-						     "kept column '%s' has the name of an output column; rename it with --map",
-						     pl->names[j]);
+					             "kept column '%s' has the name of an output "
+					             "column; rename it with --map",
+					             pl->names[j]);
 					goto done;
 				}
 			if (add_out(pl, -1, (int)j, pl->names[j]) < 0)
@@ -395,8 +414,8 @@ static int make_plan(struct import *im, struct pb_input *in, struct plan *pl, st
 	for (i = 0; i < pl->nout; i++)
 		for (j = 0; j < i; j++)
 			if (strcmp(pl->out[i].name, pl->out[j].name) == 0) {
-				pb_error_set(err, PB_EXIT_FATAL, in->name, 1, "duplicate column name '%s'",
-					     pl->out[i].name);
+				pb_error_set(err, PB_EXIT_FATAL, in->name, 1,
+				             "duplicate column name '%s'", pl->out[i].name);
 				goto done;
 			}
 	rc = 0;
@@ -429,7 +448,7 @@ static void put_clean(FILE *f, struct pb_str s)
 }
 
 static int reject(struct import *im, struct pb_input *in, const struct plan *pl,
-		  struct pb_error *err)
+                  struct pb_error *err)
 {
 	size_t i;
 	FILE *f;
@@ -469,12 +488,17 @@ static int reject(struct import *im, struct pb_input *in, const struct plan *pl,
 limit:
 	if (im->o->max_errors && im->st->rejected >= im->o->max_errors)
 		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0,
-				    "giving up after %llu rejected rows (--max-errors %llu)",
-				    im->st->rejected, im->o->max_errors);
+		                    "giving up after %llu rejected rows (--max-errors %llu)",
+		                    im->st->rejected, im->o->max_errors);
 	return 0;
 }
 
-#define FAIL(...) do { pb_buf_reset(&im->reason); pb_buf_addf(&im->reason, __VA_ARGS__); return -1; } while (0)
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		pb_buf_reset(&im->reason);                                                         \
+		pb_buf_addf(&im->reason, __VA_ARGS__);                                             \
+		return -1;                                                                         \
+	} while (0)
 
 static const char *col_label(const struct plan *pl, int pos)
 {
@@ -510,7 +534,8 @@ static int check_value(struct import *im, const struct plan *pl, int pos, struct
 		if ((norm ? pb_parse_int_loose(s, &iv) : pb_parse_int(s, &iv)) < 0)
 			FAIL("%s: '%.*s' is not a whole number", col_label(pl, pos), (int)s.n, s.p);
 		if (iv < 0)
-			FAIL("%s: %lld is negative; expected a whole number >= 0", col_label(pl, pos), iv);
+			FAIL("%s: %lld is negative; expected a whole number >= 0",
+			     col_label(pl, pos), iv);
 		snprintf(tmp, sizeof tmp, "%lld", iv);
 		vset_copy(im, pos, tmp, strlen(tmp));
 		return 0;
@@ -610,8 +635,8 @@ static int check_units(struct import *im, long line)
 	}
 	if (vstr(im, im->p_unit_id).n == 0) {
 		struct pb_str parts[5] = { vstr(im, im->p_city), vstr(im, im->p_district),
-					   vstr(im, im->p_town), vstr(im, im->p_community),
-					   vstr(im, im->p_unit_name) };
+			                   vstr(im, im->p_town), vstr(im, im->p_community),
+			                   vstr(im, im->p_unit_name) };
 		pb_import_derive_id('u', parts, 5, id);
 		vset_copy(im, im->p_unit_id, id, 17);
 	}
@@ -626,11 +651,12 @@ static int check_units(struct import *im, long line)
 		FAIL("org_mode is empty; expected %s", pb_vocab_list(PB_VOCAB_ORG_MODE));
 	has_org = org_id.n > 0;
 	if ((pb_str_eqz(mode, "single") || pb_str_eqz(mode, "joint")) && !has_org)
-		FAIL("org_mode %.*s needs its organization: org_id or org_name is empty", (int)mode.n, mode.p);
+		FAIL("org_mode %.*s needs its organization: org_id or org_name is empty",
+		     (int)mode.n, mode.p);
 	if ((pb_str_eqz(mode, "work") || pb_str_eqz(mode, "none")) && (has_org || org_name.n))
-		FAIL("org_mode %.*s means no organization of its own, but org_%s is '%.*s'", (int)mode.n,
-		     mode.p, org_name.n ? "name" : "id", (int)(org_name.n ? org_name.n : org_id.n),
-		     org_name.n ? org_name.p : org_id.p);
+		FAIL("org_mode %.*s means no organization of its own, but org_%s is '%.*s'",
+		     (int)mode.n, mode.p, org_name.n ? "name" : "id",
+		     (int)(org_name.n ? org_name.n : org_id.n), org_name.n ? org_name.p : org_id.p);
 	{
 		struct pb_str a = vstr(im, im->p_established), b = vstr(im, im->p_dissolved);
 		if (a.n && b.n && memcmp(a.p, b.p, 10) > 0)
@@ -642,17 +668,18 @@ static int check_units(struct import *im, long line)
 	}
 	idx = pb_map_find(&im->ids, unit_id.p, unit_id.n);
 	if (idx >= 0)
-		FAIL("unit_id '%.*s' is already used on %s; unit ids must be unique", (int)unit_id.n,
-		     unit_id.p, where(im, &im->id_seen[idx], wbuf, sizeof wbuf));
+		FAIL("unit_id '%.*s' is already used on %s; unit ids must be unique",
+		     (int)unit_id.n, unit_id.p, where(im, &im->id_seen[idx], wbuf, sizeof wbuf));
 	if (has_org) {
 		oidx = pb_map_find(&im->orgs, org_id.p, org_id.n);
 		if (oidx >= 0) {
 			const struct seen *s = &im->org_seen[oidx];
 			if (s->mode == 's' || pb_str_eqz(mode, "single"))
-				FAIL("organization '%.*s' already covers the unit on %s%s; a single "
-				     "organization covers exactly one unit",
-				     (int)org_id.n, org_id.p, where(im, s, wbuf, sizeof wbuf),
-				     s->mode == 's' ? " as single" : " as joint");
+				FAIL(
+				    "organization '%.*s' already covers the unit on %s%s; a single "
+				    "organization covers exactly one unit",
+				    (int)org_id.n, org_id.p, where(im, s, wbuf, sizeof wbuf),
+				    s->mode == 's' ? " as single" : " as joint");
 		}
 	}
 	/* the row passes: remember its ids */
@@ -665,8 +692,9 @@ static int check_units(struct import *im, long line)
 		if (oidx < 0 || grow_seen(&im->org_seen, &im->org_cap, (size_t)oidx + 1) < 0)
 			FAIL("out of memory");
 		if (is_new)
-			im->org_seen[oidx] = (struct seen){ line, im->cur_file_no,
-							    pb_str_eqz(mode, "single") ? 's' : 'j' };
+			im->org_seen[oidx] =
+			    (struct seen){ line, im->cur_file_no,
+				           pb_str_eqz(mode, "single") ? 's' : 'j' };
 	}
 	return 0;
 }
@@ -688,7 +716,8 @@ static int check_unique(struct import *im, const int *pos, size_t n, long line, 
 	}
 	idx = pb_map_find(&im->ids, im->key.p ? im->key.p : "", im->key.len);
 	if (idx >= 0)
-		FAIL("duplicate %s (first on %s)", what, where(im, &im->id_seen[idx], wbuf, sizeof wbuf));
+		FAIL("duplicate %s (first on %s)", what,
+		     where(im, &im->id_seen[idx], wbuf, sizeof wbuf));
 	idx = pb_map_put(&im->ids, im->key.p ? im->key.p : "", im->key.len, &is_new);
 	if (idx < 0 || grow_seen(&im->id_seen, &im->id_cap, (size_t)idx + 1) < 0)
 		FAIL("out of memory");
@@ -699,8 +728,7 @@ static int check_unique(struct import *im, const int *pos, size_t n, long line, 
 static int check_kind(struct import *im, long line)
 {
 	switch (im->o->kind) {
-	case PB_KIND_UNITS:
-		return check_units(im, line);
+	case PB_KIND_UNITS: return check_units(im, line);
 	case PB_KIND_SCORES: {
 		struct pb_str eid = vstr(im, im->p_entity_id), ename = vstr(im, im->p_entity_name);
 		int key[4] = { im->p_entity_id, im->p_indicator, im->p_judge, im->p_period };
@@ -715,7 +743,8 @@ static int check_kind(struct import *im, long line)
 			FAIL("indicator is empty");
 		if (vstr(im, im->p_score).n == 0)
 			FAIL("score is empty");
-		if (check_unique(im, key, 4, line, "score for the same entity_id, indicator, judge and period") < 0)
+		if (check_unique(im, key, 4, line,
+		                 "score for the same entity_id, indicator, judge and period") < 0)
 			return -1;
 		return 0;
 	}
@@ -725,7 +754,8 @@ static int check_kind(struct import *im, long line)
 		if (a.n == 0 || b.n == 0)
 			FAIL("%s is empty", a.n == 0 ? "from_id" : "to_id");
 		if (pb_str_eq(a, b))
-			FAIL("from_id and to_id are both '%.*s'; a unit cannot pair with itself", (int)a.n, a.p);
+			FAIL("from_id and to_id are both '%.*s'; a unit cannot pair with itself",
+			     (int)a.n, a.p);
 		return check_unique(im, key, 3, line, "link (same from_id, to_id and link_type)");
 	}
 	case PB_KIND_TARGETS: {
@@ -738,8 +768,7 @@ static int check_kind(struct import *im, long line)
 			FAIL("period_end %.*s is before period_start %.*s", 10, b.p, 10, a.p);
 		return 0;
 	}
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -797,7 +826,7 @@ static int process_row(struct import *im, struct pb_input *in, const struct plan
 }
 
 static int write_header(struct import *im, const struct plan *pl, const char *name,
-			struct pb_error *err)
+                        struct pb_error *err)
 {
 	size_t i;
 
@@ -806,9 +835,10 @@ static int write_header(struct import *im, const struct plan *pl, const char *na
 		for (i = 0; same && i < pl->nout; i++)
 			same = strcmp(im->first_out_names[i], pl->out[i].name) == 0;
 		if (!same)
-			return pb_error_set(err, PB_EXIT_FATAL, name, 1,
-					    "its columns map to a different set than %s's; import them separately",
-					    im->files[0]);
+			return pb_error_set(
+			    err, PB_EXIT_FATAL, name, 1,
+			    "its columns map to a different set than %s's; import them separately",
+			    im->files[0]);
 		return 0;
 	}
 	im->first_out_names = calloc(pl->nout + 1, sizeof *im->first_out_names);
@@ -839,7 +869,8 @@ static int import_file(struct import *im, const char *path, struct pb_error *err
 	im->cur_file = in.name;
 	rc = pb_input_next(&in, err);
 	if (rc == 0)
-		rc = pb_error_set(err, PB_EXIT_FATAL, in.name, 0, "empty input: expected a header line");
+		rc = pb_error_set(err, PB_EXIT_FATAL, in.name, 0,
+		                  "empty input: expected a header line");
 	else if (rc > 0 && in.bad)
 		rc = pb_error_set(err, PB_EXIT_FATAL, in.name, in.rline, "header: %s", in.bad);
 	if (rc < 0)
@@ -868,8 +899,7 @@ done:
 	return rc;
 }
 
-int pb_import_run(const struct pb_import_opts *o, struct pb_import_stats *st,
-		  struct pb_error *err)
+int pb_import_run(const struct pb_import_opts *o, struct pb_import_stats *st, struct pb_error *err)
 {
 	static const char *const stdin_only[] = { "-" };
 	struct import im;

@@ -11,7 +11,7 @@
 
 #include "pb/text.h"
 
-#define READ_CHUNK (256u << 10)
+#define READ_CHUNK  (256u << 10)
 #define SNIFF_BYTES (64u << 10)
 /* stands for an undecodable byte: never valid UTF-8, never a separator */
 #define BAD_BYTE '\xFF'
@@ -23,10 +23,10 @@ int pb_encoding_parse(const char *name, enum pb_encoding *enc)
 	else if (strcasecmp(name, "utf-8") == 0 || strcasecmp(name, "utf8") == 0)
 		*enc = PB_ENC_UTF8;
 	else if (strcasecmp(name, "gb18030") == 0 || strcasecmp(name, "gbk") == 0 ||
-		 strcasecmp(name, "cp936") == 0 || strcasecmp(name, "gb2312") == 0)
+	         strcasecmp(name, "cp936") == 0 || strcasecmp(name, "gb2312") == 0)
 		*enc = PB_ENC_GB18030;
 	else if (strcasecmp(name, "utf-16") == 0 || strcasecmp(name, "utf16") == 0 ||
-		 strcasecmp(name, "utf-16le") == 0)
+	         strcasecmp(name, "utf-16le") == 0)
 		*enc = PB_ENC_UTF16LE;
 	else if (strcasecmp(name, "utf-16be") == 0)
 		*enc = PB_ENC_UTF16BE;
@@ -61,8 +61,8 @@ static int csv_start(struct pb_input *in)
 	return 0;
 }
 
-int pb_input_open(struct pb_input *in, const char *path, enum pb_encoding enc,
-		  enum pb_format fmt, struct pb_error *err)
+int pb_input_open(struct pb_input *in, const char *path, enum pb_encoding enc, enum pb_format fmt,
+                  struct pb_error *err)
 {
 	memset(in, 0, sizeof *in);
 	in->cd = (iconv_t)-1;
@@ -171,11 +171,13 @@ static int detect_encoding(struct pb_input *in, struct pb_error *err)
 		in->enc = PB_ENC_UTF8;
 		drop_raw(in, 3);
 	} else if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE &&
-		   (in->enc == PB_ENC_AUTO || in->enc == PB_ENC_UTF16LE || in->enc == PB_ENC_UTF16BE)) {
+	           (in->enc == PB_ENC_AUTO || in->enc == PB_ENC_UTF16LE ||
+	            in->enc == PB_ENC_UTF16BE)) {
 		in->enc = PB_ENC_UTF16LE;
 		drop_raw(in, 2);
 	} else if (n >= 2 && p[0] == 0xFE && p[1] == 0xFF &&
-		   (in->enc == PB_ENC_AUTO || in->enc == PB_ENC_UTF16LE || in->enc == PB_ENC_UTF16BE)) {
+	           (in->enc == PB_ENC_AUTO || in->enc == PB_ENC_UTF16LE ||
+	            in->enc == PB_ENC_UTF16BE)) {
 		in->enc = PB_ENC_UTF16BE;
 		drop_raw(in, 2);
 	} else if (in->enc == PB_ENC_AUTO) {
@@ -192,7 +194,8 @@ static int detect_encoding(struct pb_input *in, struct pb_error *err)
 		else if (n >= 2 && even * 4 >= n / 2 && odd == 0)
 			in->enc = PB_ENC_UTF16BE;
 		else
-			in->enc = looks_like_utf8(in->raw.p, n, in->eof) ? PB_ENC_UTF8 : PB_ENC_GB18030;
+			in->enc =
+			    looks_like_utf8(in->raw.p, n, in->eof) ? PB_ENC_UTF8 : PB_ENC_GB18030;
 	}
 	switch (in->enc) {
 	case PB_ENC_GB18030: from = "GB18030"; break;
@@ -204,7 +207,7 @@ static int detect_encoding(struct pb_input *in, struct pb_error *err)
 		in->cd = iconv_open("UTF-8", from);
 		if (in->cd == (iconv_t)-1)
 			return pb_error_set(err, PB_EXIT_FATAL, in->name, 0,
-					    "cannot convert from %s:", from);
+			                    "cannot convert from %s:", from);
 	}
 	return 0;
 }
@@ -323,8 +326,8 @@ static void on_field(void *s, size_t len, void *data)
 	if (len > PB_FIELD_MAX) {
 		if (!in->reason[0])
 			snprintf(in->reason, sizeof in->reason,
-				 "field %zu is %zu bytes long, over the limit of %u bytes",
-				 in->nf + 1, len, PB_FIELD_MAX);
+			         "field %zu is %zu bytes long, over the limit of %u bytes",
+			         in->nf + 1, len, PB_FIELD_MAX);
 		len = 0;
 	}
 	if (len && pb_buf_add(&in->bytes, s, len) < 0 && !in->reason[0])
@@ -394,7 +397,8 @@ int pb_input_next(struct pb_input *in, struct pb_error *err)
 				if (in->fmt == PB_FMT_AUTO)
 					detect_format(in);
 				if (csv_start(in) < 0)
-					return pb_error_set(err, PB_EXIT_FATAL, in->name, 0, "out of memory");
+					return pb_error_set(err, PB_EXIT_FATAL, in->name, 0,
+					                    "out of memory");
 			}
 			if (in->dec_pos >= in->dec.len && in->eof) {
 				in->finished = 1;
@@ -403,8 +407,9 @@ int pb_input_next(struct pb_input *in, struct pb_error *err)
 				if (!in->rec_done && csv_fini(in->csv, on_field, on_row, in) != 0) {
 					if (!in->reason[0])
 						snprintf(in->reason, sizeof in->reason,
-							 "unterminated quoted field: the file ends inside quotes opened on line %ld",
-							 in->rec_line);
+						         "unterminated quoted field: the file ends "
+						         "inside quotes opened on line %ld",
+						         in->rec_line);
 				}
 				return deliver(in);
 			}
@@ -437,15 +442,18 @@ int pb_input_next(struct pb_input *in, struct pb_error *err)
 			in->rec_size += seglen;
 			if (in->rec_size > PB_RECORD_MAX) {
 				snprintf(in->reason, sizeof in->reason,
-					 "record longer than %u bytes (an unclosed quote?); the rest of it was skipped",
-					 PB_RECORD_MAX);
+				         "record longer than %u bytes (an unclosed quote?); the "
+				         "rest of it was skipped",
+				         PB_RECORD_MAX);
 				restart_parser(in);
 				in->rec_done = 1;
-			} else if (csv_parse(in->csv, seg, seglen, on_field, on_row, in) != seglen) {
+			} else if (csv_parse(in->csv, seg, seglen, on_field, on_row, in) !=
+			           seglen) {
 				if (!in->reason[0])
 					snprintf(in->reason, sizeof in->reason,
-						 "malformed quotes: a quote inside a quoted field must be doubled, "
-						 "and a closing quote must end the field");
+					         "malformed quotes: a quote inside a quoted field "
+					         "must be doubled, "
+					         "and a closing quote must end the field");
 				restart_parser(in);
 				in->rec_done = 1;
 			}

@@ -196,7 +196,7 @@ static void list_release(struct list *l)
 
 static int parse_num(const char *z, double *v)
 {
-	return pb_parse_double((struct pb_str){z, strlen(z)}, v);
+	return pb_parse_double((struct pb_str){ z, strlen(z) }, v);
 }
 
 static void cfg_release(struct cfg *c)
@@ -251,9 +251,9 @@ static int parse_bands(struct cfg *c, const char *opt, const char *z, struct lis
                        struct pb_error *err)
 {
 	const char *want = c->quota
-	                       ? "expected LABEL:N|P%,…[,LABEL] (a last LABEL alone takes the rest)"
-	                       : "expected LABEL:T,…[,LABEL] with thresholds from best to worst "
-	                         "(a last LABEL alone takes the rest)";
+	    ? "expected LABEL:N|P%,…[,LABEL] (a last LABEL alone takes the rest)"
+	    : "expected LABEL:T,…[,LABEL] with thresholds from best to worst "
+	      "(a last LABEL alone takes the rest)";
 	size_t i;
 
 	if (list_split(z, l) < 0)
@@ -273,8 +273,8 @@ static int parse_bands(struct cfg *c, const char *opt, const char *z, struct lis
 		} else {
 			*colon = '\0';
 			if (c->quota
-			        ? pb_rank_share_parse((struct pb_str){colon + 1, strlen(colon + 1)},
-			                              &b->sh) < 0
+			        ? pb_rank_share_parse(
+			              (struct pb_str){ colon + 1, strlen(colon + 1) }, &b->sh) < 0
 			        : parse_num(colon + 1, &b->thr) < 0)
 				return usage_err(err, opt, z, want);
 			if (!c->quota && i > 0 &&
@@ -305,7 +305,7 @@ static int parse_flag(const char *opt, const char *z, struct list *l, struct pb_
 		if (!**label)
 			return usage_err(err, opt, z, "the label after ':' is empty");
 	}
-	if (pb_rank_share_parse((struct pb_str){l->v[0], strlen(l->v[0])}, sh) < 0)
+	if (pb_rank_share_parse((struct pb_str){ l->v[0], strlen(l->v[0]) }, sh) < 0)
 		return usage_err(err, opt, z,
 		                 "expected a count N >= 1 or a share P% with 0 < P <= 100");
 	return 0;
@@ -314,7 +314,7 @@ static int parse_flag(const char *opt, const char *z, struct list *l, struct pb_
 static int parse_count(const char *opt, const char *z, long long min, long long *v,
                        struct pb_error *err)
 {
-	if (pb_parse_int((struct pb_str){z, strlen(z)}, v) < 0 || *v < min)
+	if (pb_parse_int((struct pb_str){ z, strlen(z) }, v) < 0 || *v < min)
 		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0,
 		                    "%s '%s': expected a whole number >= %lld", opt, z, min);
 	return 0;
@@ -322,11 +322,11 @@ static int parse_count(const char *opt, const char *z, long long min, long long 
 
 static int cfg_parse(const struct pb_rank_opts *o, struct cfg *c, struct pb_error *err)
 {
-	static const char *const norms[] = {"none", "minmax", "zscore", "rank", NULL};
-	static const char *const aggs[] = {"sum", "mean", "geomean", NULL};
-	static const char *const misses[] = {"error", "zero", "mean", "skip", NULL};
-	static const char *const orders[] = {"desc", "asc", NULL};
-	static const char *const tiess[] = {"min", "dense", "ordinal", NULL};
+	static const char *const norms[] = { "none", "minmax", "zscore", "rank", NULL };
+	static const char *const aggs[] = { "sum", "mean", "geomean", NULL };
+	static const char *const misses[] = { "error", "zero", "mean", "skip", NULL };
+	static const char *const orders[] = { "desc", "asc", NULL };
+	static const char *const tiess[] = { "min", "dense", "ordinal", NULL };
 	long long v;
 	int i;
 
@@ -339,7 +339,7 @@ static int cfg_parse(const struct pb_rank_opts *o, struct cfg *c, struct pb_erro
 		else if (strcmp(o->judge_agg, "median") == 0)
 			c->judge = PB_RANK_JUDGE_MEDIAN;
 		else if (strncmp(o->judge_agg, "trim:", 5) == 0 &&
-		         pb_parse_int((struct pb_str){o->judge_agg + 5, strlen(o->judge_agg + 5)},
+		         pb_parse_int((struct pb_str){ o->judge_agg + 5, strlen(o->judge_agg + 5) },
 		                      &v) == 0 &&
 		         v >= 1 && v < 1000000) {
 			c->judge = PB_RANK_JUDGE_TRIM;
@@ -402,13 +402,14 @@ static int cfg_parse(const struct pb_rank_opts *o, struct cfg *c, struct pb_erro
 		}
 	}
 	if (o->stars) {
-		struct list l = {0};
+		struct list l = { 0 };
 		size_t k;
 		int bad = list_split(o->stars, &l) < 0 || l.n != 4;
 		for (k = 0; !bad && k < 4; k++)
 			bad = parse_num(l.v[k], &c->stars[k]) < 0 ||
-			      (k > 0 && (c->asc ? c->stars[k] < c->stars[k - 1]
-			                        : c->stars[k] > c->stars[k - 1]));
+			    (k > 0 &&
+			     (c->asc ? c->stars[k] < c->stars[k - 1]
+			             : c->stars[k] > c->stars[k - 1]));
 		list_release(&l);
 		if (bad)
 			return usage_err(
@@ -453,11 +454,13 @@ static int cfg_parse(const struct pb_rank_opts *o, struct cfg *c, struct pb_erro
 	}
 	if (o->sensitivity) {
 		const char *colon = strchr(o->sensitivity, ':');
-		struct pb_str n = {o->sensitivity, colon ? (size_t)(colon - o->sensitivity)
-		                                         : strlen(o->sensitivity)};
+		struct pb_str n = { o->sensitivity,
+			            colon ? (size_t)(colon - o->sensitivity)
+			                  : strlen(o->sensitivity) };
 		if (pb_parse_int(n, &v) < 0 || v < 1 || v > 1000000 ||
-		    (colon && (parse_num(colon + 1, &c->sens_pct) < 0 ||
-		               !(c->sens_pct > 0 && c->sens_pct < 100))))
+		    (colon &&
+		     (parse_num(colon + 1, &c->sens_pct) < 0 ||
+		      !(c->sens_pct > 0 && c->sens_pct < 100))))
 			return usage_err(
 			    err, "--sensitivity", o->sensitivity,
 			    "expected N[:PCT] with 1 <= N <= 1000000 and 0 < PCT < 100");
@@ -566,7 +569,7 @@ static struct pb_str ent_id(const struct rk *k, uint32_t e)
 	uint32_t len;
 
 	memcpy(&len, key.p, 4);
-	return (struct pb_str){key.p + 4, len};
+	return (struct pb_str){ key.p + 4, len };
 }
 
 /*
@@ -674,14 +677,14 @@ static int resolve_first(struct rk *k, const struct pb_tsv_reader *r, struct pb_
 
 	if (!id)
 		id = pb_tsv_col(r, "entity_id") >= 0 ? "entity_id"
-		     : pb_tsv_col(r, "unit_id") >= 0 ? "unit_id"
+		    : pb_tsv_col(r, "unit_id") >= 0  ? "unit_id"
 		                                     : NULL;
 	if (!id)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
 		                    "no column entity_id or unit_id; name the id column with --id");
 	if (!name)
 		name = pb_tsv_col(r, "entity_name") >= 0 ? "entity_name"
-		       : pb_tsv_col(r, "unit_name") >= 0 ? "unit_name"
+		    : pb_tsv_col(r, "unit_name") >= 0    ? "unit_name"
 		                                         : NULL;
 	if (!(k->id_col = strdup(id)) || (name && !(k->name_col = strdup(name))))
 		return oom(err);
@@ -719,7 +722,7 @@ static int resolve_first(struct rk *k, const struct pb_tsv_reader *r, struct pb_
 				used = strcmp(c, k->c.scores.v[j]) == 0;
 		else
 			used = used || strcmp(c, "indicator") == 0 || strcmp(c, "score") == 0 ||
-			       (k->has_judge && strcmp(c, "judge") == 0);
+			    (k->has_judge && strcmp(c, "judge") == 0);
 		if (!used && !(k->extra[k->nextra++] = strdup(c)))
 			return oom(err);
 	}
@@ -842,7 +845,7 @@ static long ent_get(struct rk *k, const struct pb_tsv_reader *r, const struct sr
 			return -1;
 	}
 	for (j = 0; j < k->nextra; j++) {
-		struct pb_str v = s->extra[j] >= 0 ? f[s->extra[j]] : (struct pb_str){"", 0};
+		struct pb_str v = s->extra[j] >= 0 ? f[s->extra[j]] : (struct pb_str){ "", 0 };
 		uint32_t n = (uint32_t)v.n;
 		if (pb_buf_add(&k->strs, &n, sizeof n) < 0 || pb_buf_add(&k->strs, v.p, v.n) < 0)
 			return -1;
@@ -942,7 +945,7 @@ static int read_long_row(struct rk *k, const struct pb_tsv_reader *r, const stru
 
 static int read_inputs(struct rk *k, struct pb_error *err)
 {
-	static char *const stdin_only[] = {"-"};
+	static char *const stdin_only[] = { "-" };
 	char *const *paths = k->o->ninputs ? k->o->inputs : stdin_only;
 	size_t fi;
 	unsigned long long rows = 0;
@@ -953,7 +956,7 @@ static int read_inputs(struct rk *k, struct pb_error *err)
 		return oom(err);
 	for (fi = 0; fi < k->nfiles; fi++) {
 		struct pb_tsv_reader r;
-		struct src s = {0};
+		struct src s = { 0 };
 		int rc;
 
 		k->fname[fi] = strcmp(paths[fi], "-") == 0 ? "(stdin)" : paths[fi];
@@ -1080,7 +1083,7 @@ static int aggregate_judges(struct rk *k, struct pb_error *err)
 		size_t m = 0;
 		double v;
 		for (j = i; j < k->nobs && k->obs[j].ent == k->obs[i].ent &&
-		            k->obs[j].ind == k->obs[i].ind;
+		     k->obs[j].ind == k->obs[i].ind;
 		     j++) {
 			if (k->obs[j].dup)
 				continue;
@@ -1202,7 +1205,7 @@ static int load_weights(struct rk *k, struct pb_error *err)
 /* The output header: fixed columns, then the pass-through columns no output column shadows. */
 static int plan_columns(struct rk *k, struct pb_str **colsp, size_t *ncolsp, struct pb_error *err)
 {
-	static const char *const derived[] = {"score", "rank", "n", "pct", NULL};
+	static const char *const derived[] = { "score", "rank", "n", "pct", NULL };
 	const struct pb_rank_opts *o = k->o;
 	size_t ni = k->inds.count, cap = k->c.by.n + ni + 20, n = 0, i, j;
 	struct pb_str *cols = malloc(cap * sizeof *cols);
@@ -1211,7 +1214,7 @@ static int plan_columns(struct rk *k, struct pb_str **colsp, size_t *ncolsp, str
 		free(cols);
 		return oom(err);
 	}
-#define ADD(z) (cols[n++] = (struct pb_str){(z), strlen(z)})
+#define ADD(z) (cols[n++] = (struct pb_str){ (z), strlen(z) })
 	ADD(k->id_col);
 	if (k->name_col)
 		ADD(k->name_col);
@@ -1343,7 +1346,7 @@ static void group_values(const struct rk *k, uint32_t g, struct pb_str *out)
 	for (j = 0; j < k->c.by.n; j++) {
 		uint32_t len;
 		memcpy(&len, key.p, 4);
-		out[j] = (struct pb_str){key.p + 4, len};
+		out[j] = (struct pb_str){ key.p + 4, len };
 		key.p += 4 + len;
 	}
 }
@@ -1513,9 +1516,10 @@ static int composite(const double *x, const double *w, size_t ni, enum agg agg, 
 static int score_groups(struct rk *k, struct pb_error *err)
 {
 	static const char *const why[] = {
-	    "", "no indicator value", "the weights of its indicators sum to 0",
-	    "a negative value, and --aggregate geomean needs values >= 0",
-	    "it is not a finite number: the values are too large"};
+		"", "no indicator value", "the weights of its indicators sum to 0",
+		"a negative value, and --aggregate geomean needs values >= 0",
+		"it is not a finite number: the values are too large"
+	};
 	size_t ng = k->groups.count, ni = k->inds.count, g, j, q, out = 0;
 	struct pair *p = malloc((k->nslots ? k->nslots : 1) * sizeof *p);
 
@@ -1591,9 +1595,9 @@ static void rank_segment(struct rk *k, const struct slot *sl, size_t m, uint32_t
 			;
 		dense++;
 		for (q = i; q < j; q++) {
-			uint32_t r = k->c.ties == TIES_MIN     ? (uint32_t)i + 1
-			             : k->c.ties == TIES_DENSE ? dense
-			                                       : (uint32_t)q + 1;
+			uint32_t r = k->c.ties == TIES_MIN ? (uint32_t)i + 1
+			    : k->c.ties == TIES_DENSE      ? dense
+			                                   : (uint32_t)q + 1;
 			if (sens) {
 				sens[(size_t)sl[q].ent * n + it] = r;
 			} else {
@@ -1649,7 +1653,9 @@ static int sensitivity(struct rk *k, struct pb_error *err)
 		for (q = 0; q < k->nslots; q++) {
 			double s = NAN;
 			int rc = composite(&k->x[(size_t)tmp[q].ent * ni], wp, ni, k->c.agg, &s);
-			tmp[q].key = rc ? INFINITY : k->c.asc ? s : -s; /* a failed one ranks last */
+			tmp[q].key = rc ? INFINITY
+			    : k->c.asc  ? s
+			                : -s; /* a failed one ranks last */
 		}
 		for (g = 0; g < k->groups.count; g++) {
 			size_t m = k->gstart[g + 1] - k->gstart[g];
@@ -1795,8 +1801,8 @@ static const char *match_who(struct rk *k, const struct match *m, uint32_t u)
 
 static int read_prev(struct rk *k, struct pb_error *err)
 {
-	static const char *const want[] = {"rank", NULL};
-	struct match m = {0};
+	static const char *const want[] = { "rank", NULL };
+	struct match m = { 0 };
 	struct pb_tsv_reader r;
 	uint32_t *prev = NULL;
 	int idx[2], n = -1;
@@ -1892,12 +1898,12 @@ static int sort_periods(const struct pb_map *pm, uint32_t *pos)
  */
 static int read_history(struct rk *k, struct pb_error *err)
 {
-	static const char *const want[] = {"period", "rank", NULL};
+	static const char *const want[] = { "period", "rank", NULL };
 	const char *P = k->o->period;
 	uint32_t top = (uint32_t)(k->c.streak_top > UINT32_MAX ? UINT32_MAX : k->c.streak_top), cur,
 	         *pos = NULL, *prior = NULL;
 	struct pb_map pm = PB_MAP_INIT;
-	struct match m = {0};
+	struct match m = { 0 };
 	struct pb_tsv_reader r;
 	struct hrow *h = NULL;
 	size_t nh = 0, cap = 0, i, j;
@@ -1915,7 +1921,8 @@ static int read_history(struct rk *k, struct pb_error *err)
 		struct pb_str id = r.fields[idx[0]], per = r.fields[idx[1]], rk = r.fields[idx[2]];
 		long pi, i2;
 		uint32_t rank;
-		if (pb_str_eqz(id, k->id_col) && pb_str_eqz(per, "period") && pb_str_eqz(rk, "rank"))
+		if (pb_str_eqz(id, k->id_col) && pb_str_eqz(per, "period") &&
+		    pb_str_eqz(rk, "rank"))
 			continue; /* the header again: outputs appended with >> */
 		if (per.n == 0) {
 			data_error_at(k, r.name, r.line, "empty period; row ignored");
@@ -1946,7 +1953,7 @@ static int read_history(struct rk *k, struct pb_error *err)
 			}
 			h = p;
 		}
-		h[nh++] = (struct hrow){(uint32_t)i2, (uint32_t)pi, rank, r.line};
+		h[nh++] = (struct hrow){ (uint32_t)i2, (uint32_t)pi, rank, r.line };
 	}
 	if (n < 0)
 		goto done;
@@ -2062,8 +2069,7 @@ static void write_rows(struct rk *k, FILE *f, const struct pb_str *cols, size_t 
 		size_t nbot = k->c.has_bottom ? pb_rank_share_count(&k->c.bottom, m) : 0;
 		group_values(k, k->gidx[g], gv);
 		for (b = 0; k->c.quota && b < k->c.nbands; b++)
-			cum[b] =
-			    (b ? cum[b - 1] : 0) +
+			cum[b] = (b ? cum[b - 1] : 0) +
 			    (k->c.bands[b].open ? m : pb_rank_share_count(&k->c.bands[b].sh, m));
 		for (q = k->gstart[g]; q < k->gstart[g + 1]; q++) {
 			uint32_t ei = k->slots[q].ent;

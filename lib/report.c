@@ -63,16 +63,16 @@ int pb_report_check_opts(const struct pb_report_opts *o, struct pb_error *err)
 		return pb_error_set(err, PB_EXIT_FATAL, "", 0, "--precision must be 0 to 6");
 	if (o->sort && parse_sort(o->sort, &col, &desc) < 0)
 		return pb_error_set(err, PB_EXIT_FATAL, "", 0,
-				    "--sort: '%s' is not COL, COL:asc or COL:desc", o->sort);
+		                    "--sort: '%s' is not COL, COL:asc or COL:desc", o->sort);
 	for (i = 0; i < o->nlabels; i++) {
 		const char *eq = strchr(o->labels[i], '=');
 		if (!eq || eq == o->labels[i])
 			return pb_error_set(err, PB_EXIT_FATAL, "", 0,
-					    "--label: '%s' is not COL=LABEL", o->labels[i]);
+			                    "--label: '%s' is not COL=LABEL", o->labels[i]);
 	}
 	if (o->nheadings > nsec)
-		return pb_error_set(err, PB_EXIT_FATAL, "", 0,
-				    "%zu --heading for %zu section(s)", o->nheadings, nsec);
+		return pb_error_set(err, PB_EXIT_FATAL, "", 0, "%zu --heading for %zu section(s)",
+		                    o->nheadings, nsec);
 	if (o->columns && !*o->columns)
 		return pb_error_set(err, PB_EXIT_FATAL, "", 0, "--columns: empty list");
 	return 0;
@@ -118,7 +118,7 @@ static double round_half_up(double v, int prec)
 
 int pb_report_put_value(struct pb_buf *out, enum pb_report_kind k, double v, int prec, int signs)
 {
-	char tmp[400];  /* DBL_MAX has 309 digits */
+	char tmp[400]; /* DBL_MAX has 309 digits */
 	const char *p;
 	int zero = 1;
 
@@ -134,7 +134,7 @@ int pb_report_put_value(struct pb_buf *out, enum pb_report_kind k, double v, int
 			zero = 0;
 	p = tmp;
 	if (zero && *p == '-')
-		p++;  /* never "-0.0" */
+		p++; /* never "-0.0" */
 	if ((k == PB_RK_PP || k == PB_RK_CHANGE) && signs && !zero && *p != '-' &&
 	    pb_buf_addc(out, '+') < 0)
 		return -1;
@@ -191,7 +191,8 @@ int pb_report_csv_field(struct pb_buf *out, const char *s, size_t n)
 	size_t i;
 	int quote = 0, neutral;
 
-	neutral = n && s[0] && strchr("=+-@\t\r", s[0]) && !is_number((struct pb_str){ s, n }, NULL);
+	neutral =
+	    n && s[0] && strchr("=+-@\t\r", s[0]) && !is_number((struct pb_str){ s, n }, NULL);
 	for (i = 0; i < n; i++)
 		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
 			quote = 1;
@@ -256,7 +257,7 @@ void pb_report_label_cols(const struct pb_report_section *s, long *first, long *
 		if (s->cols[c].kind != PB_RK_TEXT)
 			continue;
 		if (*first < 0)
-			*first = (long)c;  /* an id, if nothing better follows */
+			*first = (long)c; /* an id, if nothing better follows */
 		def = pb_column_find(s->cols[c].name);
 		if (!def || def->kind != PB_COL_ID) {
 			*first = (long)c;
@@ -272,7 +273,7 @@ void pb_report_label_cols(const struct pb_report_section *s, long *first, long *
 }
 
 int pb_report_cell(const struct pb_report *rep, const struct pb_report_section *s, size_t r,
-		   size_t c, int signs, int flat, struct pb_buf *out)
+                   size_t c, int signs, int flat, struct pb_buf *out)
 {
 	const struct pb_report_col *col = &s->cols[c];
 	struct pb_str v = pb_report_raw(s, r, col->src);
@@ -284,7 +285,8 @@ int pb_report_cell(const struct pb_report *rep, const struct pb_report_section *
 		return 0;
 	if (col->kind != PB_RK_TEXT && is_number(v, &d))
 		return pb_report_put_value(out, col->kind, d,
-					   col->kind == PB_RK_DEC ? col->dec : rep->o->precision, signs);
+		                           col->kind == PB_RK_DEC ? col->dec : rep->o->precision,
+		                           signs);
 	if (rep->o->en && pb_str_eqz(v, TOTAL_ZH))
 		return pb_buf_adds(out, "Total");
 	if (col->vocab && (label = pb_vocab_label((enum pb_vocab_id)col->vocab, v, rep->o->en)))
@@ -336,7 +338,7 @@ static int dec_places(const struct pb_report_section *s, size_t c)
 	for (r = 1; r < n && d < 6; r++)
 		if (v[r] != v[r - 1] && round_half_up(v[r], d) == round_half_up(v[r - 1], d)) {
 			d++;
-			r = 0;  /* check every pair again at the new precision */
+			r = 0; /* check every pair again at the new precision */
 		}
 	free(v);
 	return d;
@@ -420,14 +422,14 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 
 /* Reads one section; row-level errors are reported and counted in *bad. */
 static int load_section(struct pb_report_section *s, const char *path, unsigned long *bad,
-			struct pb_error *err)
+                        struct pb_error *err)
 {
 	struct pb_tsv_reader r;
 	size_t i, cells_cap = 0, rows_cap = 0;
 	int rc;
 
 	if (pb_tsv_open(&r, path, err) < 0) {
-		pb_tsv_close(&r);  /* a failed open may hold a buffer */
+		pb_tsv_close(&r); /* a failed open may hold a buffer */
 		return -1;
 	}
 	s->path = path && strcmp(path, "-") ? path : "(stdin)";
@@ -456,7 +458,8 @@ static int load_section(struct pb_report_section *s, const char *path, unsigned 
 			++*bad;
 			continue;
 		}
-		if (grow((void **)&s->cells, &cells_cap, 2 * (s->nrows + 1) * s->nin, sizeof *s->cells) < 0 ||
+		if (grow((void **)&s->cells, &cells_cap, 2 * (s->nrows + 1) * s->nin,
+		         sizeof *s->cells) < 0 ||
 		    grow((void **)&s->total, &rows_cap, s->nrows + 1, 1) < 0)
 			goto oom;
 		base = 2 * s->nrows * s->nin;
@@ -529,7 +532,8 @@ static int add_col(const struct pb_report_opts *o, struct pb_report_section *s, 
 }
 
 /* Picks and orders the displayed columns. */
-static int choose_columns(const struct pb_report_opts *o, struct pb_report_section *s, struct pb_error *err)
+static int choose_columns(const struct pb_report_opts *o, struct pb_report_section *s,
+                          struct pb_error *err)
 {
 	size_t c;
 
@@ -539,7 +543,8 @@ static int choose_columns(const struct pb_report_opts *o, struct pb_report_secti
 	if (!o->columns) {
 		for (c = 0; c < s->nin; c++)
 			if (add_col(o, s, c) < 0)
-				return pb_error_set(err, PB_EXIT_FATAL, s->path, 0, "out of memory");
+				return pb_error_set(err, PB_EXIT_FATAL, s->path, 0,
+				                    "out of memory");
 		return 0;
 	}
 	for (const char *p = o->columns; *p;) {
@@ -548,7 +553,7 @@ static int choose_columns(const struct pb_report_opts *o, struct pb_report_secti
 		size_t k;
 		for (k = 0; i >= 0 && k < s->ncols; k++)
 			if (s->cols[k].src == (size_t)i)
-				i = -1;  /* listed twice: shown once */
+				i = -1; /* listed twice: shown once */
 		if (i >= 0 && add_col(o, s, (size_t)i) < 0)
 			return pb_error_set(err, PB_EXIT_FATAL, s->path, 0, "out of memory");
 		p += n;
@@ -557,13 +562,13 @@ static int choose_columns(const struct pb_report_opts *o, struct pb_report_secti
 	}
 	if (!s->ncols)
 		return pb_error_set(err, PB_EXIT_FATAL, s->path, 0,
-				    "--columns: this section has none of %s", o->columns);
+		                    "--columns: this section has none of %s", o->columns);
 	return 0;
 }
 
 /* Each name in a --columns list must exist in some section. */
 static int check_names(const struct pb_report *rep, const char *opt, const char *list, size_t len,
-		       struct pb_error *err)
+                       struct pb_error *err)
 {
 	const char *p = list, *end = list + len;
 
@@ -575,8 +580,8 @@ static int check_names(const struct pb_report *rep, const char *opt, const char 
 			if (find_input_col(&rep->secs[i], p, n) >= 0)
 				break;
 		if (n && i == rep->nsecs)
-			return pb_error_set(err, PB_EXIT_FATAL, "", 0, "%s: no section has a column '%.*s'",
-					    opt, (int)n, p);
+			return pb_error_set(err, PB_EXIT_FATAL, "", 0,
+			                    "%s: no section has a column '%.*s'", opt, (int)n, p);
 		p += n + 1;
 	}
 	return 0;
@@ -586,7 +591,7 @@ static int check_names(const struct pb_report *rep, const char *opt, const char 
 
 struct sort_ctx {
 	const struct pb_report_section *s;
-	size_t col;  /* input column */
+	size_t col; /* input column */
 	int numeric, desc;
 };
 
@@ -596,7 +601,7 @@ static int row_cmp(const struct sort_ctx *k, size_t a, size_t b)
 	double dx, dy;
 	int c;
 
-	if (!x.n || !y.n)  /* empty values last, in either direction */
+	if (!x.n || !y.n) /* empty values last, in either direction */
 		return (int)!x.n - (int)!y.n;
 	if (k->numeric && is_number(x, &dx) && is_number(y, &dy))
 		c = dx < dy ? -1 : dx > dy;
@@ -717,7 +722,8 @@ static int fit_cell(struct pb_buf *b)
 	return pb_buf_adds(b, "...");
 }
 
-static int write_text_section(const struct pb_report *rep, const struct pb_report_section *s, FILE *f)
+static int write_text_section(const struct pb_report *rep, const struct pb_report_section *s,
+                              FILE *f)
 {
 	struct pb_buf b = PB_BUF_INIT, cell = PB_BUF_INIT;
 	size_t *w = calloc(s->ncols ? s->ncols : 1, sizeof *w), c, i, total_w = 0;
@@ -759,7 +765,7 @@ static int write_text_section(const struct pb_report *rep, const struct pb_repor
 	for (i = 0; i < s->nrows; i++) {
 		size_t r = s->order[i];
 		if (i > 0 && s->total[r] != s->total[s->order[i - 1]])
-			put_rule(f, &b, total_w);  /* above and below totals rows */
+			put_rule(f, &b, total_w); /* above and below totals rows */
 		for (c = 0; c < s->ncols; c++) {
 			pb_buf_reset(&cell);
 			if (pb_report_cell(rep, s, r, c, 1, 1, &cell) < 0 ||
@@ -768,7 +774,7 @@ static int write_text_section(const struct pb_report *rep, const struct pb_repor
 			if (c)
 				pb_buf_adds(&b, "  ");
 			if (pb_report_pad(&b, cell.p ? cell.p : "", cell.len, w[c],
-					  s->cols[c].kind != PB_RK_TEXT) < 0)
+			                  s->cols[c].kind != PB_RK_TEXT) < 0)
 				goto out;
 		}
 		if (put_line(f, &b) < 0)
@@ -823,8 +829,9 @@ static int entity_rest(const char *s, size_t n)
 
 	if (n && s[0] == '#')
 		i++;
-	while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-			 (s[i] >= '0' && s[i] <= '9')))
+	while (i < n &&
+	       ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+	        (s[i] >= '0' && s[i] <= '9')))
 		i++;
 	return i > (n && s[0] == '#') && i < n && s[i] == ';';
 }
@@ -917,7 +924,7 @@ static int write_md(const struct pb_report *rep, FILE *f)
 		pb_buf_addf(&b, "%s%s\n\n", o->en ? "Generated: " : "生成日期：", rep->date);
 	if (!b.p)
 		goto out;
-	fwrite(b.p, 1, b.len - 1, f);  /* no blank line at the very end */
+	fwrite(b.p, 1, b.len - 1, f); /* no blank line at the very end */
 	rc = 0;
 out:
 	pb_buf_release(&b);
@@ -935,7 +942,7 @@ static int csv_row1(struct pb_buf *b, const char *z)
 }
 
 static int csv_cell(const struct pb_report *rep, const struct pb_report_section *s, size_t r,
-		    size_t c, struct pb_buf *b, struct pb_buf *tmp)
+                    size_t c, struct pb_buf *b, struct pb_buf *tmp)
 {
 	const struct pb_report_col *col = &s->cols[c];
 	struct pb_str v = pb_report_raw(s, r, col->src);
@@ -945,7 +952,7 @@ static int csv_cell(const struct pb_report *rep, const struct pb_report_section 
 	if (col->kind != PB_RK_TEXT && is_number(v, &d)) {
 		/* the pb TSV forms: rates %.6f, points %.2f, others trimmed; never a '+' */
 		if (col->kind == PB_RK_RATE)
-			pb_put_rate(b, fabs(d) < 5e-7 ? 0.0 : d);  /* never -0.000000 */
+			pb_put_rate(b, fabs(d) < 5e-7 ? 0.0 : d); /* never -0.000000 */
 		else if (col->kind == PB_RK_PP)
 			pb_put_pp(b, d);
 		else
@@ -1062,13 +1069,15 @@ static int prepare(struct pb_report *rep, struct pb_error *err)
 				s->chart = (long)c;
 				chart_ok = 1;
 			} else if (column_empty(s, s->cols[c].src)) {
-				chart_ok = 1;  /* no rows this period: nothing to draw, not an error */
+				chart_ok =
+				    1; /* no rows this period: nothing to draw, not an error */
 			}
 		}
 	}
 	if (o->chart && !chart_ok)
 		return pb_error_set(err, PB_EXIT_FATAL, "", 0,
-				    "--chart: '%s' is not a shown numeric column in any section", o->chart);
+		                    "--chart: '%s' is not a shown numeric column in any section",
+		                    o->chart);
 	return 0;
 }
 
@@ -1104,9 +1113,9 @@ int pb_report_run(const struct pb_report_opts *o, struct pb_error *err)
 	if (!rep.secs)
 		return pb_error_set(err, PB_EXIT_FATAL, "", 0, "out of memory");
 	for (i = 0; i < n; i++)
-		if (rep.nsecs++, load_section(&rep.secs[i], o->nfiles > 0 ? o->files[i] : "-", &bad,
-					      err) < 0)
-			goto out;  /* report_release frees what the failed section holds */
+		if (rep.nsecs++,
+		    load_section(&rep.secs[i], o->nfiles > 0 ? o->files[i] : "-", &bad, err) < 0)
+			goto out; /* report_release frees what the failed section holds */
 	if (prepare(&rep, err) < 0)
 		goto out;
 	report_date(&rep);
@@ -1124,7 +1133,8 @@ int pb_report_run(const struct pb_report_opts *o, struct pb_error *err)
 	}
 	if (rc < 0) {
 		if (!err->code)
-			pb_error_set(err, PB_EXIT_FATAL, o->output ? o->output : "", 0, "out of memory");
+			pb_error_set(err, PB_EXIT_FATAL, o->output ? o->output : "", 0,
+			             "out of memory");
 		pb_out_abort(&out);
 		goto out;
 	}

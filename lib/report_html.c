@@ -10,28 +10,29 @@
 #include "pb/text.h"
 
 static const char css[] =
-	"body { font-family: \"Noto Sans CJK SC\", \"Source Han Sans SC\", \"Microsoft YaHei\", "
-	"\"PingFang SC\", \"WenQuanYi Micro Hei\", \"WenQuanYi Zen Hei\", SimSun, sans-serif; font-size: 10.5pt; color: #111;"
-	" margin: 0 auto; padding: 8mm 4mm; }\n"
-	"h1 { font-size: 18pt; text-align: center; margin: 0 0 4pt; }\n"
-	".subtitle { text-align: center; color: #444; margin: 0 0 12pt; }\n"
-	"h2 { font-size: 13pt; margin: 16pt 0 6pt; break-after: avoid; page-break-after: avoid; }\n"
-	"table { border-collapse: collapse; margin: 0 0 8pt; }\n"
-	"thead { display: table-header-group; }\n"
-	"tr { break-inside: avoid; page-break-inside: avoid; }\n"
-	"th, td { border: 1px solid #999; padding: 3pt 6pt; }\n"
-	"th { background: #eef1f5; text-align: center; word-break: keep-all; }\n"
-	"td { white-space: nowrap; }\n"
-	"td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }\n"
-	"tr.total td { font-weight: bold; background: #f4f4f4; border-top: 2px solid #333; }\n"
-	".chart { margin: 4pt 0 10pt; break-inside: avoid; page-break-inside: avoid; }\n"
-	".chart svg { max-width: 100%; height: auto; }\n"
-	".chart text { font-size: 12px; fill: #222; }\n"
-	".notes { margin-top: 12pt; font-size: 9.5pt; }\n"
-	".notes p { margin: 2pt 0; }\n"
-	"footer { margin-top: 12pt; font-size: 9pt; color: #666; text-align: right; }\n"
-	"@media print { body { max-width: none; padding: 0; }"
-	" th, tr.total td { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }\n";
+    "body { font-family: \"Noto Sans CJK SC\", \"Source Han Sans SC\", \"Microsoft YaHei\", "
+    "\"PingFang SC\", \"WenQuanYi Micro Hei\", \"WenQuanYi Zen Hei\", SimSun, sans-serif; "
+    "font-size: 10.5pt; color: #111;"
+    " margin: 0 auto; padding: 8mm 4mm; }\n"
+    "h1 { font-size: 18pt; text-align: center; margin: 0 0 4pt; }\n"
+    ".subtitle { text-align: center; color: #444; margin: 0 0 12pt; }\n"
+    "h2 { font-size: 13pt; margin: 16pt 0 6pt; break-after: avoid; page-break-after: avoid; }\n"
+    "table { border-collapse: collapse; margin: 0 0 8pt; }\n"
+    "thead { display: table-header-group; }\n"
+    "tr { break-inside: avoid; page-break-inside: avoid; }\n"
+    "th, td { border: 1px solid #999; padding: 3pt 6pt; }\n"
+    "th { background: #eef1f5; text-align: center; word-break: keep-all; }\n"
+    "td { white-space: nowrap; }\n"
+    "td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }\n"
+    "tr.total td { font-weight: bold; background: #f4f4f4; border-top: 2px solid #333; }\n"
+    ".chart { margin: 4pt 0 10pt; break-inside: avoid; page-break-inside: avoid; }\n"
+    ".chart svg { max-width: 100%; height: auto; }\n"
+    ".chart text { font-size: 12px; fill: #222; }\n"
+    ".notes { margin-top: 12pt; font-size: 9.5pt; }\n"
+    ".notes p { margin: 2pt 0; }\n"
+    "footer { margin-top: 12pt; font-size: 9pt; color: #666; text-align: right; }\n"
+    "@media print { body { max-width: none; padding: 0; }"
+    " th, tr.total td { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }\n";
 
 static void esc(struct pb_buf *b, const char *z)
 {
@@ -46,7 +47,7 @@ static void escn(struct pb_buf *b, const struct pb_buf *v)
 
 /* A bar's label: the label columns' display values joined by spaces. */
 static void bar_label(const struct pb_report *rep, const struct pb_report_section *s, size_t r,
-		      long first, long last, struct pb_buf *out)
+                      long first, long last, struct pb_buf *out)
 {
 	long c;
 
@@ -58,7 +59,8 @@ static void bar_label(const struct pb_report *rep, const struct pb_report_sectio
 }
 
 /* Horizontal bars, one per row that is not a total, labelled by the first text column. */
-static int write_chart(const struct pb_report *rep, const struct pb_report_section *s, struct pb_buf *b)
+static int write_chart(const struct pb_report *rep, const struct pb_report_section *s,
+                       struct pb_buf *b)
 {
 	const double W = 760, row_h = 22, bar_h = 14, top = 28, value_w = 70;
 	const struct pb_report_col *col = &s->cols[s->chart];
@@ -81,7 +83,7 @@ static int write_chart(const struct pb_report *rep, const struct pb_report_secti
 			label_units = pb_text_width(cell.p, cell.len);
 	}
 	if (col->kind == PB_RK_RATE && hi < 1)
-		hi = 1;  /* rates against the whole: 0 to 100% */
+		hi = 1; /* rates against the whole: 0 to 100% */
 	if (!n) {
 		pb_buf_release(&cell);
 		return 0;
@@ -92,9 +94,11 @@ static int write_chart(const struct pb_report *rep, const struct pb_report_secti
 	bar_w = W - label_w - value_w;
 	x0 = label_w + (0 - lo) / (hi - lo) * bar_w;
 	H = top + row_h * (double)n + 6;
-	pb_buf_addf(b, "<figure class=\"chart\">\n<svg "
-		    "width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"",
-		    W, H, W, H);
+	pb_buf_addf(
+	    b,
+	    "<figure class=\"chart\">\n<svg "
+	    "width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"",
+	    W, H, W, H);
 	esc(b, col->label);
 	pb_buf_adds(b, "\">\n<title>");
 	esc(b, col->label);
@@ -109,13 +113,17 @@ static int write_chart(const struct pb_report *rep, const struct pb_report_secti
 			continue;
 		xv = label_w + (v - lo) / (hi - lo) * bar_w;
 		x = xv < x0 ? xv : x0;
-		pb_buf_addf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" fill=\"%s\"/>\n",
-			    x, y + (row_h - bar_h) / 2, fabs(xv - x0), bar_h, v < 0 ? "#4a6fa5" : "#b8312f");
-		pb_buf_addf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", label_w - 6, y + 15);
+		pb_buf_addf(
+		    b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" fill=\"%s\"/>\n",
+		    x, y + (row_h - bar_h) / 2, fabs(xv - x0), bar_h,
+		    v < 0 ? "#4a6fa5" : "#b8312f");
+		pb_buf_addf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", label_w - 6,
+		            y + 15);
 		pb_buf_reset(&cell);
 		bar_label(rep, s, r, lc, lc_last, &cell);
 		escn(b, &cell);
-		pb_buf_addf(b, "</text>\n<text x=\"%.1f\" y=\"%.1f\">", (xv > x0 ? xv : x0) + 4, y + 15);
+		pb_buf_addf(b, "</text>\n<text x=\"%.1f\" y=\"%.1f\">", (xv > x0 ? xv : x0) + 4,
+		            y + 15);
 		pb_buf_reset(&cell);
 		pb_report_cell(rep, s, r, (size_t)s->chart, 1, 1, &cell);
 		escn(b, &cell);
@@ -123,13 +131,14 @@ static int write_chart(const struct pb_report *rep, const struct pb_report_secti
 		y += row_h;
 	}
 	pb_buf_addf(b, "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n",
-		    x0, top - 2, x0, y + 2);
+	            x0, top - 2, x0, y + 2);
 	pb_buf_adds(b, "</svg>\n</figure>\n");
 	pb_buf_release(&cell);
 	return 0;
 }
 
-static int write_section(const struct pb_report *rep, const struct pb_report_section *s, struct pb_buf *b)
+static int write_section(const struct pb_report *rep, const struct pb_report_section *s,
+                         struct pb_buf *b)
 {
 	struct pb_buf cell = PB_BUF_INIT;
 	size_t i, c;
@@ -156,7 +165,8 @@ static int write_section(const struct pb_report *rep, const struct pb_report_sec
 			pb_buf_reset(&cell);
 			if (pb_report_cell(rep, s, r, c, 1, 1, &cell) < 0)
 				goto oom;
-			pb_buf_adds(b, s->cols[c].kind == PB_RK_TEXT ? "<td>" : "<td class=\"num\">");
+			pb_buf_adds(b,
+			            s->cols[c].kind == PB_RK_TEXT ? "<td>" : "<td class=\"num\">");
 			escn(b, &cell);
 			pb_buf_adds(b, "</td>");
 		}
@@ -175,15 +185,17 @@ int pb_report_write_html(const struct pb_report *rep, FILE *f, struct pb_error *
 {
 	const struct pb_report_opts *o = rep->o;
 	struct pb_buf b = PB_BUF_INIT;
-	const char *title = o->title ? o->title
-			    : rep->nsecs && rep->secs[0].heading ? rep->secs[0].heading : "pb-report";
+	const char *title = o->title             ? o->title
+	    : rep->nsecs && rep->secs[0].heading ? rep->secs[0].heading
+	                                         : "pb-report";
 	size_t i;
 	int landscape = 0;
 
-	pb_buf_addf(&b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
-		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-		    "<meta name=\"generator\" content=\"pb-report\">\n<title>",
-		    o->en ? "en" : "zh-CN");
+	pb_buf_addf(&b,
+	            "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+	            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	            "<meta name=\"generator\" content=\"pb-report\">\n<title>",
+	            o->en ? "en" : "zh-CN");
 	esc(&b, title);
 	pb_buf_adds(&b, "</title>\n<style>\n");
 	/* a wide table is printed across the page */
@@ -191,7 +203,7 @@ int pb_report_write_html(const struct pb_report *rep, FILE *f, struct pb_error *
 		if (rep->secs[i].ncols > 9)
 			landscape = 1;
 	pb_buf_addf(&b, "@page { size: A4%s; margin: 15mm 12mm; }\nbody { max-width: %s; }\n",
-		    landscape ? " landscape" : "", landscape ? "273mm" : "186mm");
+	            landscape ? " landscape" : "", landscape ? "273mm" : "186mm");
 	pb_buf_adds(&b, css);
 	pb_buf_adds(&b, "</style>\n</head>\n<body>\n");
 	if (o->title || o->subtitle) {
@@ -224,7 +236,8 @@ int pb_report_write_html(const struct pb_report *rep, FILE *f, struct pb_error *
 		pb_buf_adds(&b, "</div>\n");
 	}
 	if (rep->has_date)
-		pb_buf_addf(&b, "<footer>%s%s</footer>\n", o->en ? "Generated: " : "生成日期：", rep->date);
+		pb_buf_addf(&b, "<footer>%s%s</footer>\n", o->en ? "Generated: " : "生成日期：",
+		            rep->date);
 	if (pb_buf_adds(&b, "</body>\n</html>\n") < 0)
 		goto oom;
 	fwrite(b.p, 1, b.len, f);

@@ -13,7 +13,7 @@
 #include "pb/text.h"
 #include "pb/tsv.h"
 
-#define SHEET_MAX 31  /* Excel's limit, in UTF-16 units */
+#define SHEET_MAX 31 /* Excel's limit, in UTF-16 units */
 
 enum { F_TEXT, F_INT, F_DEC, F_RATE, F_PP, F_CHANGE, F_KINDS };
 
@@ -167,7 +167,8 @@ static void sheet_name(const char *heading, size_t i, int en, char names[][128],
 		} else {
 			/* cut the base (whole characters) so that "(k)" fits in 31 */
 			char suffix[24];
-			size_t sl = (size_t)snprintf(suffix, sizeof suffix, "(%zu)", k), cut = 0, cu = 0;
+			size_t sl = (size_t)snprintf(suffix, sizeof suffix, "(%zu)", k), cut = 0,
+			       cu = 0;
 			p = (const unsigned char *)base;
 			while (p[cut]) {
 				size_t u, len = cp_len(p + cut, strlen((const char *)p + cut), &u);
@@ -186,7 +187,7 @@ static void sheet_name(const char *heading, size_t i, int en, char names[][128],
 	}
 }
 
-#define XLSX_STR_MAX 32767  /* characters in a cell, Excel's limit */
+#define XLSX_STR_MAX 32767 /* characters in a cell, Excel's limit */
 
 static int is_hex(char c)
 {
@@ -207,7 +208,7 @@ static const char *xlsx_text(struct pb_buf *out, const char *s, size_t n)
 	while (i < n) {
 		size_t u, len = cp_len((const unsigned char *)s + i, n - i, &u);
 		int esc = s[i] == '_' && n - i >= 7 && s[i + 1] == 'x' && is_hex(s[i + 2]) &&
-			  is_hex(s[i + 3]) && is_hex(s[i + 4]) && is_hex(s[i + 5]) && s[i + 6] == '_';
+		    is_hex(s[i + 3]) && is_hex(s[i + 4]) && is_hex(s[i + 5]) && s[i + 6] == '_';
 		if (esc)
 			u += 6;
 		if (units + u > XLSX_STR_MAX - 1) {
@@ -226,7 +227,7 @@ static const char *xlsx_text(struct pb_buf *out, const char *s, size_t n)
 
 /* worksheet_write_string through xlsx_text. */
 static void put_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s, size_t n,
-		     lxw_format *fmt, struct pb_buf *tmp)
+                     lxw_format *fmt, struct pb_buf *tmp)
 {
 	worksheet_write_string(ws, row, col, xlsx_text(tmp, s, n), fmt);
 }
@@ -250,7 +251,7 @@ static double col_width(const struct pb_report *rep, const struct pb_report_sect
 }
 
 static void write_chart(lxw_workbook *wb, lxw_worksheet *ws, const char *sheet,
-			const struct pb_report_section *s, lxw_row_t hr)
+                        const struct pb_report_section *s, lxw_row_t hr)
 {
 	const struct pb_report_col *col = &s->cols[s->chart];
 	lxw_chart *chart;
@@ -272,14 +273,14 @@ static void write_chart(lxw_workbook *wb, lxw_worksheet *ws, const char *sheet,
 	}
 	if (!last)
 		return;
-	pb_report_label_cols(s, &lc, &lc_last);  /* several columns: a multi-level axis */
+	pb_report_label_cols(s, &lc, &lc_last); /* several columns: a multi-level axis */
 	chart = workbook_add_chart(wb, LXW_CHART_COLUMN);
 	series = chart_add_series(chart, NULL, NULL);
 	if (lc >= 0)
-		chart_series_set_categories(series, sheet, hr + 1, (lxw_col_t)lc, (lxw_row_t)(hr + last),
-					    (lxw_col_t)lc_last);
+		chart_series_set_categories(series, sheet, hr + 1, (lxw_col_t)lc,
+		                            (lxw_row_t)(hr + last), (lxw_col_t)lc_last);
 	chart_series_set_values(series, sheet, hr + 1, (lxw_col_t)s->chart, (lxw_row_t)(hr + last),
-				(lxw_col_t)s->chart);
+	                        (lxw_col_t)s->chart);
 	chart_series_set_name(series, col->label);
 	chart_title_set_name(chart, col->label);
 	chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
@@ -289,13 +290,13 @@ static void write_chart(lxw_workbook *wb, lxw_worksheet *ws, const char *sheet,
 	if (col->kind == PB_RK_RATE) {
 		chart_axis_set_num_format(chart->y_axis, "0%");
 		if (lo >= 0 && hi <= 1)
-			chart_axis_set_max(chart->y_axis, 1);  /* rates against the whole */
+			chart_axis_set_max(chart->y_axis, 1); /* rates against the whole */
 	}
 	worksheet_insert_chart(ws, hr, (lxw_col_t)(s->ncols + 1), chart);
 }
 
-static int write_sheet(const struct pb_report *rep, lxw_workbook *wb, const struct pb_report_section *s,
-		       const char *name, const struct formats *f)
+static int write_sheet(const struct pb_report *rep, lxw_workbook *wb,
+                       const struct pb_report_section *s, const char *name, const struct formats *f)
 {
 	const struct pb_report_opts *o = rep->o;
 	lxw_worksheet *ws = workbook_add_worksheet(wb, name);
@@ -305,7 +306,7 @@ static int write_sheet(const struct pb_report *rep, lxw_workbook *wb, const stru
 
 	if (!ws)
 		return -1;
-	worksheet_set_paper(ws, 9);  /* A4 */
+	worksheet_set_paper(ws, 9); /* A4 */
 	worksheet_fit_to_pages(ws, 1, 0);
 	if (o->title)
 		put_text(ws, row++, 0, o->title, strlen(o->title), f->title, &cell);
@@ -318,16 +319,17 @@ static int write_sheet(const struct pb_report *rep, lxw_workbook *wb, const stru
 	hr = row;
 	for (c = 0; c < s->ncols; c++) {
 		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, col_width(rep, s, c), NULL);
-		put_text(ws, hr, (lxw_col_t)c, s->cols[c].label, strlen(s->cols[c].label), f->header,
-			 &cell);
+		put_text(ws, hr, (lxw_col_t)c, s->cols[c].label, strlen(s->cols[c].label),
+		         f->header, &cell);
 	}
 	for (i = 0; i < s->nrows; i++) {
 		size_t r = s->order[i];
 		int t = s->total[r] != 0;
 		row = hr + 1 + (lxw_row_t)i;
 		for (c = 0; c < s->ncols; c++) {
-			lxw_format *fmt = s->cols[c].kind == PB_RK_DEC ? f->dec[t][s->cols[c].dec - 2]
-								     : f->cell[t][kind_fmt(s->cols[c].kind)];
+			lxw_format *fmt = s->cols[c].kind == PB_RK_DEC
+			    ? f->dec[t][s->cols[c].dec - 2]
+			    : f->cell[t][kind_fmt(s->cols[c].kind)];
 			double v;
 			if (s->cols[c].kind != PB_RK_TEXT && pb_report_num(s, r, c, &v) == 0) {
 				worksheet_write_number(ws, row, (lxw_col_t)c, v, fmt);
@@ -336,7 +338,8 @@ static int write_sheet(const struct pb_report *rep, lxw_workbook *wb, const stru
 			pb_buf_reset(&cell);
 			pb_report_cell(rep, s, r, c, 0, 0, &cell);
 			if (cell.len)
-				put_text(ws, row, (lxw_col_t)c, cell.p, cell.len, f->cell[t][F_TEXT], &text);
+				put_text(ws, row, (lxw_col_t)c, cell.p, cell.len,
+				         f->cell[t][F_TEXT], &text);
 			else
 				worksheet_write_blank(ws, row, (lxw_col_t)c, fmt);
 		}
@@ -379,7 +382,7 @@ int pb_report_write_xlsx(const struct pb_report *rep, const char *path, struct p
 	struct formats f;
 	lxw_workbook *wb;
 	lxw_error xe;
-	char (*names)[128];
+	char(*names)[128];
 	size_t i;
 
 	if (pb_out_open(&out, path, err) < 0)
@@ -404,7 +407,8 @@ int pb_report_write_xlsx(const struct pb_report *rep, const char *path, struct p
 	for (i = 0; i < rep->nsecs; i++) {
 		sheet_name(rep->secs[i].heading, i, o->en, names, names[i]);
 		if (write_sheet(rep, wb, &rep->secs[i], names[i], &f) < 0) {
-			pb_error_set(err, PB_EXIT_FATAL, path, 0, "cannot add sheet '%s'", names[i]);
+			pb_error_set(err, PB_EXIT_FATAL, path, 0, "cannot add sheet '%s'",
+			             names[i]);
 			workbook_close(wb);
 			free(names);
 			pb_out_abort(&out);
@@ -416,7 +420,7 @@ int pb_report_write_xlsx(const struct pb_report *rep, const char *path, struct p
 	if (xe != LXW_NO_ERROR) {
 		pb_out_abort(&out);
 		return pb_error_set(err, PB_EXIT_FATAL, path, 0, "cannot write workbook: %s",
-				    lxw_strerror(xe));
+		                    lxw_strerror(xe));
 	}
 	out.f = fopen(out.tmp, "r+");
 	if (!out.f) {

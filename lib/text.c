@@ -17,7 +17,8 @@ size_t pb_utf8_invalid_at(const char *p, size_t n)
 			i++;
 			continue;
 		}
-		len = utf8proc_iterate((const utf8proc_uint8_t *)p + i, (utf8proc_ssize_t)(n - i), &cp);
+		len = utf8proc_iterate((const utf8proc_uint8_t *)p + i, (utf8proc_ssize_t)(n - i),
+		                       &cp);
 		if (len < 0)
 			return i;
 		i += (size_t)len;
@@ -41,7 +42,8 @@ struct pb_str pb_text_trim(struct pb_str s)
 
 	while (start < end) {
 		utf8proc_int32_t cp;
-		utf8proc_ssize_t len = utf8proc_iterate(p + start, (utf8proc_ssize_t)(end - start), &cp);
+		utf8proc_ssize_t len =
+		    utf8proc_iterate(p + start, (utf8proc_ssize_t)(end - start), &cp);
 		if (len < 0 || !is_space_cp(cp))
 			break;
 		start += (size_t)len;
@@ -77,8 +79,8 @@ static int nfkc_stable(struct pb_str s)
 		}
 		if (*p >= 0xE4 && *p <= 0xE9 && end - p >= 3 && (p[1] & 0xC0) == 0x80 &&
 		    (p[2] & 0xC0) == 0x80) {
-			unsigned cp = ((unsigned)(*p & 0x0F) << 12) | ((unsigned)(p[1] & 0x3F) << 6) |
-				      (p[2] & 0x3F);
+			unsigned cp = ((unsigned)(*p & 0x0F) << 12) |
+			    ((unsigned)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
 			if (cp >= 0x4E00 && cp <= 0x9FFF) {
 				p += 3;
 				continue;
@@ -101,7 +103,7 @@ int pb_norm_nfkc(struct pb_norm *n, struct pb_str s, struct pb_str *out)
 	}
 	for (;;) {
 		len = utf8proc_decompose((const utf8proc_uint8_t *)s.p, (utf8proc_ssize_t)s.n,
-					 (utf8proc_int32_t *)n->ucs, (utf8proc_ssize_t)n->cap, opt);
+		                         (utf8proc_int32_t *)n->ucs, (utf8proc_ssize_t)n->cap, opt);
 		if (len < 0)
 			return -1;
 		if ((size_t)len <= n->cap)
@@ -149,7 +151,7 @@ size_t pb_text_width(const char *p, size_t n)
 	while (i < n) {
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t len = utf8proc_iterate((const utf8proc_uint8_t *)p + i,
-							(utf8proc_ssize_t)(n - i), &cp);
+		                                        (utf8proc_ssize_t)(n - i), &cp);
 		if (len < 0) {
 			w++;
 			i++;

@@ -76,8 +76,8 @@ static int next_line(struct pb_tsv_reader *r, char **line, size_t *len)
 
 	for (;;) {
 		char *nl = r->end > r->start + scanned
-				   ? memchr(r->in + r->start + scanned, '\n', r->end - r->start - scanned)
-				   : NULL;
+		    ? memchr(r->in + r->start + scanned, '\n', r->end - r->start - scanned)
+		    : NULL;
 		if (nl) {
 			*line = r->in + r->start;
 			*len = (size_t)(nl - *line);
@@ -175,7 +175,7 @@ static int read_header(struct pb_tsv_reader *r, struct pb_error *err)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 0, "read error:");
 	if (rc == 0)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 0,
-				    "empty input: expected a header line");
+		                    "empty input: expected a header line");
 	if (rc == -2)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1, "header line too long");
 	if (len && line[len - 1] == '\r')
@@ -188,7 +188,7 @@ static int read_header(struct pb_tsv_reader *r, struct pb_error *err)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1, "out of memory");
 	if (unescape_fields(r, &bad) < 0)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
-				    "header column %zu: bad backslash escape", bad + 1);
+		                    "header column %zu: bad backslash escape", bad + 1);
 	r->cols = calloc(r->nfields, sizeof *r->cols);
 	if (!r->cols)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1, "out of memory");
@@ -196,14 +196,15 @@ static int read_header(struct pb_tsv_reader *r, struct pb_error *err)
 	for (i = 0; i < r->ncols; i++) {
 		if (r->fields[i].n == 0)
 			return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
-					    "header column %zu is empty: every column needs a name", i + 1);
+			                    "header column %zu is empty: every column needs a name",
+			                    i + 1);
 		r->cols[i] = pb_strdup_str(r->fields[i]);
 		if (!r->cols[i])
 			return pb_error_set(err, PB_EXIT_FATAL, r->name, 1, "out of memory");
 		for (j = 0; j < i; j++)
 			if (strcmp(r->cols[i], r->cols[j]) == 0)
 				return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
-						    "duplicate column name '%s'", r->cols[i]);
+				                    "duplicate column name '%s'", r->cols[i]);
 	}
 	return 0;
 }
@@ -250,7 +251,7 @@ int pb_tsv_next(struct pb_tsv_reader *r, struct pb_error *err)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, r->line, "read error:");
 	if (rc == -2)
 		return pb_error_set(err, PB_EXIT_DATA, r->name, r->line,
-				    "line longer than %u bytes", PB_TSV_LINE_MAX);
+		                    "line longer than %u bytes", PB_TSV_LINE_MAX);
 	if (len && line[len - 1] == '\r')
 		len--;
 	if (split(r, line, len) < 0)
@@ -259,13 +260,14 @@ int pb_tsv_next(struct pb_tsv_reader *r, struct pb_error *err)
 		int n = (int)r->nfields;
 		r->nfields = 0;
 		return pb_error_set(err, PB_EXIT_DATA, r->name, r->line,
-				    "%d fields, expected %zu as in the header", n, r->ncols);
+		                    "%d fields, expected %zu as in the header", n, r->ncols);
 	}
 	if (unescape_fields(r, &bad) < 0) {
 		r->nfields = 0;
-		return pb_error_set(err, PB_EXIT_DATA, r->name, r->line,
-				    "column '%s': bad backslash escape (only \\t \\n \\r \\\\ are allowed)",
-				    r->cols[bad]);
+		return pb_error_set(
+		    err, PB_EXIT_DATA, r->name, r->line,
+		    "column '%s': bad backslash escape (only \\t \\n \\r \\\\ are allowed)",
+		    r->cols[bad]);
 	}
 	return 1;
 }

@@ -104,7 +104,8 @@ static int days_in_month(int y, unsigned m)
 
 static int make_date(long y, long m, long d, int32_t *days)
 {
-	if (y < 1000 || y > 9999 || m < 1 || m > 12 || d < 1 || d > days_in_month((int)y, (unsigned)m))
+	if (y < 1000 || y > 9999 || m < 1 || m > 12 || d < 1 ||
+	    d > days_in_month((int)y, (unsigned)m))
 		return -1;
 	*days = pb_days_from_civil((int)y, (unsigned)m, (unsigned)d);
 	return 0;
@@ -124,11 +125,11 @@ int pb_parse_date(struct pb_str s, int32_t *days)
 {
 	const char *p = s.p;
 
-	if (s.n != 10 || p[4] != '-' || p[7] != '-' || !digits_at(p, 4) ||
-	    !digits_at(p + 5, 2) || !digits_at(p + 8, 2))
+	if (s.n != 10 || p[4] != '-' || p[7] != '-' || !digits_at(p, 4) || !digits_at(p + 5, 2) ||
+	    !digits_at(p + 8, 2))
 		return -1;
 	return make_date(strtol(p, NULL, 10), (p[5] - '0') * 10 + (p[6] - '0'),
-			 (p[8] - '0') * 10 + (p[9] - '0'), days);
+	                 (p[8] - '0') * 10 + (p[9] - '0'), days);
 }
 
 void pb_format_date(int32_t days, char out[11])
@@ -196,11 +197,13 @@ int pb_parse_date_loose(struct pb_str s, int32_t *days)
 		if (pb_parse_double(s, &v) == 0 && memchr(s.p, '-', s.n) == NULL) {
 			if (v < 1 || v >= 2958466)
 				return -1;
-			/* Excel counts 1900-02-29, which never was: serials from 61 on are one ahead */
+			/* Excel counts 1900-02-29, which never was: serials from 61 on are one
+			 * ahead */
 			long serial = (long)floor(v);
 			if (serial == 60)
 				return -1;
-			*days = pb_days_from_civil(1899, 12, serial < 60 ? 31 : 30) + (int32_t)serial;
+			*days =
+			    pb_days_from_civil(1899, 12, serial < 60 ? 31 : 30) + (int32_t)serial;
 			return 0;
 		}
 	}

@@ -9,12 +9,15 @@
 
 static const struct pb_vocab_entry unit_types[] = {
 	{ "village_group", "村民小组", "village group", A("村小组", "自然村") },
-	{ "econ_coop", "经济社", "economic co-operative", A("经济合作社", "股份合作经济社", "经济联合社") },
+	{ "econ_coop", "经济社", "economic co-operative",
+	  A("经济合作社", "股份合作经济社", "经济联合社") },
 	{ "village", "行政村", "village", A("村", "建制村") },
 	{ "community", "社区", "community", A("居委会", "社区居委会") },
-	{ "residential", "物业住宅小区", "residential compound", A("住宅小区", "物业小区", "小区") },
+	{ "residential", "物业住宅小区", "residential compound",
+	  A("住宅小区", "物业小区", "小区") },
 	{ "key_project", "重点项目", "key project", A("重大项目", "项目", "在建项目") },
-	{ "enterprise", "非公企业", "non-public enterprise", A("非公有制企业", "民营企业", "企业") },
+	{ "enterprise", "非公企业", "non-public enterprise",
+	  A("非公有制企业", "民营企业", "企业") },
 	{ "social_org", "社会组织", "social organization", A("社团", "民办非企业单位") },
 	{ "agency", "机关事业单位", "agency", A("机关", "事业单位", "机关单位") },
 	{ "building", "商务楼宇", "office building", A("楼宇", "商务楼") },
@@ -27,7 +30,8 @@ static const struct pb_vocab_entry unit_types[] = {
 static const struct pb_vocab_entry org_modes[] = {
 	{ "single", "单独组建", "own organization", A("单建", "独立组建", "单独建立") },
 	{ "joint", "联合组建", "joint organization", A("联建", "联合建立") },
-	{ "work", "工作覆盖", "work coverage", A("选派党建指导员", "党建指导员", "工作覆盖(党建指导员)") },
+	{ "work", "工作覆盖", "work coverage",
+	  A("选派党建指导员", "党建指导员", "工作覆盖(党建指导员)") },
 	{ "none", "空白", "blank", A("未建", "无", "空白点", "未覆盖", "empty") },
 	{ NULL, NULL, NULL, NULL }
 };
@@ -41,17 +45,17 @@ static const struct pb_vocab_entry org_kinds[] = {
 };
 
 static const struct pb_vocab_entry bools[] = {
-	{ "1", "是", "yes", A("yes", "true", "y", "t", "已签约", "已签订", "已认领", "已解决", "√") },
-	{ "0", "否", "no", A("no", "false", "n", "f", "未签约", "未签订", "未认领", "未解决", "×") },
+	{ "1", "是", "yes",
+	  A("yes", "true", "y", "t", "已签约", "已签订", "已认领", "已解决", "√") },
+	{ "0", "否", "no",
+	  A("no", "false", "n", "f", "未签约", "未签订", "未认领", "未解决", "×") },
 	{ NULL, NULL, NULL, NULL }
 };
 
-static const struct pb_vocab_entry gaps[] = {
-	{ "none", "空白", "blank", NULL },
-	{ "work", "仅工作覆盖", "work coverage only", NULL },
-	{ "should_build", "应建未建", "should build", NULL },
-	{ NULL, NULL, NULL, NULL }
-};
+static const struct pb_vocab_entry gaps[] = { { "none", "空白", "blank", NULL },
+	                                      { "work", "仅工作覆盖", "work coverage only", NULL },
+	                                      { "should_build", "应建未建", "should build", NULL },
+	                                      { NULL, NULL, NULL, NULL } };
 
 const struct pb_vocab_entry *pb_vocab_entries(enum pb_vocab_id v)
 {
@@ -95,21 +99,22 @@ const char *pb_vocab_list(enum pb_vocab_id v)
 	switch (v) {
 	case PB_VOCAB_UNIT_TYPE:
 		return "village_group, econ_coop, village, community, residential, key_project, "
-		       "enterprise, social_org, agency, building, park, market, other (or their Chinese labels)";
-	case PB_VOCAB_ORG_MODE:
-		return "single 单独组建, joint 联合组建, work 工作覆盖, none 空白";
+		       "enterprise, social_org, agency, building, park, market, other (or their "
+		       "Chinese labels)";
+	case PB_VOCAB_ORG_MODE: return "single 单独组建, joint 联合组建, work 工作覆盖, none 空白";
 	case PB_VOCAB_ORG_KIND:
-		return "committee 党委, general_branch 党总支, branch 党支部, temp_branch 临时党支部";
-	case PB_VOCAB_BOOL:
-		return "1/0, 是/否";
-	case PB_VOCAB_GAP:
-		return "none, work, should_build";
-	default:
-		return "";
+		return "committee 党委, general_branch 党总支, branch 党支部, temp_branch "
+		       "临时党支部";
+	case PB_VOCAB_BOOL: return "1/0, 是/否";
+	case PB_VOCAB_GAP: return "none, work, should_build";
+	default: return "";
 	}
 }
 
-#define C(name, zh, en, kind, vocab, aliases) { name, zh, en, kind, vocab, aliases }
+#define C(name, zh, en, kind, vocab, aliases)                                                      \
+	{                                                                                          \
+		name, zh, en, kind, vocab, aliases                                                 \
+	}
 #define NOAL NULL
 
 static const struct pb_column_def columns[] = {
@@ -140,21 +145,29 @@ static const struct pb_column_def columns[] = {
 	C("opened", "开工时间", "opened", PB_COL_DATE, 0, A("开工时间", "开工日期", "启用时间")),
 	C("closed", "竣工时间", "closed", PB_COL_DATE, 0, A("竣工时间", "竣工日期", "关闭时间")),
 	/* scores */
-	C("entity_id", "编号", "id", PB_COL_ID, 0, A("编号", "单位编号", "参评单位编号", "对象编号", "id")),
+	C("entity_id", "编号", "id", PB_COL_ID, 0,
+	  A("编号", "单位编号", "参评单位编号", "对象编号", "id")),
 	C("entity_name", "名称", "name", PB_COL_TEXT, 0,
 	  A("名称", "单位名称", "参评单位", "参评对象", "单位", "姓名", "name")),
-	C("indicator", "指标", "indicator", PB_COL_TEXT, 0, A("指标", "考核指标", "评价指标", "指标名称")),
+	C("indicator", "指标", "indicator", PB_COL_TEXT, 0,
+	  A("指标", "考核指标", "评价指标", "指标名称")),
 	C("judge", "评委", "judge", PB_COL_TEXT, 0, A("评委", "评分人", "打分人", "评委编号")),
 	C("score", "得分", "score", PB_COL_NUM, 0, A("得分", "分数", "评分", "分值")),
-	C("period", "期间", "period", PB_COL_TEXT, 0, A("期间", "时期", "考核期", "季度", "月份", "年度")),
+	C("period", "期间", "period", PB_COL_TEXT, 0,
+	  A("期间", "时期", "考核期", "季度", "月份", "年度")),
 	/* links */
-	C("from_id", "单位编号", "unit id", PB_COL_ID, 0, A("单位编号", "发起单位编号", "机关编号", "编号")),
-	C("to_id", "结对单位编号", "partner id", PB_COL_ID, 0, A("结对单位编号", "共建单位编号", "结对对象编号")),
-	C("link_type", "结对类型", "link type", PB_COL_TEXT, 0, A("结对类型", "共建类型", "结对方式")),
-	C("signed", "已签约", "signed", PB_COL_VOCAB, PB_VOCAB_BOOL, A("是否签约", "签约", "已签约", "是否签订协议")),
+	C("from_id", "单位编号", "unit id", PB_COL_ID, 0,
+	  A("单位编号", "发起单位编号", "机关编号", "编号")),
+	C("to_id", "结对单位编号", "partner id", PB_COL_ID, 0,
+	  A("结对单位编号", "共建单位编号", "结对对象编号")),
+	C("link_type", "结对类型", "link type", PB_COL_TEXT, 0,
+	  A("结对类型", "共建类型", "结对方式")),
+	C("signed", "已签约", "signed", PB_COL_VOCAB, PB_VOCAB_BOOL,
+	  A("是否签约", "签约", "已签约", "是否签订协议")),
 	/* targets */
 	C("target", "目标数", "target", PB_COL_INT, 0, A("目标", "目标数", "计划数", "目标任务")),
-	C("period_start", "起始日期", "period start", PB_COL_DATE, 0, A("开始日期", "起始日期", "起始时间", "开始时间")),
+	C("period_start", "起始日期", "period start", PB_COL_DATE, 0,
+	  A("开始日期", "起始日期", "起始时间", "开始时间")),
 	C("period_end", "截止日期", "period end", PB_COL_DATE, 0,
 	  A("截止日期", "结束日期", "截止时间", "完成时限", "结束时间")),
 	/* pb-coverage output */
@@ -240,19 +253,20 @@ int pb_column_label(const char *name, int en, struct pb_buf *out)
 
 static const struct pb_kind_def kinds[] = {
 	[PB_KIND_UNITS] = { "units",
-		A("unit_id", "unit_name", "unit_type", "city", "district", "town", "community",
-		  "org_mode", "org_id", "org_name", "org_kind", "members", "instructor",
-		  "established", "dissolved", "opened", "closed"),
-		A("unit_name", "org_mode") },
+	                    A("unit_id", "unit_name", "unit_type", "city", "district", "town",
+	                      "community", "org_mode", "org_id", "org_name", "org_kind", "members",
+	                      "instructor", "established", "dissolved", "opened", "closed"),
+	                    A("unit_name", "org_mode") },
 	[PB_KIND_SCORES] = { "scores",
-		A("entity_id", "entity_name", "city", "district", "town", "community",
-		  "indicator", "judge", "score", "period"),
-		A("entity_id", "indicator", "score") },
-	[PB_KIND_LINKS] = { "links", A("from_id", "to_id", "link_type", "signed"), A("from_id", "to_id") },
+	                     A("entity_id", "entity_name", "city", "district", "town", "community",
+	                       "indicator", "judge", "score", "period"),
+	                     A("entity_id", "indicator", "score") },
+	[PB_KIND_LINKS] = { "links", A("from_id", "to_id", "link_type", "signed"),
+	                    A("from_id", "to_id") },
 	[PB_KIND_TARGETS] = { "targets",
-		A("city", "district", "town", "community", "unit_type", "target",
-		  "period_start", "period_end"),
-		A("target", "period_start", "period_end") },
+	                      A("city", "district", "town", "community", "unit_type", "target",
+	                        "period_start", "period_end"),
+	                      A("target", "period_start", "period_end") },
 	[PB_KIND_RAW] = { "raw", A(NULL), A(NULL) },
 };
 

@@ -26,7 +26,10 @@ struct pb_buf {
 	size_t len, cap, max;
 };
 
-#define PB_BUF_INIT { NULL, 0, 0, 0 }
+#define PB_BUF_INIT                                                                                \
+	{                                                                                          \
+		NULL, 0, 0, 0                                                                      \
+	}
 
 void pb_buf_init(struct pb_buf *b, size_t max);
 /* Frees p; accepts a zeroed buffer. */
@@ -36,8 +39,7 @@ int pb_buf_grow(struct pb_buf *b, size_t extra);
 int pb_buf_add(struct pb_buf *b, const void *p, size_t n);
 int pb_buf_addc(struct pb_buf *b, int c);
 int pb_buf_adds(struct pb_buf *b, const char *z);
-int pb_buf_addf(struct pb_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int pb_buf_addf(struct pb_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int pb_buf_vaddf(struct pb_buf *b, const char *fmt, va_list ap);
 /* Empties the buffer, keeping its memory. */
 void pb_buf_reset(struct pb_buf *b);

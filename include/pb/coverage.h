@@ -13,14 +13,14 @@
 #include "pb/diag.h"
 
 struct pb_coverage_opts {
-	const char *by;           /* "COL[,COL...]" or NULL: one row for everything */
-	int total;                /* --total: grand-total row */
-	int rollup;               /* --rollup: subtotals for every prefix of by, and the grand total */
-	long min_members;         /* --min-members (default 3) */
+	const char *by;   /* "COL[,COL...]" or NULL: one row for everything */
+	int total;        /* --total: grand-total row */
+	int rollup;       /* --rollup: subtotals for every prefix of by, and the grand total */
+	long min_members; /* --min-members (default 3) */
 	int has_as_of;
-	int32_t as_of;            /* --as-of, days since 1970-01-01 */
-	const char *compare;      /* --compare PREV.tsv */
-	const char *targets;      /* --targets FILE */
+	int32_t as_of;       /* --as-of, days since 1970-01-01 */
+	const char *compare; /* --compare PREV.tsv */
+	const char *targets; /* --targets FILE */
 	int has_time_rate;
 	double time_rate;         /* --time-rate R, in [0,1] */
 	int gaps;                 /* --gaps: list the units that need action */
@@ -37,9 +37,11 @@ struct pb_coverage_opts {
 	int nfiles;
 };
 
-#define PB_COVERAGE_OPTS_INIT                                                   \
-	{ NULL, 0, 0, 3, 0, 0, NULL, NULL, 0, 0.0, 0, NULL, NULL, NULL, NULL, NULL, \
-	  1, 0, 0, NULL, NULL, 0 }
+#define PB_COVERAGE_OPTS_INIT                                                                      \
+	{                                                                                          \
+		NULL, 0, 0, 3, 0, 0, NULL, NULL, 0, 0.0, 0, NULL, NULL, NULL, NULL, NULL, 1, 0, 0, \
+		    NULL, NULL, 0                                                                  \
+	}
 
 /*
  * Checks that the options go together: 0, or -1 with err (PB_EXIT_FATAL, a

@@ -16,21 +16,24 @@ enum pb_exit {
 
 /* A failure the library reports to its caller instead of printing it. */
 struct pb_error {
-	int code;        /* an enum pb_exit value; 0 = no error */
-	char file[256];  /* input name, or "" */
-	long line;       /* 1-based physical line, or 0 */
+	int code;       /* an enum pb_exit value; 0 = no error */
+	char file[256]; /* input name, or "" */
+	long line;      /* 1-based physical line, or 0 */
 	char msg[1024];
 };
 
-#define PB_ERROR_INIT { 0, "", 0, "" }
+#define PB_ERROR_INIT                                                                              \
+	{                                                                                          \
+		0, "", 0, ""                                                                       \
+	}
 
 /*
  * Fills err (if not NULL) and returns -1, so a library function can
  * `return pb_error_set(err, PB_EXIT_FATAL, path, 0, "...")`.
  * A format ending in ':' appends ": strerror(errno)".
  */
-int pb_error_set(struct pb_error *err, int code, const char *file, long line,
-		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int pb_error_set(struct pb_error *err, int code, const char *file, long line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 /* Program name used in every message; from argv[0]'s last component. */
 void pb_set_progname(const char *argv0);
@@ -39,11 +42,10 @@ const char *pb_progname(void);
 /* "pb-cmd: msg" on stderr. A format ending in ':' appends strerror(errno). */
 void pb_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Same, then exit(code). */
-void pb_die(int code, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3), noreturn));
+void pb_die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 /* "pb-cmd: FILE:LINE: msg" (FILE and LINE omitted when unknown). */
 void pb_warn_at(const char *file, long line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Prints err and returns its code (PB_EXIT_FATAL if unset). */
 int pb_error_print(const struct pb_error *err);
 /* Prints err and exits with its code. */

@@ -18,24 +18,27 @@ struct pb_import_opts {
 	enum pb_kind kind;
 	enum pb_encoding encoding;
 	enum pb_format format;
-	int normalize;               /* 0 with --no-normalize: convert only */
-	int keep_all;                /* --keep: pass every unmapped column through */
-	const char *keep_list;       /* --keep=COL,…: pass these through (source names) */
-	const char *const *maps;     /* --map values "canonical=source", in order */
+	int normalize;           /* 0 with --no-normalize: convert only */
+	int keep_all;            /* --keep: pass every unmapped column through */
+	const char *keep_list;   /* --keep=COL,…: pass these through (source names) */
+	const char *const *maps; /* --map values "canonical=source", in order */
 	size_t nmaps;
-	const char *map_file;        /* --map-file */
-	const char *rules_file;      /* --rules */
-	const char *rejects_path;    /* --rejects */
-	const char *output_path;     /* -o; NULL = stdout */
+	const char *map_file;          /* --map-file */
+	const char *rules_file;        /* --rules */
+	const char *rejects_path;      /* --rejects */
+	const char *output_path;       /* -o; NULL = stdout */
 	unsigned long long max_errors; /* 0 = no limit */
 	int has_as_of;
-	int32_t as_of;               /* dates after it are rejected; default today */
-	const char *const *inputs;   /* none = stdin */
+	int32_t as_of;             /* dates after it are rejected; default today */
+	const char *const *inputs; /* none = stdin */
 	size_t ninputs;
 };
 
-#define PB_IMPORT_OPTS_INIT { PB_KIND_UNITS, PB_ENC_AUTO, PB_FMT_AUTO, 1, 0, NULL, NULL, 0, \
-			      NULL, NULL, NULL, NULL, 0, 0, 0, NULL, 0 }
+#define PB_IMPORT_OPTS_INIT                                                                        \
+	{                                                                                          \
+		PB_KIND_UNITS, PB_ENC_AUTO, PB_FMT_AUTO, 1, 0, NULL, NULL, 0, NULL, NULL, NULL,    \
+		    NULL, 0, 0, 0, NULL, 0                                                         \
+	}
 
 struct pb_import_stats {
 	unsigned long long read, wrote, rejected;
@@ -47,8 +50,7 @@ struct pb_import_stats {
  * (fatal; stats still count what was read). Never prints the summary: the
  * command does, from stats.
  */
-int pb_import_run(const struct pb_import_opts *o, struct pb_import_stats *st,
-		  struct pb_error *err);
+int pb_import_run(const struct pb_import_opts *o, struct pb_import_stats *st, struct pb_error *err);
 
 /*
  * The deterministic ids pb-import derives (documented in pb(7)): "u" + 16

@@ -29,22 +29,22 @@ const char *pb_encoding_name(enum pb_encoding enc);
 struct csv_parser;
 
 struct pb_input {
-	const char *name;          /* for messages */
+	const char *name; /* for messages */
 	int fd, own_fd;
-	enum pb_encoding enc;      /* detected or given */
-	enum pb_format fmt;        /* detected or given */
-	iconv_t cd;                /* (iconv_t)-1 when the input is UTF-8 */
-	int started;               /* encoding and format decided */
+	enum pb_encoding enc; /* detected or given */
+	enum pb_format fmt;   /* detected or given */
+	iconv_t cd;           /* (iconv_t)-1 when the input is UTF-8 */
+	int started;          /* encoding and format decided */
 	int eof, finished;
-	struct pb_buf raw;         /* bytes read, not yet decoded */
-	struct pb_buf dec;         /* UTF-8 bytes not yet parsed: [dec_pos, dec.len) */
+	struct pb_buf raw; /* bytes read, not yet decoded */
+	struct pb_buf dec; /* UTF-8 bytes not yet parsed: [dec_pos, dec.len) */
 	size_t dec_pos;
 	struct csv_parser *csv;
-	long line;                 /* physical line of the next byte to parse */
+	long line; /* physical line of the next byte to parse */
 	int prev_cr;
 	/* the record being assembled */
 	struct pb_buf bytes;
-	size_t *offs;              /* field i is bytes[offs[i], offs[i+1]) */
+	size_t *offs; /* field i is bytes[offs[i], offs[i+1]) */
 	size_t nf, offs_cap;
 	long rec_line;
 	int rec_open, rec_done;
@@ -53,13 +53,13 @@ struct pb_input {
 	/* the record delivered by pb_input_next: borrowed until the next call */
 	struct pb_str *fields;
 	size_t nfields, fields_cap;
-	long rline;                /* physical line where it starts */
-	const char *bad;           /* NULL, or why the record is malformed */
+	long rline;      /* physical line where it starts */
+	const char *bad; /* NULL, or why the record is malformed */
 };
 
 /* Opens path ("-" or NULL = stdin). 0, or -1 with err (PB_EXIT_FATAL). */
-int pb_input_open(struct pb_input *in, const char *path, enum pb_encoding enc,
-		  enum pb_format fmt, struct pb_error *err);
+int pb_input_open(struct pb_input *in, const char *path, enum pb_encoding enc, enum pb_format fmt,
+                  struct pb_error *err);
 /*
  * Next record: 1 (fields, nfields, rline and bad set), 0 at the end, -1 on a
  * read or conversion failure (err, PB_EXIT_FATAL). Fields are UTF-8 as far as

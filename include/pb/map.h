@@ -13,15 +13,18 @@
 #include "pb/buf.h"
 
 struct pb_map {
-	uint32_t *slots;   /* index + 1, 0 = empty */
+	uint32_t *slots; /* index + 1, 0 = empty */
 	size_t nslots;
-	uint64_t *hashes;  /* per index */
-	size_t *offs;      /* per index: key offset in keys; key length is offs[i+1]-offs[i] */
+	uint64_t *hashes; /* per index */
+	size_t *offs;     /* per index: key offset in keys; key length is offs[i+1]-offs[i] */
 	size_t count, cap;
 	struct pb_buf keys;
 };
 
-#define PB_MAP_INIT { NULL, 0, NULL, NULL, 0, 0, PB_BUF_INIT }
+#define PB_MAP_INIT                                                                                \
+	{                                                                                          \
+		NULL, 0, NULL, NULL, 0, 0, PB_BUF_INIT                                             \
+	}
 
 uint64_t pb_hash(const void *p, size_t n);
 /* Index of key, or -1. */

@@ -24,26 +24,28 @@ enum pb_report_format {
 
 struct pb_report_opts {
 	enum pb_report_format format;
-	const char *output;            /* -o FILE, or NULL for stdout (xlsx requires a file) */
-	const char *title, *subtitle;  /* or NULL */
-	const char *const *notes;      /* --note, in order */
+	const char *output;           /* -o FILE, or NULL for stdout (xlsx requires a file) */
+	const char *title, *subtitle; /* or NULL */
+	const char *const *notes;     /* --note, in order */
 	size_t nnotes;
-	const char *const *headings;   /* --heading: one per section, in order */
+	const char *const *headings; /* --heading: one per section, in order */
 	size_t nheadings;
-	const char *const *labels;     /* --label COL=LABEL */
+	const char *const *labels; /* --label COL=LABEL */
 	size_t nlabels;
-	const char *columns;           /* --columns COL,... or NULL: all, in input order */
-	const char *sort;              /* --sort COL[:desc] or NULL */
-	const char *chart;             /* --chart COL or NULL */
-	int precision;                 /* decimals of % and percentage points (default 1) */
-	int en;                        /* --lang en */
-	char *const *files;            /* sections; none = stdin */
+	const char *columns; /* --columns COL,... or NULL: all, in input order */
+	const char *sort;    /* --sort COL[:desc] or NULL */
+	const char *chart;   /* --chart COL or NULL */
+	int precision;       /* decimals of % and percentage points (default 1) */
+	int en;              /* --lang en */
+	char *const *files;  /* sections; none = stdin */
 	int nfiles;
 };
 
-#define PB_REPORT_OPTS_INIT                                                        \
-	{ PB_REPORT_TEXT, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, 0, NULL, NULL, \
-	  NULL, 1, 0, NULL, 0 }
+#define PB_REPORT_OPTS_INIT                                                                        \
+	{                                                                                          \
+		PB_REPORT_TEXT, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, 0, NULL, NULL, NULL, 1,  \
+		    0, NULL, 0                                                                     \
+	}
 
 /* Parses a --format name: 0 and *f set, or -1. */
 int pb_report_format_parse(const char *name, enum pb_report_format *f);
@@ -68,12 +70,12 @@ int pb_report_run(const struct pb_report_opts *o, struct pb_error *err);
 
 /* How a column's cells are shown. */
 enum pb_report_kind {
-	PB_RK_TEXT,    /* left-aligned text; vocabulary values shown by their labels */
-	PB_RK_INT,     /* whole numbers */
-	PB_RK_DEC,     /* decimals, shown with 2 places (more where 2 hide a difference) */
-	PB_RK_RATE,    /* *_rate, pct, fraction: a fraction shown as 92.6% */
-	PB_RK_PP,      /* *_pp: percentage points shown as +5.5 */
-	PB_RK_CHANGE,  /* *_change (rank_change): whole numbers shown with a sign, +2 */
+	PB_RK_TEXT,   /* left-aligned text; vocabulary values shown by their labels */
+	PB_RK_INT,    /* whole numbers */
+	PB_RK_DEC,    /* decimals, shown with 2 places (more where 2 hide a difference) */
+	PB_RK_RATE,   /* *_rate, pct, fraction: a fraction shown as 92.6% */
+	PB_RK_PP,     /* *_pp: percentage points shown as +5.5 */
+	PB_RK_CHANGE, /* *_change (rank_change): whole numbers shown with a sign, +2 */
 };
 
 /*
@@ -106,35 +108,35 @@ int pb_report_csv_field(struct pb_buf *out, const char *s, size_t n);
 /* --- the loaded report, shared by the writers (lib/report*.c) --- */
 
 struct pb_report_col {
-	size_t src;               /* index of the input column */
-	const char *name;         /* input column name; borrowed from the section */
-	char *label;              /* display label; owned */
+	size_t src;       /* index of the input column */
+	const char *name; /* input column name; borrowed from the section */
+	char *label;      /* display label; owned */
 	enum pb_report_kind kind;
-	int dec;                  /* decimals of a PB_RK_DEC column: 2 to 6 */
-	int vocab;                /* enum pb_vocab_id of its values, or 0 */
+	int dec;   /* decimals of a PB_RK_DEC column: 2 to 6 */
+	int vocab; /* enum pb_vocab_id of its values, or 0 */
 };
 
 struct pb_report_section {
-	const char *path;         /* input name, for messages */
-	const char *heading;      /* borrowed from the options, or NULL */
-	size_t nin;               /* input columns */
-	char **names;             /* input header; owned */
+	const char *path;           /* input name, for messages */
+	const char *heading;        /* borrowed from the options, or NULL */
+	size_t nin;                 /* input columns */
+	char **names;               /* input header; owned */
 	struct pb_report_col *cols; /* displayed columns, in display order */
 	size_t ncols;
 	size_t nrows;
-	size_t *cells;            /* nrows * nin pairs (offset, length) into text */
-	unsigned char *total;     /* per row: 1 when a cell says 合计 */
-	size_t *order;            /* display order of the rows */
-	struct pb_buf text;       /* every cell's bytes, each followed by a NUL */
-	long chart;               /* index into cols of the --chart column, or -1 */
+	size_t *cells;        /* nrows * nin pairs (offset, length) into text */
+	unsigned char *total; /* per row: 1 when a cell says 合计 */
+	size_t *order;        /* display order of the rows */
+	struct pb_buf text;   /* every cell's bytes, each followed by a NUL */
+	long chart;           /* index into cols of the --chart column, or -1 */
 };
 
 struct pb_report {
 	const struct pb_report_opts *o;
 	struct pb_report_section *secs;
 	size_t nsecs;
-	int has_date;             /* SOURCE_DATE_EPOCH is set: show the generation date */
-	char date[11];            /* YYYY-MM-DD */
+	int has_date;  /* SOURCE_DATE_EPOCH is set: show the generation date */
+	char date[11]; /* YYYY-MM-DD */
 };
 
 /* A cell's raw bytes (input column c of row r); borrowed from s. */
@@ -145,7 +147,7 @@ struct pb_str pb_report_raw(const struct pb_report_section *s, size_t r, size_t 
  * signs = 0 for csv (no '+'). Control characters become spaces when flat.
  */
 int pb_report_cell(const struct pb_report *rep, const struct pb_report_section *s, size_t r,
-		   size_t c, int signs, int flat, struct pb_buf *out);
+                   size_t c, int signs, int flat, struct pb_buf *out);
 /* The numeric value of displayed column c of row r: 0 and *v, or -1 (empty or text). */
 int pb_report_num(const struct pb_report_section *s, size_t r, size_t c, double *v);
 /*

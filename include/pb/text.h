@@ -21,12 +21,15 @@ struct pb_str pb_text_trim(struct pb_str s);
  * hot path does not allocate.
  */
 struct pb_norm {
-	int *ucs;   /* utf8proc_int32_t scratch */
+	int *ucs; /* utf8proc_int32_t scratch */
 	size_t cap;
 	struct pb_buf out;
 };
 
-#define PB_NORM_INIT { NULL, 0, PB_BUF_INIT }
+#define PB_NORM_INIT                                                                               \
+	{                                                                                          \
+		NULL, 0, PB_BUF_INIT                                                               \
+	}
 
 /*
  * NFKC-normalizes and trims s (which must be valid UTF-8). The result is a

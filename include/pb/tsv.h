@@ -15,10 +15,10 @@
 #define PB_TSV_LINE_MAX (64u << 20)
 
 struct pb_tsv_reader {
-	const char *name;       /* for messages: the path, or "-" / "(stdin)" */
+	const char *name; /* for messages: the path, or "-" / "(stdin)" */
 	int fd;
 	int own_fd;
-	long line;              /* physical line of the current record (header = 1) */
+	long line; /* physical line of the current record (header = 1) */
 	/* read buffer: bytes [start, end) not yet consumed */
 	char *in;
 	size_t start, end, cap;
@@ -64,11 +64,14 @@ size_t pb_tsv_unescape(char *p, size_t n);
  */
 struct pb_out {
 	FILE *f;
-	char *path;  /* final path, or NULL for stdout */
-	char *tmp;   /* temporary path while open */
+	char *path; /* final path, or NULL for stdout */
+	char *tmp;  /* temporary path while open */
 };
 
-#define PB_OUT_INIT { NULL, NULL, NULL }
+#define PB_OUT_INIT                                                                                \
+	{                                                                                          \
+		NULL, NULL, NULL                                                                   \
+	}
 
 int pb_out_open(struct pb_out *o, const char *path, struct pb_error *err);
 /* Flushes, checks for write errors, closes and renames. 0 or -1 with err. */

@@ -20,9 +20,9 @@ enum pb_vocab_id {
 };
 
 struct pb_vocab_entry {
-	const char *value;   /* canonical: ASCII */
-	const char *zh;      /* Chinese label */
-	const char *en;      /* English label */
+	const char *value;          /* canonical: ASCII */
+	const char *zh;             /* Chinese label */
+	const char *en;             /* English label */
 	const char *const *aliases; /* NULL-terminated; may be NULL */
 };
 
@@ -50,8 +50,8 @@ enum pb_col_kind {
 };
 
 struct pb_column_def {
-	const char *name;  /* canonical column name */
-	const char *zh;    /* label in reports */
+	const char *name; /* canonical column name */
+	const char *zh;   /* label in reports */
 	const char *en;
 	enum pb_col_kind kind;
 	enum pb_vocab_id vocab;

@@ -198,7 +198,7 @@ static void text_width_and_utf8(void **state)
 	assert_int_equal(pb_text_width("e\xcc\x81", 3), 1); /* e + combining acute */
 	assert_int_equal(pb_utf8_invalid_at("ok", 2), (size_t)-1);
 	assert_int_equal(pb_utf8_invalid_at("ab\xff", 3), 2);
-	assert_int_equal(pb_utf8_invalid_at("\xe5\x8d", 2), 0); /* cut short */
+	assert_int_equal(pb_utf8_invalid_at("\xe5\x8d", 2), 0);     /* cut short */
 	assert_int_equal(pb_utf8_invalid_at("\xed\xa0\x80", 3), 0); /* a surrogate */
 }
 
@@ -243,8 +243,10 @@ static void vocab_lookups(void **state)
 	assert_string_equal(pb_vocab_lookup(PB_VOCAB_ORG_MODE, S("联建"))->value, "joint");
 	assert_string_equal(pb_vocab_lookup(PB_VOCAB_ORG_MODE, S("选派党建指导员"))->value, "work");
 	assert_string_equal(pb_vocab_lookup(PB_VOCAB_ORG_MODE, S("EMPTY"))->value, "none");
-	assert_string_equal(pb_vocab_lookup(PB_VOCAB_UNIT_TYPE, S("非公企业"))->value, "enterprise");
-	assert_string_equal(pb_vocab_lookup(PB_VOCAB_ORG_KIND, S("临时党支部"))->value, "temp_branch");
+	assert_string_equal(pb_vocab_lookup(PB_VOCAB_UNIT_TYPE, S("非公企业"))->value,
+	                    "enterprise");
+	assert_string_equal(pb_vocab_lookup(PB_VOCAB_ORG_KIND, S("临时党支部"))->value,
+	                    "temp_branch");
 	assert_string_equal(pb_vocab_lookup(PB_VOCAB_BOOL, S("是"))->value, "1");
 	assert_null(pb_vocab_lookup(PB_VOCAB_ORG_MODE, S("建了")));
 	assert_string_equal(pb_vocab_label(PB_VOCAB_ORG_MODE, S("single"), 0), "单独组建");
@@ -319,7 +321,7 @@ static void tsv_reader(void **state)
 	assert_int_equal(err.line, 3);
 	assert_string_equal(err.msg, "1 fields, expected 2 as in the header");
 	assert_int_equal(pb_tsv_next(&r, &err), 1);
-	assert_int_equal(r.fields[1].n, 1); /* CR of CRLF dropped */
+	assert_int_equal(r.fields[1].n, 1);         /* CR of CRLF dropped */
 	assert_int_equal(pb_tsv_next(&r, &err), 1); /* last line without LF */
 	assert_int_equal(r.line, 5);
 	assert_int_equal(r.fields[1].n, 0);

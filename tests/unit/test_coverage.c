@@ -70,12 +70,12 @@ static int run(struct pb_coverage_opts *o, char *const *names, int n)
 }
 
 static const char units[] =
-	"unit_id\tdistrict\torg_mode\torg_id\tmembers\tinstructor\testablished\n"
-	"1\tB\tsingle\to1\t3\t\t\n"
-	"2\tA\tjoint\tj1\t4\t\t\n"
-	"3\tA\tjoint\tj1\t\t\t2030-01-01\n"
-	"4\tB\tjoint\tj1\t0\tx\t2030-01-01\n"
-	"5\tB\tnone\t\t5\t\t\n";
+    "unit_id\tdistrict\torg_mode\torg_id\tmembers\tinstructor\testablished\n"
+    "1\tB\tsingle\to1\t3\t\t\n"
+    "2\tA\tjoint\tj1\t4\t\t\n"
+    "3\tA\tjoint\tj1\t\t\t2030-01-01\n"
+    "4\tB\tjoint\tj1\t0\tx\t2030-01-01\n"
+    "5\tB\tnone\t\t5\t\t\n";
 
 static int setup(void **state)
 {
@@ -88,8 +88,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	static const char *const names[] = { "units.tsv", "out.tsv", "a.cov", "b.cov", "prev.tsv",
-					      "t.tsv", NULL };
+	static const char *const names[] = { "units.tsv", "out.tsv", "a.cov", "b.cov",
+		                             "prev.tsv",  "t.tsv",   NULL };
 	int i;
 
 	(void)state;
@@ -105,7 +105,7 @@ static void time_rate_is_inclusive_and_clamped(void **state)
 
 	(void)state;
 	assert_float_equal(pb_coverage_time_rate(jan1, dec31, pb_days_from_civil(2022, 6, 16)),
-			   167.0 / 365.0, 1e-12);
+	                   167.0 / 365.0, 1e-12);
 	assert_float_equal(pb_coverage_time_rate(jan1, dec31, jan1), 1.0 / 365.0, 1e-12);
 	assert_float_equal(pb_coverage_time_rate(jan1, dec31, dec31), 1.0, 0);
 	assert_float_equal(pb_coverage_time_rate(jan1, dec31, jan1 - 10), 0.0, 0);
@@ -142,7 +142,7 @@ static void options_that_do_not_go_together(void **state)
 	o.by = "district,members";
 	assert_int_equal(pb_coverage_check_opts(&o, &err), -1);
 	o.by = "district";
-	o.gaps = 1;  /* a gap list has no groups */
+	o.gaps = 1; /* a gap list has no groups */
 	assert_int_equal(pb_coverage_check_opts(&o, &err), -1);
 }
 
@@ -157,12 +157,13 @@ static void counts_orgs_and_as_of(void **state)
 	o.total = 1;
 	assert_int_equal(run(&o, names, 1), 0);
 	out = read_file("out.tsv");
-	assert_string_equal(out,
-		"district\tunits\tsingle\tjoint\twork\tnone\torgs\tmembers\tshould_build\t"
-		"org_rate\tsingle_rate\twork_rate\n"
-		"A\t2\t0\t2\t0\t0\t1\t4\t1\t1.000000\t0.000000\t1.000000\n"
-		"B\t3\t1\t1\t0\t1\t2\t8\t1\t0.666667\t0.333333\t0.666667\n"
-		"合计\t5\t1\t3\t0\t1\t2\t12\t2\t0.800000\t0.200000\t0.800000\n");
+	assert_string_equal(
+	    out,
+	    "district\tunits\tsingle\tjoint\twork\tnone\torgs\tmembers\tshould_build\t"
+	    "org_rate\tsingle_rate\twork_rate\n"
+	    "A\t2\t0\t2\t0\t0\t1\t4\t1\t1.000000\t0.000000\t1.000000\n"
+	    "B\t3\t1\t1\t0\t1\t2\t8\t1\t0.666667\t0.333333\t0.666667\n"
+	    "合计\t5\t1\t3\t0\t1\t2\t12\t2\t0.800000\t0.200000\t0.800000\n");
 	free(out);
 
 	/* on 2022-06-30 j1's later units are not yet covered: work with an instructor, else none */
@@ -213,9 +214,11 @@ static void compare_and_targets(void **state)
 	char *out;
 
 	(void)state;
-	write_file("prev.tsv", "district\tunits\tsingle\tjoint\twork\nA\t4\t1\t0\t1\nC\t1\t1\t0\t0\n");
-	write_file("t.tsv", "district\ttarget\tperiod_start\tperiod_end\n"
-			    "B\t4\t2022-01-01\t2022-12-31\n");
+	write_file("prev.tsv",
+	           "district\tunits\tsingle\tjoint\twork\nA\t4\t1\t0\t1\nC\t1\t1\t0\t0\n");
+	write_file("t.tsv",
+	           "district\ttarget\tperiod_start\tperiod_end\n"
+	           "B\t4\t2022-01-01\t2022-12-31\n");
 	o.by = "district";
 	o.compare = path_of("prev.tsv");
 	o.targets = path_of("t.tsv");
@@ -247,8 +250,9 @@ static void bad_rows_are_data_errors(void **state)
 	o.by = "town";
 	assert_int_equal(run(&o, names, 1), -2);
 	/* 合计 is reserved for total rows: a summary row left in a register is not counted */
-	write_file("prev.tsv", "district\torg_mode\tmembers\nA\tsingle\t2\n合计\tsingle\t2\n"
-			       "B\tnone\t9223372036854775807\n");
+	write_file("prev.tsv",
+	           "district\torg_mode\tmembers\nA\tsingle\t2\n合计\tsingle\t2\n"
+	           "B\tnone\t9223372036854775807\n");
 	o.by = "district";
 	o.total = 1;
 	assert_int_equal(run(&o, names, 1), 1);

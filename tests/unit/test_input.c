@@ -113,7 +113,7 @@ static void gb18030(void **state)
 	struct pb_input in;
 	/* "单位名称,党员数\n南海区,5\n" in GB18030, plus a four-byte character (U+20000) */
 	const char text[] = "\xB5\xA5\xCE\xBB\xC3\xFB\xB3\xC6,\xB5\xB3\xD4\xB1\xCA\xFD\n"
-			    "\xC4\xCF\xBA\xA3\xC7\xF8\x95\x32\x82\x36,5\n";
+	                    "\xC4\xCF\xBA\xA3\xC7\xF8\x95\x32\x82\x36,5\n";
 
 	(void)state;
 	open_bytes(&in, text, sizeof text - 1, PB_ENC_AUTO);
@@ -155,8 +155,13 @@ static void utf16(void **state)
 {
 	struct pb_input in;
 	/* Excel "Unicode text": UTF-16LE with BOM, tab-separated, CRLF */
-	const char le[] = "\xFF\xFE" "a\0\t\0b\0\r\0\n\0" "\x57\x53\t\0" "1\0\r\0\n\0";
-	const char be_nobom[] = "\0a\0,\0b\0\n\0" "1\0,\0" "2\0\n";
+	const char le[] = "\xFF\xFE"
+	                  "a\0\t\0b\0\r\0\n\0"
+	                  "\x57\x53\t\0"
+	                  "1\0\r\0\n\0";
+	const char be_nobom[] = "\0a\0,\0b\0\n\0"
+	                        "1\0,\0"
+	                        "2\0\n";
 
 	(void)state;
 	open_bytes(&in, le, sizeof le - 1, PB_ENC_AUTO);
@@ -237,13 +242,20 @@ static void rules_infer_types(void **state)
 	struct pb_error err = PB_ERROR_INIT;
 	struct pb_rules *r = pb_rules_new(NULL, &err);
 	static const char *const cases[][2] = {
-		{ "福田村第一村民小组", "village_group" }, { "罗村经济合作社", "econ_coop" },
-		{ "紫洞社区", "community" }, { "南浦新村", "residential" },
-		{ "龙光·水悦龙湾小区", "residential" }, { "碧桂园豪园", "residential" },
-		{ "福田村", "village" }, { "佛山地铁3号线项目", "key_project" },
-		{ "某科技有限公司", "enterprise" }, { "南海区工商联商会", "social_org" },
-		{ "禅城区人民法院", "agency" }, { "创意产业园", "park" },
-		{ "石湾商务大厦", "building" }, { "黄岐批发市场", "market" },
+		{ "福田村第一村民小组", "village_group" },
+		{ "罗村经济合作社", "econ_coop" },
+		{ "紫洞社区", "community" },
+		{ "南浦新村", "residential" },
+		{ "龙光·水悦龙湾小区", "residential" },
+		{ "碧桂园豪园", "residential" },
+		{ "福田村", "village" },
+		{ "佛山地铁3号线项目", "key_project" },
+		{ "某科技有限公司", "enterprise" },
+		{ "南海区工商联商会", "social_org" },
+		{ "禅城区人民法院", "agency" },
+		{ "创意产业园", "park" },
+		{ "石湾商务大厦", "building" },
+		{ "黄岐批发市场", "market" },
 	};
 	size_t i;
 
@@ -276,7 +288,8 @@ static void rules_infer_types(void **state)
 
 static void derived_ids_are_stable(void **state)
 {
-	struct pb_str parts[5] = { S("佛山市"), S("禅城区"), S("南庄镇"), S("紫洞社区"), S("水悦龙湾") };
+	struct pb_str parts[5] = { S("佛山市"), S("禅城区"), S("南庄镇"), S("紫洞社区"),
+		                   S("水悦龙湾") };
 	char a[18], b[18];
 
 	(void)state;

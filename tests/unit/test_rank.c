@@ -15,7 +15,7 @@
 
 static void test_judge_mean_median(void **state)
 {
-	double v[] = {3, 1, 2, 10};
+	double v[] = { 3, 1, 2, 10 };
 
 	(void)state;
 	assert_true(pb_rank_judge_aggregate(v, 4, PB_RANK_JUDGE_MEAN, 0) == 4.0);
@@ -27,10 +27,10 @@ static void test_judge_mean_median(void **state)
 static void test_judge_trim(void **state)
 {
 	/* seven judges: one copy of the highest (97) and of the lowest (60) is dropped */
-	double a[] = {92, 95, 90, 88, 97, 60, 91};
+	double a[] = { 92, 95, 90, 88, 97, 60, 91 };
 	/* ties at both ends: only one copy each is dropped */
-	double b[] = {98, 98, 80, 80, 85};
-	double c[] = {1, 2, 3, 4};
+	double b[] = { 98, 98, 80, 80, 85 };
+	double c[] = { 1, 2, 3, 4 };
 
 	(void)state;
 	assert_true(pb_rank_judge_aggregate(a, 7, PB_RANK_JUDGE_TRIM, 1) == 456.0 / 5);
@@ -43,7 +43,7 @@ static size_t share(const char *z, size_t n)
 {
 	struct pb_rank_share sh;
 
-	if (pb_rank_share_parse((struct pb_str){z, strlen(z)}, &sh) < 0)
+	if (pb_rank_share_parse((struct pb_str){ z, strlen(z) }, &sh) < 0)
 		return (size_t)-1;
 	return pb_rank_share_count(&sh, n);
 }
@@ -68,7 +68,7 @@ static void test_share(void **state)
 
 static void test_percentile(void **state)
 {
-	uint32_t v[20], one[] = {7};
+	uint32_t v[20], one[] = { 7 };
 	size_t i;
 
 	(void)state;
@@ -96,7 +96,7 @@ static int run(struct pb_rank_opts *o, const char *input, char **out)
 	char in_path[] = "/tmp/test_rank_inXXXXXX", out_path[] = "/tmp/test_rank_outXXXXXX";
 	int fd = mkstemp(in_path), ofd = mkstemp(out_path), rc;
 	struct pb_error err = PB_ERROR_INIT;
-	char *inputs[1] = {in_path};
+	char *inputs[1] = { in_path };
 	FILE *f;
 	long n;
 
@@ -152,8 +152,9 @@ static void test_run_exact_scores(void **state)
 	(void)state;
 	o.score_cols = "x,y";
 	assert_int_equal(run(&o, "entity_id\tx\ty\na\t0.1\t0.2\nb\t0.3\t0\n", &out), 0);
-	assert_string_equal(out, "entity_id\tx\ty\tscore\trank\tn\tpct\n"
-	                         "a\t0.1\t0.2\t0.3\t1\t2\t1\nb\t0.3\t0\t0.3\t2\t2\t0.5\n");
+	assert_string_equal(out,
+	                    "entity_id\tx\ty\tscore\trank\tn\tpct\n"
+	                    "a\t0.1\t0.2\t0.3\t1\t2\t1\nb\t0.3\t0\t0.3\t2\t2\t0.5\n");
 	free(out);
 }
 
@@ -183,9 +184,10 @@ static void test_run_totals_bottom(void **state)
 	                     "合计\t合计\t19\n",
 	                     &out),
 	                 0);
-	assert_string_equal(out, "district\tcity\tscore\trank\tn\tpct\tflag\n"
-	                         "A\tF\t9\t1\t3\t1\t\nB\tF\t5\t2\t3\t0.666667\t整顿\n"
-	                         "C\tF\t5\t2\t3\t0.666667\t整顿\n");
+	assert_string_equal(out,
+	                    "district\tcity\tscore\trank\tn\tpct\tflag\n"
+	                    "A\tF\t9\t1\t3\t1\t\nB\tF\t5\t2\t3\t0.666667\t整顿\n"
+	                    "C\tF\t5\t2\t3\t0.666667\t整顿\n");
 	free(out);
 }
 
@@ -204,10 +206,11 @@ static void test_run_same_id_two_groups(void **state)
 	                     "bc\ta\t5\nc\tab\t6\n",
 	                     &out),
 	                 PB_EXIT_DATA);
-	assert_string_equal(out, "id\tg\tscore\trank\tn\tpct\n"
-	                         "y\tA\t3\t1\t2\t1\nx\tA\t1\t2\t2\t0.5\n"
-	                         "x\tB\t2\t1\t1\t1\n"
-	                         "a\tbc\t5\t1\t1\t1\nab\tc\t6\t1\t1\t1\n");
+	assert_string_equal(out,
+	                    "id\tg\tscore\trank\tn\tpct\n"
+	                    "y\tA\t3\t1\t2\t1\nx\tA\t1\t2\t2\t0.5\n"
+	                    "x\tB\t2\t1\t1\t1\n"
+	                    "a\tbc\t5\t1\t1\t1\nab\tc\t6\t1\t1\t1\n");
 	free(out);
 }
 
@@ -239,17 +242,17 @@ static void test_opts_check(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_judge_mean_median),
-	    cmocka_unit_test(test_judge_trim),
-	    cmocka_unit_test(test_share),
-	    cmocka_unit_test(test_percentile),
-	    cmocka_unit_test(test_splitmix),
-	    cmocka_unit_test(test_run_ties),
-	    cmocka_unit_test(test_run_exact_scores),
-	    cmocka_unit_test(test_run_bad_rows),
-	    cmocka_unit_test(test_run_totals_bottom),
-	    cmocka_unit_test(test_run_same_id_two_groups),
-	    cmocka_unit_test(test_opts_check),
+		cmocka_unit_test(test_judge_mean_median),
+		cmocka_unit_test(test_judge_trim),
+		cmocka_unit_test(test_share),
+		cmocka_unit_test(test_percentile),
+		cmocka_unit_test(test_splitmix),
+		cmocka_unit_test(test_run_ties),
+		cmocka_unit_test(test_run_exact_scores),
+		cmocka_unit_test(test_run_bad_rows),
+		cmocka_unit_test(test_run_totals_bottom),
+		cmocka_unit_test(test_run_same_id_two_groups),
+		cmocka_unit_test(test_opts_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

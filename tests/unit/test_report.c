@@ -67,11 +67,11 @@ static char *value(enum pb_report_kind k, double v, int prec, int signs)
 	return pb_buf_detach(&b);
 }
 
-#define VALUE_IS(k, v, prec, signs, want)                   \
-	do {                                                \
-		char *got_ = value(k, v, prec, signs);      \
-		assert_string_equal(got_, want);            \
-		free(got_);                                 \
+#define VALUE_IS(k, v, prec, signs, want)                                                          \
+	do {                                                                                       \
+		char *got_ = value(k, v, prec, signs);                                             \
+		assert_string_equal(got_, want);                                                   \
+		free(got_);                                                                        \
 	} while (0)
 
 static void values_are_shown_for_people(void **state)
@@ -86,7 +86,7 @@ static void values_are_shown_for_people(void **state)
 	VALUE_IS(PB_RK_PP, 5.5, 1, 0, "5.5");
 	VALUE_IS(PB_RK_PP, -1.26, 1, 1, "-1.3");
 	VALUE_IS(PB_RK_PP, 0.0, 1, 1, "0.0");
-	VALUE_IS(PB_RK_PP, -0.01, 1, 1, "0.0");   /* never -0.0, never +0.0 */
+	VALUE_IS(PB_RK_PP, -0.01, 1, 1, "0.0"); /* never -0.0, never +0.0 */
 	VALUE_IS(PB_RK_PP, 0.04, 1, 1, "0.0");
 	VALUE_IS(PB_RK_PP, 17.23, 2, 1, "+17.23");
 	/* 四舍五入: halves go away from zero, also where binary holds them inexactly */
@@ -98,7 +98,7 @@ static void values_are_shown_for_people(void **state)
 	VALUE_IS(PB_RK_RATE, 0.12345, 2, 1, "12.35%");
 	VALUE_IS(PB_RK_RATE, 0.0005, 1, 1, "0.1%");
 	VALUE_IS(PB_RK_DEC, 0.125, 2, 1, "0.13");
-	VALUE_IS(PB_RK_DEC, 0.934694, 3, 1, "0.935");  /* a column's decimals come from the caller */
+	VALUE_IS(PB_RK_DEC, 0.934694, 3, 1, "0.935"); /* a column's decimals come from the caller */
 	VALUE_IS(PB_RK_INT, 2.5, 1, 1, "3");
 	VALUE_IS(PB_RK_CHANGE, 2, 1, 1, "+2");
 	VALUE_IS(PB_RK_CHANGE, -3, 1, 1, "-3");
@@ -129,7 +129,8 @@ static void html_escapes_all_five(void **state)
 
 	(void)state;
 	p = html("<script>alert('x')</script> & \"q\"");
-	assert_string_equal(p, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
+	assert_string_equal(p,
+	                    "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
 	free(p);
 	p = html("合计&amp;");
 	assert_string_equal(p, "合计&amp;amp;");
@@ -145,11 +146,11 @@ static char *csv(const char *s)
 	return pb_buf_detach(&b);
 }
 
-#define CSV_IS(in, want)                          \
-	do {                                      \
-		char *got_ = csv(in);             \
-		assert_string_equal(got_, want);  \
-		free(got_);                       \
+#define CSV_IS(in, want)                                                                           \
+	do {                                                                                       \
+		char *got_ = csv(in);                                                              \
+		assert_string_equal(got_, want);                                                   \
+		free(got_);                                                                        \
 	} while (0)
 
 static void csv_quotes_and_neutralizes(void **state)
@@ -162,11 +163,11 @@ static void csv_quotes_and_neutralizes(void **state)
 	CSV_IS("=1+2", "'=1+2");
 	CSV_IS("@SUM(A1)", "'@SUM(A1)");
 	CSV_IS("+86 138", "'+86 138");
-	CSV_IS("+5", "'+5");                 /* a '+' never passes as a number */
+	CSV_IS("+5", "'+5"); /* a '+' never passes as a number */
 	CSV_IS("-cmd|' /C calc'!A0", "'-cmd|' /C calc'!A0");
 	CSV_IS("=HYPERLINK(\"x\",\"y\")", "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\"");
 	CSV_IS("\tx", "'\tx");
-	CSV_IS("-1.05", "-1.05");            /* a negative number stays a number */
+	CSV_IS("-1.05", "-1.05"); /* a negative number stays a number */
 	CSV_IS("-", "'-");
 	CSV_IS("", "");
 }
