@@ -104,24 +104,12 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static void usage_error(const char *fmt, const char *arg)
-{
-	if (fmt) {
-		fprintf(stderr, "pb-coverage: ");
-		fprintf(stderr, fmt, arg);
-		fputc('\n', stderr);
-	}
-	fputs(usage_text, stderr);
-	fputs("Try 'pb-coverage --help' for more information.\n", stderr);
-	exit(PB_EXIT_FATAL);
-}
-
 static long parse_count(const char *opt, const char *arg)
 {
 	long long v;
 
 	if (pb_parse_int((struct pb_str){ arg, strlen(arg) }, &v) < 0 || v < 0 || v > 1000000000)
-		usage_error(opt, arg);
+		pb_usage_die(usage_text, opt, arg);
 	return (long)v;
 }
 
@@ -141,7 +129,8 @@ static void parse_options(int argc, char **argv, struct pb_coverage_opts *o)
 			break;
 		case OPT_AS_OF:
 			if (pb_parse_date((struct pb_str){ optarg, strlen(optarg) }, &o->as_of) < 0)
-				usage_error("--as-of: '%s' is not a date (YYYY-MM-DD)", optarg);
+				pb_usage_die(usage_text, "--as-of: '%s' is not a date (YYYY-MM-DD)",
+				             optarg);
 			o->has_as_of = 1;
 			break;
 		case OPT_COMPARE: o->compare = optarg; break;
@@ -150,8 +139,9 @@ static void parse_options(int argc, char **argv, struct pb_coverage_opts *o)
 			if (pb_parse_double((struct pb_str){ optarg, strlen(optarg) },
 			                    &o->time_rate) < 0 ||
 			    o->time_rate < 0 || o->time_rate > 1)
-				usage_error("--time-rate: '%s' is not a number from 0 to 1",
-				            optarg);
+				pb_usage_die(usage_text,
+				             "--time-rate: '%s' is not a number from 0 to 1",
+				             optarg);
 			o->has_time_rate = 1;
 			break;
 		case OPT_GAPS: o->gaps = 1; break;
@@ -169,18 +159,15 @@ static void parse_options(int argc, char **argv, struct pb_coverage_opts *o)
 		case 'o': o->output = optarg; break;
 		case 'q': pb_progress_set(PB_PROGRESS_OFF); break;
 		case OPT_PROGRESS: pb_progress_set(PB_PROGRESS_ON); break;
-		case 'h':
-			fputs(usage_text, stdout);
-			fputs(help_text, stdout);
-			exit(pb_close_stdout());
-		case 'V': printf("pb-coverage %s\n", PB_VERSION); exit(pb_close_stdout());
-		default: usage_error(NULL, NULL);
+		case 'h': pb_help_exit(usage_text, help_text);
+		case 'V': pb_version_exit(PB_VERSION);
+		default: pb_usage_die(usage_text, NULL);
 		}
 	}
 	o->files = argv + optind;
 	o->nfiles = argc - optind;
 	if (pb_coverage_check_opts(o, &err) < 0)
-		usage_error("%s", err.msg);
+		pb_usage_die(usage_text, "%s", err.msg);
 }
 
 int main(int argc, char **argv)

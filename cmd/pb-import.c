@@ -81,18 +81,6 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static void usage_error(const char *fmt, const char *arg)
-{
-	if (fmt) {
-		fprintf(stderr, "pb-import: ");
-		fprintf(stderr, fmt, arg);
-		fputc('\n', stderr);
-	}
-	fputs(usage_text, stderr);
-	fputs("Try 'pb-import --help' for more information.\n", stderr);
-	exit(PB_EXIT_FATAL);
-}
-
 static void parse_options(int argc, char **argv, struct pb_import_opts *o, const char ***maps)
 {
 	int c;
@@ -105,15 +93,17 @@ static void parse_options(int argc, char **argv, struct pb_import_opts *o, const
 		switch (c) {
 		case 'k':
 			if (pb_kind_parse(optarg, &o->kind) < 0)
-				usage_error("--kind: unknown kind '%s' (units, scores, links, "
-				            "targets, raw)",
-				            optarg);
+				pb_usage_die(usage_text,
+				             "--kind: unknown kind '%s' (units, scores, links, "
+				             "targets, raw)",
+				             optarg);
 			break;
 		case 'e':
 			if (pb_encoding_parse(optarg, &o->encoding) < 0)
-				usage_error("--encoding: unknown encoding '%s' (auto, utf-8, "
-				            "gb18030, utf-16)",
-				            optarg);
+				pb_usage_die(usage_text,
+				             "--encoding: unknown encoding '%s' (auto, utf-8, "
+				             "gb18030, utf-16)",
+				             optarg);
 			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "auto") == 0)
@@ -123,12 +113,14 @@ static void parse_options(int argc, char **argv, struct pb_import_opts *o, const
 			else if (strcmp(optarg, "tsv") == 0)
 				o->format = PB_FMT_TSV;
 			else
-				usage_error("--format: unknown format '%s' (auto, csv, tsv)",
-				            optarg);
+				pb_usage_die(usage_text,
+				             "--format: unknown format '%s' (auto, csv, tsv)",
+				             optarg);
 			break;
 		case 'm':
 			if (!strchr(optarg, '=') || optarg[0] == '=')
-				usage_error("--map: expected canonical=源列名, got '%s'", optarg);
+				pb_usage_die(usage_text,
+				             "--map: expected canonical=源列名, got '%s'", optarg);
 			(*maps)[nmaps++] = optarg;
 			break;
 		case OPT_MAP_FILE: o->map_file = optarg; break;
@@ -145,26 +137,25 @@ static void parse_options(int argc, char **argv, struct pb_import_opts *o, const
 			char *end;
 			unsigned long long v = strtoull(optarg, &end, 10);
 			if (*end || !*optarg || optarg[0] == '-' || v == 0)
-				usage_error("--max-errors: expected a whole number >= 1, got '%s'",
-				            optarg);
+				pb_usage_die(usage_text,
+				             "--max-errors: expected a whole number >= 1, got '%s'",
+				             optarg);
 			o->max_errors = v;
 			break;
 		}
 		case OPT_AS_OF:
 			if (pb_parse_date((struct pb_str){ optarg, strlen(optarg) }, &o->as_of) < 0)
-				usage_error("--as-of: expected a date YYYY-MM-DD, got '%s'",
-				            optarg);
+				pb_usage_die(usage_text,
+				             "--as-of: expected a date YYYY-MM-DD, got '%s'",
+				             optarg);
 			o->has_as_of = 1;
 			break;
 		case 'o': o->output_path = optarg; break;
 		case 'q': pb_progress_set(PB_PROGRESS_OFF); break;
 		case OPT_PROGRESS: pb_progress_set(PB_PROGRESS_ON); break;
-		case 'h':
-			fputs(usage_text, stdout);
-			fputs(help_text, stdout);
-			exit(pb_close_stdout());
-		case 'V': printf("pb-import %s\n", PB_VERSION); exit(pb_close_stdout());
-		default: usage_error(NULL, NULL);
+		case 'h': pb_help_exit(usage_text, help_text);
+		case 'V': pb_version_exit(PB_VERSION);
+		default: pb_usage_die(usage_text, NULL);
 		}
 	}
 	o->maps = *maps;

@@ -19,6 +19,7 @@ static const char usage_text[] =
     "               [-o FILE] [--quiet|--progress] [FILE…]\n";
 
 static const char help_text[] =
+    "\n"
     "Rank entities by a composite score, within groups.\n"
     "\n"
     "Input (pb TSV, FILE… or stdin):\n"
@@ -149,13 +150,6 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static void usage(void)
-{
-	fputs(usage_text, stderr);
-	fputs("Try 'pb-rank --help' for more information.\n", stderr);
-	exit(PB_EXIT_FATAL);
-}
-
 static void parse_options(int argc, char **argv, struct pb_rank_opts *o)
 {
 	struct pb_error err = PB_ERROR_INIT;
@@ -189,20 +183,16 @@ static void parse_options(int argc, char **argv, struct pb_rank_opts *o)
 		case 'o': o->output = optarg; break;
 		case OPT_QUIET: pb_progress_set(PB_PROGRESS_OFF); break;
 		case OPT_PROGRESS: pb_progress_set(PB_PROGRESS_ON); break;
-		case OPT_HELP:
-			fputs(usage_text, stdout);
-			putchar('\n');
-			fputs(help_text, stdout);
-			exit(pb_close_stdout());
-		case OPT_VERSION: printf("pb-rank %s\n", PB_VERSION); exit(pb_close_stdout());
-		default: usage();
+		case OPT_HELP: pb_help_exit(usage_text, help_text);
+		case OPT_VERSION: pb_version_exit(PB_VERSION);
+		default: pb_usage_die(usage_text, NULL);
 		}
 	}
 	o->inputs = argv + optind;
 	o->ninputs = (size_t)(argc - optind);
 	if (pb_rank_opts_check(o, &err) < 0) {
 		pb_error_print(&err);
-		usage();
+		pb_usage_die(usage_text, NULL);
 	}
 }
 

@@ -92,18 +92,6 @@ static const struct option long_options[] = { { "format", required_argument, NUL
 	                                      { "version", no_argument, NULL, 'V' },
 	                                      { NULL, 0, NULL, 0 } };
 
-static void usage_error(const char *fmt, const char *arg)
-{
-	if (fmt) {
-		fprintf(stderr, "pb-report: ");
-		fprintf(stderr, fmt, arg);
-		fputc('\n', stderr);
-	}
-	fputs(usage_text, stderr);
-	fputs("Try 'pb-report --help' for more information.\n", stderr);
-	exit(PB_EXIT_FATAL);
-}
-
 /* Repeatable options: at most argc of each, pointing into argv. */
 static const char **notes, **headings, **labels;
 
@@ -125,8 +113,9 @@ static void parse_options(int argc, char **argv, struct pb_report_opts *o)
 		switch (c) {
 		case 'f':
 			if (pb_report_format_parse(optarg, &o->format) < 0)
-				usage_error("--format: '%s' is not text, md, html, csv or xlsx",
-				            optarg);
+				pb_usage_die(usage_text,
+				             "--format: '%s' is not text, md, html, csv or xlsx",
+				             optarg);
 			break;
 		case 'o': o->output = optarg; break;
 		case OPT_TITLE: o->title = optarg; break;
@@ -140,29 +129,27 @@ static void parse_options(int argc, char **argv, struct pb_report_opts *o)
 		case OPT_PRECISION:
 			if (pb_parse_int((struct pb_str){ optarg, strlen(optarg) }, &v) < 0 ||
 			    v < 0 || v > 6)
-				usage_error("--precision: '%s' is not a whole number from 0 to 6",
-				            optarg);
+				pb_usage_die(usage_text,
+				             "--precision: '%s' is not a whole number from 0 to 6",
+				             optarg);
 			o->precision = (int)v;
 			break;
 		case OPT_LANG:
 			if (strcmp(optarg, "zh") != 0 && strcmp(optarg, "en") != 0)
-				usage_error("--lang: '%s' is not zh or en", optarg);
+				pb_usage_die(usage_text, "--lang: '%s' is not zh or en", optarg);
 			o->en = strcmp(optarg, "en") == 0;
 			break;
 		case 'q': pb_progress_set(PB_PROGRESS_OFF); break;
 		case OPT_PROGRESS: pb_progress_set(PB_PROGRESS_ON); break;
-		case 'h':
-			fputs(usage_text, stdout);
-			fputs(help_text, stdout);
-			exit(pb_close_stdout());
-		case 'V': printf("pb-report %s\n", PB_VERSION); exit(pb_close_stdout());
-		default: usage_error(NULL, NULL);
+		case 'h': pb_help_exit(usage_text, help_text);
+		case 'V': pb_version_exit(PB_VERSION);
+		default: pb_usage_die(usage_text, NULL);
 		}
 	}
 	o->files = argv + optind;
 	o->nfiles = argc - optind;
 	if (pb_report_check_opts(o, &err) < 0)
-		usage_error("%s", err.msg);
+		pb_usage_die(usage_text, "%s", err.msg);
 }
 
 int main(int argc, char **argv)

@@ -100,6 +100,33 @@ void pb_warn_at(const char *file, long line, const char *fmt, ...)
 	va_end(ap);
 }
 
+void pb_usage_die(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt) {
+		va_start(ap, fmt);
+		vwarn_at(NULL, 0, fmt, ap);
+		va_end(ap);
+	}
+	fputs(usage, stderr);
+	fprintf(stderr, "Try '%s --help' for more information.\n", progname);
+	exit(PB_EXIT_FATAL);
+}
+
+void pb_help_exit(const char *usage, const char *help)
+{
+	fputs(usage, stdout);
+	fputs(help, stdout);
+	exit(pb_close_stdout());
+}
+
+void pb_version_exit(const char *version)
+{
+	printf("%s %s\n", progname, version);
+	exit(pb_close_stdout());
+}
+
 int pb_error_print(const struct pb_error *err)
 {
 	int code = err->code ? err->code : PB_EXIT_FATAL;

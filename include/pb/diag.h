@@ -52,6 +52,17 @@ int pb_error_print(const struct pb_error *err);
 void pb_die_error(const struct pb_error *err) __attribute__((noreturn));
 
 /*
+ * A usage error, in one voice for every command: "pb-cmd: msg" (when fmt is
+ * not NULL), the usage lines, a pointer to --help, all on stderr; exit 2.
+ */
+void pb_usage_die(const char *usage, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+/* --help: usage and help on stdout, exit 0 (2 on a write error). */
+void pb_help_exit(const char *usage, const char *help) __attribute__((noreturn));
+/* --version: "pb-cmd VERSION" on stdout, exit 0 (2 on a write error). */
+void pb_version_exit(const char *version) __attribute__((noreturn));
+
+/*
  * Flushes and closes stdout. Returns 0, or 2 after reporting a write error.
  * A closed pipe (EPIPE) is not an error: the command ends quietly with 0.
  */
