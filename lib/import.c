@@ -505,6 +505,29 @@ static const char *col_label(const struct plan *pl, int pos)
 	return pl->defs[pos]->name;
 }
 
+/* Uses s as the value; copies it when it lives in the normalizer's reused buffer. */
+static int keep_view(struct import *im, int pos, struct pb_str s)
+{
+	im->vals[pos].p = s.p;
+	im->vals[pos].n = s.n;
+	if (im->norm.out.p && s.p >= im->norm.out.p && s.p < im->norm.out.p + im->norm.out.cap)
+		vset_copy(im, pos, s.p, s.n);
+	return 0;
+}
+
+/* Digits only, no sign, no leading zero: already how pb TSV writes a count. */
+static int canonical_int(struct pb_str s)
+{
+	size_t i;
+
+	if (s.n == 0 || s.n > 18 || (s.p[0] == '0' && s.n > 1))
+		return 0;
+	for (i = 0; i < s.n; i++)
+		if (s.p[i] < '0' || s.p[i] > '9')
+			return 0;
+	return 1;
+}
+
 /* Normalizes and checks one schema value by its column kind. -1 with reason. */
 static int check_value(struct import *im, const struct plan *pl, int pos, struct pb_str s)
 {
@@ -536,6 +559,8 @@ static int check_value(struct import *im, const struct plan *pl, int pos, struct
 		if (iv < 0)
 			FAIL("%s: %lld is negative; expected a whole number >= 0",
 			     col_label(pl, pos), iv);
+		if (canonical_int(s))
+			return keep_view(im, pos, s);
 		snprintf(tmp, sizeof tmp, "%lld", iv);
 		vset_copy(im, pos, tmp, strlen(tmp));
 		return 0;
@@ -553,20 +578,19 @@ static int check_value(struct import *im, const struct plan *pl, int pos, struct
 			FAIL("%s: '%.*s' is not a date; expected YYYY-MM-DD (2022-8-4, 2022/08/04, "
 			     "2022年8月4日 and Excel day numbers are read too)",
 			     col_label(pl, pos), (int)s.n, s.p);
-		pb_format_date(day, tmp);
 		if (im->o->kind == PB_KIND_UNITS && day > im->as_of) {
 			char asof[11];
+			pb_format_date(day, tmp);
 			pb_format_date(im->as_of, asof);
 			FAIL("%s: %s is after the as-of date %s", col_label(pl, pos), tmp, asof);
 		}
+		/* already YYYY-MM-DD: keep the bytes, no formatting on the common path */
+		if (s.n == 10 && pb_parse_date(s, &day) == 0)
+			return keep_view(im, pos, s);
+		pb_format_date(day, tmp);
 		vset_copy(im, pos, tmp, 10);
 		return 0;
-	default:
-		im->vals[pos].p = s.p;
-		im->vals[pos].n = s.n;
-		if (s.p >= im->norm.out.p && s.p < im->norm.out.p + im->norm.out.cap)
-			vset_copy(im, pos, s.p, s.n); /* the normalizer's buffer is reused */
-		return 0;
+	default: return keep_view(im, pos, s);
 	}
 }
 
@@ -580,7 +604,15 @@ void pb_import_derive_id(char prefix, const struct pb_str *parts, size_t nparts,
 			pb_buf_addc(&b, '\x1f');
 		pb_buf_add(&b, parts[i].p, parts[i].n);
 	}
-	snprintf(out, 18, "%c%016llx", prefix, (unsigned long long)pb_hash(b.p ? b.p : "", b.len));
+	{
+		static const char hex[] = "0123456789abcdef";
+		uint64_t h = pb_hash(b.p ? b.p : "", b.len);
+		int k;
+		out[0] = prefix;
+		for (k = 16; k >= 1; k--, h >>= 4)
+			out[k] = hex[h & 15];
+		out[17] = '\0';
+	}
 	pb_buf_release(&b);
 }
 

@@ -23,16 +23,23 @@ struct pb_str pb_map_key(const struct pb_map *m, size_t i)
 	return (struct pb_str){ m->keys.p + m->offs[i], m->offs[i + 1] - m->offs[i] };
 }
 
+/* A slot holds index + 1 in its low half and the hash's high half above, so a probe
+ * rejects most other keys without touching their (cold) entries. */
+#define SLOT(idx, h) (((uint64_t)(idx) + 1) | ((h)&0xffffffff00000000ULL))
+
 static long lookup(const struct pb_map *m, const void *key, size_t n, uint64_t h, size_t *slot)
 {
 	size_t mask = m->nslots - 1, i = (size_t)h & mask;
 
 	for (;; i = (i + 1) & mask) {
-		uint32_t v = m->slots[i];
+		uint64_t sv = m->slots[i];
+		uint32_t v = (uint32_t)sv;
 		if (v == 0) {
 			*slot = i;
 			return -1;
 		}
+		if ((sv ^ h) >> 32)
+			continue;
 		v--;
 		if (m->hashes[v] == h && m->offs[v + 1] - m->offs[v] == n &&
 		    (n == 0 || memcmp(m->keys.p + m->offs[v], key, n) == 0))
@@ -51,7 +58,7 @@ long pb_map_find(const struct pb_map *m, const void *key, size_t n)
 
 static int rehash(struct pb_map *m, size_t nslots)
 {
-	uint32_t *slots = calloc(nslots, sizeof *slots);
+	uint64_t *slots = calloc(nslots, sizeof *slots);
 	size_t i;
 
 	if (!slots)
@@ -60,7 +67,7 @@ static int rehash(struct pb_map *m, size_t nslots)
 		size_t j = (size_t)m->hashes[i] & (nslots - 1);
 		while (slots[j])
 			j = (j + 1) & (nslots - 1);
-		slots[j] = (uint32_t)i + 1;
+		slots[j] = SLOT(i, m->hashes[i]);
 	}
 	free(m->slots);
 	m->slots = slots;
@@ -102,7 +109,7 @@ long pb_map_put(struct pb_map *m, const void *key, size_t n, int *is_new)
 		return -1;
 	m->hashes[m->count] = h;
 	m->offs[m->count + 1] = m->keys.len;
-	m->slots[slot] = (uint32_t)m->count + 1;
+	m->slots[slot] = SLOT(m->count, h);
 	m->count++;
 	if (is_new)
 		*is_new = 1;

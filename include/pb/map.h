@@ -13,7 +13,7 @@
 #include "pb/buf.h"
 
 struct pb_map {
-	uint32_t *slots; /* index + 1, 0 = empty */
+	uint64_t *slots; /* index + 1, and the hash's high half above it; 0 = empty */
 	size_t nslots;
 	uint64_t *hashes; /* per index */
 	size_t *offs;     /* per index: key offset in keys; key length is offs[i+1]-offs[i] */
