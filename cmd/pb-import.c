@@ -1,4 +1,5 @@
 /* pb-import: clean, validate and normalize a register into pb TSV; see man/pb-import.1 */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,9 +37,12 @@ static const char help_text[] =
     "  -h, --help             this help\n"
     "  -V, --version          version\n"
     "\n"
-    "Derived ids (stable across periods): unit_id = \"u\" + 16 hex digits of FNV-1a-64 over\n"
-    "city, district, town, community and unit_name joined by U+001F; org_id = \"o\" + the\n"
-    "same over org_name; entity_id = \"e\" + the same over entity_name (see pb(7)).\n"
+    "Derived ids (stable across periods; see pb(7)): unit_id = \"u\" + the 16 lower-case\n"
+    "hex digits of the 64-bit FNV-1a hash (offset basis 0xcbf29ce484222325, prime\n"
+    "0x100000001b3) of the normalized city, district, town, community and unit_name\n"
+    "joined by U+001F (an empty part stays an empty string between separators);\n"
+    "org_id = \"o\" + the same over org_name alone; entity_id = \"e\" + the same over\n"
+    "entity_name.\n"
     "\n"
     "At the end, on stderr: pb-import: read N, wrote M, rejected K (N = M + K).\n"
     "Exit: 0 all rows written, 1 some rows rejected, 2 usage or fatal error.\n"
@@ -135,8 +139,10 @@ static void parse_options(int argc, char **argv, struct pb_import_opts *o, const
 		case OPT_REJECTS: o->rejects_path = optarg; break;
 		case OPT_MAX_ERRORS: {
 			char *end;
-			unsigned long long v = strtoull(optarg, &end, 10);
-			if (*end || !*optarg || optarg[0] == '-' || v == 0)
+			unsigned long long v;
+			errno = 0;
+			v = strtoull(optarg, &end, 10);
+			if (*end || !*optarg || optarg[0] == '-' || v == 0 || errno == ERANGE)
 				pb_usage_die(usage_text,
 				             "--max-errors: expected a whole number >= 1, got '%s'",
 				             optarg);
@@ -158,6 +164,12 @@ static void parse_options(int argc, char **argv, struct pb_import_opts *o, const
 		default: pb_usage_die(usage_text, NULL);
 		}
 	}
+	if (o->output_path && o->rejects_path && strcmp(o->output_path, "-") != 0 &&
+	    strcmp(o->output_path, o->rejects_path) == 0)
+		pb_usage_die(usage_text, "--rejects and -o name the same file '%s'",
+		             o->rejects_path);
+	if (o->rules_file && o->kind != PB_KIND_UNITS)
+		pb_usage_die(usage_text, "--rules infers unit_type: it needs --kind units");
 	o->maps = *maps;
 	o->nmaps = nmaps;
 	o->inputs = (const char *const *)argv + optind;

@@ -225,7 +225,9 @@ static int make_plan(struct import *im, struct pb_input *in, struct plan *pl, st
 {
 	const struct pb_import_opts *o = im->o;
 	struct pb_buf specs = PB_BUF_INIT, missing = PB_BUF_INIT;
-	size_t i, j;
+	struct pb_map seen = PB_MAP_INIT;
+	size_t i, j, nschema_out = 0;
+	const char *kp;
 	char *claimed = NULL;
 	int rc = -1;
 
@@ -265,6 +267,36 @@ static int make_plan(struct import *im, struct pb_input *in, struct plan *pl, st
 	}
 	if (load_maps(o, &specs, err) < 0)
 		goto done;
+	/* a --keep=COL naming no column of this file is a typo too */
+	for (kp = o->kind == PB_KIND_RAW ? NULL : o->keep_list; kp && *kp;) {
+		const char *comma = strchr(kp, ',');
+		size_t len = comma ? (size_t)(comma - kp) : strlen(kp);
+		struct pb_str want = { kp, len };
+		for (j = 0; j < pl->nsrc; j++)
+			if (pb_str_eqz(want, pl->names[j]) || pb_str_eqz(want, pl->raw_names[j]))
+				break;
+		if (len && j == pl->nsrc) {
+			pb_error_set(err, PB_EXIT_FATAL, in->name, 1,
+			             "--keep: the header has no column '%.*s'", (int)len, kp);
+			goto done;
+		}
+		kp = comma ? comma + 1 : NULL;
+	}
+	/* a --map naming no column of this file is a typo, not a fallback to the aliases */
+	for (i = 0; i < o->nmaps; i++) {
+		struct pb_str c, s;
+		if (split_map(o->maps[i], &c, &s) < 0)
+			continue;
+		for (j = 0; j < pl->nsrc; j++)
+			if (pb_str_eqz(s, pl->names[j]) || pb_str_eqz(s, pl->raw_names[j]))
+				break;
+		if (j == pl->nsrc) {
+			pb_error_set(err, PB_EXIT_FATAL, in->name, 1,
+			             "--map %s: the header has no column '%.*s'", o->maps[i],
+			             (int)s.n, s.p);
+			goto done;
+		}
+	}
 
 	if (o->kind == PB_KIND_RAW) {
 		/* no schema: every column, renamed only by --map */
@@ -317,35 +349,41 @@ static int make_plan(struct import *im, struct pb_input *in, struct plan *pl, st
 			}
 			free(cz);
 		}
+		/* the user's mappings first, so they win over every built-in alias */
+		for (i = 0; i < pl->nschema; i++) {
+			int s = mapped_source(&specs, pl, im->kd->columns[i]);
+			if (s >= 0 && claimed[s])
+				s = -1; /* two canonical columns from one source: the first */
+			pl->src[i] = s;
+			if (s >= 0)
+				claimed[s] = 1;
+		}
 		for (i = 0; i < pl->nschema; i++) {
 			const char *name = im->kd->columns[i];
 			const struct pb_column_def *def = pb_column_find(name);
-			int s = mapped_source(&specs, pl, name);
+			int s = pl->src[i];
 
 			pl->defs[i] = def;
-			if (s < 0) {
-				/* the canonical name itself, then the built-in aliases */
-				for (j = 0; j < pl->nsrc && s < 0; j++)
-					if (!claimed[j] &&
-					    pb_text_eq_ascii_ci(
+			if (s >= 0)
+				continue;
+			/* the canonical name itself, then the built-in aliases */
+			for (j = 0; j < pl->nsrc && s < 0; j++)
+				if (!claimed[j] &&
+				    pb_text_eq_ascii_ci(
+				        (struct pb_str){ pl->names[j], strlen(pl->names[j]) },
+				        name))
+					s = (int)j;
+			for (j = 0; j < pl->nsrc && s < 0; j++) {
+				const char *const *a;
+				if (claimed[j])
+					continue;
+				for (a = def->aliases; a && *a && s < 0; a++)
+					if (pb_text_eq_ascii_ci(
 					        (struct pb_str){ pl->names[j],
 					                         strlen(pl->names[j]) },
-					        name))
+					        *a))
 						s = (int)j;
-				for (j = 0; j < pl->nsrc && s < 0; j++) {
-					const char *const *a;
-					if (claimed[j])
-						continue;
-					for (a = def->aliases; a && *a && s < 0; a++)
-						if (pb_text_eq_ascii_ci(
-						        (struct pb_str){ pl->names[j],
-						                         strlen(pl->names[j]) },
-						        *a))
-							s = (int)j;
-				}
 			}
-			if (s >= 0 && claimed[s])
-				s = -1;
 			pl->src[i] = s;
 			if (s >= 0)
 				claimed[s] = 1;
@@ -385,6 +423,7 @@ static int make_plan(struct import *im, struct pb_input *in, struct plan *pl, st
 				if (add_out(pl, (int)i, pl->src[i], name) < 0)
 					goto oom;
 		}
+		nschema_out = pl->nout;
 		for (j = 0; j < pl->nsrc; j++) {
 			size_t k;
 			if (claimed[j] ||
@@ -399,7 +438,7 @@ static int make_plan(struct import *im, struct pb_input *in, struct plan *pl, st
 				             j + 1);
 				goto done;
 			}
-			for (k = 0; k < pl->nout; k++)
+			for (k = 0; k < nschema_out; k++)
 				if (strcmp(pl->out[k].name, pl->names[j]) == 0) {
 					pb_error_set(err, PB_EXIT_FATAL, in->name, 1,
 					             "kept column '%s' has the name of an output "
@@ -411,19 +450,24 @@ static int make_plan(struct import *im, struct pb_input *in, struct plan *pl, st
 				goto oom;
 		}
 	}
-	for (i = 0; i < pl->nout; i++)
-		for (j = 0; j < i; j++)
-			if (strcmp(pl->out[i].name, pl->out[j].name) == 0) {
-				pb_error_set(err, PB_EXIT_FATAL, in->name, 1,
-				             "duplicate column name '%s'", pl->out[i].name);
-				goto done;
-			}
+	/* a hash, not a pairwise scan: a header may have 100,000 columns */
+	for (i = 0; i < pl->nout; i++) {
+		int is_new;
+		if (pb_map_put(&seen, pl->out[i].name, strlen(pl->out[i].name), &is_new) < 0)
+			goto oom;
+		if (!is_new) {
+			pb_error_set(err, PB_EXIT_FATAL, in->name, 1, "duplicate column name '%s'",
+			             pl->out[i].name);
+			goto done;
+		}
+	}
 	rc = 0;
 	goto done;
 oom:
 	pb_error_set(err, PB_EXIT_FATAL, in->name, 1, "out of memory");
 done:
 	free(claimed);
+	pb_map_release(&seen);
 	pb_buf_release(&specs);
 	pb_buf_release(&missing);
 	return rc;
@@ -478,10 +522,8 @@ static int reject(struct import *im, struct pb_input *in, const struct plan *pl,
 	if (in->nfields > im->rej_ncols) {
 		fputs("; surplus fields:", f);
 		for (i = im->rej_ncols; i < in->nfields; i++) {
-			putc(' ', f);
+			fputs(i > im->rej_ncols ? " | " : " ", f);
 			put_clean(f, in->fields[i]);
-			if (i + 1 < in->nfields)
-				putc('|', f);
 		}
 	}
 	putc('\n', f);
@@ -528,6 +570,40 @@ static int canonical_int(struct pb_str s)
 	return 1;
 }
 
+/* The integer digits of a bare number (digits, maybe a fraction), else 0. */
+static size_t excel_digits(struct pb_str s)
+{
+	size_t i = 0, n;
+
+	while (i < s.n && s.p[i] >= '0' && s.p[i] <= '9')
+		i++;
+	n = i;
+	if (n && i < s.n && s.p[i] == '.')
+		for (i++; i < s.n && s.p[i] >= '0' && s.p[i] <= '9'; i++)
+			;
+	return i == s.n ? n : 0;
+}
+
+/*
+ * 1,234.5 as 1234.5 (in tmp) when the commas are thousands separators of the
+ * integer part, as pb_parse_int_loose accepts them; otherwise s unchanged.
+ */
+static struct pb_str drop_thousands(struct pb_str s, char *tmp, size_t cap)
+{
+	const char *dot = memchr(s.p, '.', s.n);
+	size_t ip = dot ? (size_t)(dot - s.p) : s.n, i, n = 0;
+	long long v;
+
+	if (!memchr(s.p, ',', ip) || memchr(s.p + ip, ',', s.n - ip) || s.n >= cap ||
+	    s.p[ip - 1] < '0' || s.p[ip - 1] > '9' ||
+	    pb_parse_int_loose((struct pb_str){ s.p, ip }, &v) < 0)
+		return s;
+	for (i = 0; i < s.n; i++)
+		if (s.p[i] != ',')
+			tmp[n++] = s.p[i];
+	return (struct pb_str){ tmp, n };
+}
+
 /* Normalizes and checks one schema value by its column kind. -1 with reason. */
 static int check_value(struct import *im, const struct plan *pl, int pos, struct pb_str s)
 {
@@ -567,6 +643,8 @@ static int check_value(struct import *im, const struct plan *pl, int pos, struct
 	case PB_COL_NUM:
 		if (norm && s.n > 3 && memcmp(s.p + s.n - 3, "分", 3) == 0)
 			s.n -= 3;
+		if (norm)
+			s = drop_thousands(s, tmp, sizeof tmp);
 		if (pb_parse_double(s, &dv) < 0)
 			FAIL("%s: '%.*s' is not a number", col_label(pl, pos), (int)s.n, s.p);
 		pb_buf_reset(&im->key);
@@ -574,6 +652,12 @@ static int check_value(struct import *im, const struct plan *pl, int pos, struct
 		vset_copy(im, pos, im->key.p, im->key.len);
 		return 0;
 	case PB_COL_DATE:
+		if (norm && excel_digits(s) && excel_digits(s) != 5)
+			FAIL("%s: '%.*s' is not a date; a bare number is read as an Excel day "
+			     "number "
+			     "only with 5 digits (10000 = 1927-05-18 to 99999 = 2173-10-13), so a "
+			     "year alone is not taken for one",
+			     col_label(pl, pos), (int)s.n, s.p);
 		if ((norm ? pb_parse_date_loose(s, &day) : pb_parse_date(s, &day)) < 0)
 			FAIL("%s: '%.*s' is not a date; expected YYYY-MM-DD (2022-8-4, 2022/08/04, "
 			     "2022年8月4日 and Excel day numbers are read too)",

@@ -423,6 +423,19 @@ int pb_input_next(struct pb_input *in, struct pb_error *err)
 				term = seg[k];
 				break;
 			}
+		if (in->skip_line) {
+			/* the rest of a physical line whose record was cut off */
+			seglen = term ? k + 1 : k;
+			if (term == '\r')
+				in->line++;
+			else if (term == '\n' && !(in->prev_cr && k == 0))
+				in->line++;
+			in->prev_cr = term == '\r' && k + 1 == seglen;
+			in->dec_pos += seglen;
+			if (term)
+				in->skip_line = 0;
+			continue;
+		}
 		if (!term && !in->eof) {
 			/* an incomplete line: read on, unless it is already huge */
 			if (in->dec.len - in->dec_pos < PB_RECORD_MAX) {
@@ -443,10 +456,12 @@ int pb_input_next(struct pb_input *in, struct pb_error *err)
 			if (in->rec_size > PB_RECORD_MAX) {
 				snprintf(in->reason, sizeof in->reason,
 				         "record longer than %u bytes (an unclosed quote?); the "
-				         "rest of it was skipped",
+				         "rest of its line was skipped",
 				         PB_RECORD_MAX);
 				restart_parser(in);
 				in->rec_done = 1;
+				/* this segment has no line end: skip on to the next one */
+				in->skip_line = !term;
 			} else if (csv_parse(in->csv, seg, seglen, on_field, on_row, in) !=
 			           seglen) {
 				if (!in->reason[0])

@@ -42,6 +42,7 @@ struct pb_input {
 	struct csv_parser *csv;
 	long line; /* physical line of the next byte to parse */
 	int prev_cr;
+	int skip_line; /* skipping the rest of a line whose record was cut off */
 	/* the record being assembled */
 	struct pb_buf bytes;
 	size_t *offs; /* field i is bytes[offs[i], offs[i+1]) */

@@ -227,6 +227,32 @@ static void huge_field_rejects_only_its_row(void **state)
 	free(text);
 }
 
+static void huge_record_skips_the_rest_of_its_line(void **state)
+{
+	struct pb_input in;
+	struct pb_error err = PB_ERROR_INIT;
+	size_t big = PB_RECORD_MAX + (1u << 20), n = 0;
+	char *text = malloc(big + 64);
+
+	(void)state;
+	n += (size_t)sprintf(text, "a,b\n1,");
+	memset(text + n, 'x', big);
+	n += big;
+	n += (size_t)sprintf(text + n, "\n2,y\n");
+	open_bytes(&in, text, n, PB_ENC_AUTO);
+	expect_record(&in, 1, 2, "a");
+	assert_int_equal(pb_input_next(&in, &err), 1);
+	assert_int_equal(in.rline, 2);
+	assert_non_null(in.bad);
+	assert_non_null(strstr(in.bad, "rest of its line was skipped"));
+	/* the tail of the long line is not a record of its own */
+	expect_record(&in, 3, 2, "2");
+	assert_null(in.bad);
+	expect_end(&in);
+	close_bytes(&in);
+	free(text);
+}
+
 static void empty_input(void **state)
 {
 	struct pb_input in;
@@ -298,6 +324,14 @@ static void derived_ids_are_stable(void **state)
 	assert_string_equal(a, b);
 	assert_int_equal(strlen(a), 17);
 	assert_int_equal(a[0], 'u');
+	/* pinned (computed independently, as pb(7) defines it): ids must not change between
+	 * versions */
+	assert_string_equal(a, "ub450eda72322df24");
+	{
+		struct pb_str org = S("联合党支部");
+		pb_import_derive_id('o', &org, 1, b);
+		assert_string_equal(b, "ob64f8f17d019d8a6");
+	}
 	parts[2] = S("");
 	pb_import_derive_id('u', parts, 5, b);
 	assert_string_not_equal(a, b);
@@ -322,6 +356,7 @@ int main(void)
 		cmocka_unit_test(utf16),
 		cmocka_unit_test(malformed_records_are_delivered),
 		cmocka_unit_test(huge_field_rejects_only_its_row),
+		cmocka_unit_test(huge_record_skips_the_rest_of_its_line),
 		cmocka_unit_test(empty_input),
 		cmocka_unit_test(rules_infer_types),
 		cmocka_unit_test(derived_ids_are_stable),
