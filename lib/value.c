@@ -181,6 +181,32 @@ static int match_sep(const char **p, const char *end, const char *sep)
 	return 0;
 }
 
+/*
+ * A time of day after a date, as Excel writes date-times ("2022/8/4 0:00",
+ * "2022-08-04 09:30:00"): H:MM or H:MM:SS, a real time; the date is what counts.
+ */
+static int skip_time(const char *p, const char *end)
+{
+	long h, mi, sec = 0;
+	size_t n;
+
+	while (p < end && *p == ' ')
+		p++;
+	if (!(n = read_digits(p, end, 2, &h)) || h > 23)
+		return -1;
+	p += n;
+	if (p >= end || *p++ != ':' || read_digits(p, end, 2, &mi) != 2 || mi > 59)
+		return -1;
+	p += 2;
+	if (p < end && *p == ':') {
+		p++;
+		if (read_digits(p, end, 2, &sec) != 2 || sec > 59)
+			return -1;
+		p += 2;
+	}
+	return p == end ? 0 : -1;
+}
+
 int pb_parse_date_loose(struct pb_str s, int32_t *days)
 {
 	const char *p = s.p, *end = s.p + s.n;
@@ -235,7 +261,9 @@ int pb_parse_date_loose(struct pb_str s, int32_t *days)
 			return -1;
 		p += n;
 	}
-	if (p != end)
+	if (p < end && (*p == ' ' || *p == 'T') && skip_time(p + 1, end) < 0)
+		return -1;
+	else if (p < end && *p != ' ' && *p != 'T')
 		return -1;
 	return make_date(y, m, d, days);
 }

@@ -120,6 +120,13 @@ static void dates(void **state)
 	check_date("2022/8-4", NULL);
 	check_date("2023-02-29", NULL);
 	check_date("八月", NULL);
+	/* date-times as Excel writes them: the time is dropped */
+	check_date("2022/8/4 0:00", "2022-08-04");
+	check_date("2022-08-04 09:30:15", "2022-08-04");
+	check_date("2022-08-04T23:59", "2022-08-04");
+	check_date("2022/8/4 24:00", NULL);
+	check_date("2022/8/4 9:3", NULL);
+	check_date("2022/8/4 x", NULL);
 	/* Excel serial days (1900 system, with its phantom 1900-02-29) */
 	check_date("1", "1900-01-01");
 	check_date("59", "1900-02-28");
