@@ -1,5 +1,6 @@
 #!/bin/sh
-# Installs the Debian packages pb builds and tests with, when any is missing.
+# Installs the Debian packages pb builds and tests with (chromium and a CJK font
+# render the HTML report in a test), when any is missing.
 # Uses apt-get (through sudo when not root) and says what it does.
 set -e
 pkgs="gcc make libcsv-dev libpcre2-dev libutf8proc-dev libxlsxwriter-dev libcmocka-dev sqlite3 mawk unzip python3"
