@@ -14,7 +14,6 @@
 #include "pb/value.h"
 #include "pb/vocab.h"
 
-#define TOTAL_LABEL     "合计"
 #define PARTIAL_MAGIC   "#pb_coverage_partial" /* sorts before every data row */
 #define PARTIAL_VERSION "1"
 #define MAX_BY          16
@@ -502,9 +501,9 @@ static int add_row(struct cov *c, const struct pb_tsv_reader *r, const struct co
 		return gap_row(c, r, mode, members);
 	/* 合计 marks total rows here and in --compare and --targets files */
 	for (i = 0; i < c->by.n; i++)
-		if (pb_str_eqz(field(r, k->by[i]), TOTAL_LABEL)) {
+		if (pb_str_eqz(field(r, k->by[i]), PB_TOTAL_LABEL)) {
 			row_error(c, r->name, r->line,
-			          "%s: '" TOTAL_LABEL
+			          "%s: '" PB_TOTAL_LABEL
 			          "' is reserved for total rows (a summary row?)",
 			          c->by.v[i]);
 			return 0;
@@ -1242,7 +1241,7 @@ static int side_key(struct cov *c, const struct pb_tsv_reader *r, const int *idx
 	pb_buf_reset(&c->key);
 	for (i = 0; i < c->by.n; i++) {
 		struct pb_str v = r->fields[idx[i]];
-		if (pb_str_eqz(v, TOTAL_LABEL))
+		if (pb_str_eqz(v, PB_TOTAL_LABEL))
 			*mask |= 1u << i;
 		if (key_add(&c->key, v) < 0)
 			return -1;
@@ -1500,7 +1499,7 @@ static void put_row(struct cov *c, const struct outrow *w, const size_t *vorder,
 		if (j)
 			putc('\t', c->out);
 		if ((w->mask >> j) & 1)
-			fputs(TOTAL_LABEL, c->out);
+			fputs(PB_TOTAL_LABEL, c->out);
 		else
 			pb_tsv_put_str(c->out, w->v[j]);
 	}
@@ -1622,7 +1621,7 @@ static int finish(struct cov *c, struct pb_error *err)
 			long row;
 			pb_buf_reset(&c->key);
 			for (i = 0; i < nby; i++)
-				if (key_add(&c->key, i < keep ? v[i] : PB_STR(TOTAL_LABEL)) < 0)
+				if (key_add(&c->key, i < keep ? v[i] : PB_STR(PB_TOTAL_LABEL)) < 0)
 					goto oom;
 			if ((row = table_row(&t, &c->key)) < 0)
 				goto oom;
@@ -1638,7 +1637,7 @@ static int finish(struct cov *c, struct pb_error *err)
 		long row;
 		pb_buf_reset(&c->key);
 		for (i = 0; i < nby; i++)
-			if (key_add(&c->key, PB_STR(TOTAL_LABEL)) < 0)
+			if (key_add(&c->key, PB_STR(PB_TOTAL_LABEL)) < 0)
 				goto oom;
 		if ((row = table_row(&t, &c->key)) < 0)
 			goto oom;

@@ -11,9 +11,7 @@
 #include "pb/map.h"
 #include "pb/tsv.h"
 #include "pb/value.h"
-
-/* What pb-coverage writes in the group columns of its total and subtotal rows. */
-#define TOTAL_LABEL "合计"
+#include "pb/vocab.h"
 
 /* The most (entities × perturbations) ranks --sensitivity keeps in memory (4 bytes each). */
 #define SENS_MAX_CELLS (256u << 20)
@@ -783,10 +781,10 @@ static int is_total_row(const struct rk *k, const struct pb_tsv_reader *r, const
 {
 	size_t j;
 
-	if (pb_str_eqz(r->fields[s->id], TOTAL_LABEL))
+	if (pb_str_eqz(r->fields[s->id], PB_TOTAL_LABEL))
 		return 1;
 	for (j = 0; j < k->c.by.n; j++)
-		if (pb_str_eqz(r->fields[s->by[j]], TOTAL_LABEL))
+		if (pb_str_eqz(r->fields[s->by[j]], PB_TOTAL_LABEL))
 			return 1;
 	return 0;
 }

@@ -15,8 +15,6 @@
 #include "pb/value.h"
 #include "pb/vocab.h"
 
-#define TOTAL_ZH "合计"
-
 int pb_report_format_parse(const char *name, enum pb_report_format *f)
 {
 	static const char *const names[] = { "text", "md", "html", "csv", "xlsx" };
@@ -287,7 +285,7 @@ int pb_report_cell(const struct pb_report *rep, const struct pb_report_section *
 		return pb_report_put_value(out, col->kind, d,
 		                           col->kind == PB_RK_DEC ? col->dec : rep->o->precision,
 		                           signs);
-	if (rep->o->en && pb_str_eqz(v, TOTAL_ZH))
+	if (rep->o->en && pb_str_eqz(v, PB_TOTAL_LABEL))
 		return pb_buf_adds(out, "Total");
 	if (col->vocab && (label = pb_vocab_label((enum pb_vocab_id)col->vocab, v, rep->o->en)))
 		return pb_buf_adds(out, label);
@@ -469,7 +467,7 @@ static int load_section(struct pb_report_section *s, const char *path, unsigned 
 			if (pb_buf_add(&s->text, r.fields[i].p, r.fields[i].n) < 0 ||
 			    pb_buf_addc(&s->text, '\0') < 0)
 				goto oom;
-			if (pb_str_eqz(r.fields[i], TOTAL_ZH))
+			if (pb_str_eqz(r.fields[i], PB_TOTAL_LABEL))
 				total = 1;
 		}
 		s->total[s->nrows++] = (unsigned char)total;

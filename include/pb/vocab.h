@@ -9,6 +9,12 @@
 
 #include "pb/buf.h"
 
+/*
+ * The group value of total and subtotal rows (pb-coverage writes it, pb-rank
+ * skips such rows, pb-report sets them apart); never a real group's name.
+ */
+#define PB_TOTAL_LABEL "合计"
+
 enum pb_vocab_id {
 	PB_VOCAB_NONE = 0,
 	PB_VOCAB_UNIT_TYPE,
