@@ -130,6 +130,27 @@ char *pb_buf_detach(struct pb_buf *b)
 	return p;
 }
 
+int pb_grow_zeroed(void *arrp, size_t *cap, size_t i, size_t size)
+{
+	char *arr, *grown;
+	size_t n;
+
+	if (i < *cap)
+		return 0;
+	for (n = *cap ? *cap : 64; n <= i; n *= 2)
+		if (n > (size_t)-1 / 2 / size)
+			return -1;
+	/* arrp points at a pointer of some other type: move it through memcpy */
+	memcpy(&arr, arrp, sizeof arr);
+	grown = realloc(arr, n * size);
+	if (!grown)
+		return -1;
+	memset(grown + *cap * size, 0, (n - *cap) * size);
+	memcpy(arrp, &grown, sizeof grown);
+	*cap = n;
+	return 0;
+}
+
 char *pb_strdup_str(struct pb_str s)
 {
 	char *p = malloc(s.n + 1);

@@ -340,17 +340,8 @@ static long group_of_key(struct cov *c)
 	int is_new;
 	long g = pb_map_put(&c->groups, c->key.p ? c->key.p : "", c->key.len, &is_new);
 
-	if (g < 0)
+	if (g < 0 || pb_grow_zeroed(&c->st, &c->st_cap, (size_t)g, sizeof *c->st) < 0)
 		return -1;
-	if ((size_t)g >= c->st_cap) {
-		size_t cap = c->st_cap ? c->st_cap * 2 : 64;
-		struct stats *st = realloc(c->st, cap * sizeof *st);
-		if (!st)
-			return -1;
-		memset(st + c->st_cap, 0, (cap - c->st_cap) * sizeof *st);
-		c->st = st;
-		c->st_cap = cap;
-	}
 	return g;
 }
 
@@ -1186,17 +1177,8 @@ static long table_row(struct table *t, const struct pb_buf *key)
 {
 	long i = pb_map_put(&t->keys, key->p ? key->p : "", key->len, NULL);
 
-	if (i < 0)
+	if (i < 0 || pb_grow_zeroed(&t->rows, &t->cap, (size_t)i, sizeof *t->rows) < 0)
 		return -1;
-	if ((size_t)i >= t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		struct outrow *rows = realloc(t->rows, cap * sizeof *rows);
-		if (!rows)
-			return -1;
-		memset(rows + t->cap, 0, (cap - t->cap) * sizeof *rows);
-		t->rows = rows;
-		t->cap = cap;
-	}
 	return i;
 }
 

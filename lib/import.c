@@ -709,22 +709,6 @@ static const char *where(const struct import *im, const struct seen *s, char *bu
 	return buf;
 }
 
-static int grow_seen(struct seen **arr, size_t *cap, size_t need)
-{
-	if (need > *cap) {
-		size_t c = *cap ? *cap * 2 : 1024;
-		struct seen *p;
-		while (c < need)
-			c *= 2;
-		p = realloc(*arr, c * sizeof *p);
-		if (!p)
-			return -1;
-		*arr = p;
-		*cap = c;
-	}
-	return 0;
-}
-
 /* The cross-column rules of units; records ids and organizations when the row passes. */
 static int check_units(struct import *im, long line)
 {
@@ -800,12 +784,15 @@ static int check_units(struct import *im, long line)
 	}
 	/* the row passes: remember its ids */
 	idx = pb_map_put(&im->ids, unit_id.p, unit_id.n, &is_new);
-	if (idx < 0 || grow_seen(&im->id_seen, &im->id_cap, (size_t)idx + 1) < 0)
+	if (idx < 0 ||
+	    pb_grow_zeroed(&im->id_seen, &im->id_cap, (size_t)idx, sizeof *im->id_seen) < 0)
 		FAIL("out of memory");
 	im->id_seen[idx] = (struct seen){ line, im->cur_file_no, 0 };
 	if (has_org) {
 		oidx = pb_map_put(&im->orgs, org_id.p, org_id.n, &is_new);
-		if (oidx < 0 || grow_seen(&im->org_seen, &im->org_cap, (size_t)oidx + 1) < 0)
+		if (oidx < 0 ||
+		    pb_grow_zeroed(&im->org_seen, &im->org_cap, (size_t)oidx,
+		                   sizeof *im->org_seen) < 0)
 			FAIL("out of memory");
 		if (is_new)
 			im->org_seen[oidx] =
@@ -835,7 +822,8 @@ static int check_unique(struct import *im, const int *pos, size_t n, long line, 
 		FAIL("duplicate %s (first on %s)", what,
 		     where(im, &im->id_seen[idx], wbuf, sizeof wbuf));
 	idx = pb_map_put(&im->ids, im->key.p ? im->key.p : "", im->key.len, &is_new);
-	if (idx < 0 || grow_seen(&im->id_seen, &im->id_cap, (size_t)idx + 1) < 0)
+	if (idx < 0 ||
+	    pb_grow_zeroed(&im->id_seen, &im->id_cap, (size_t)idx, sizeof *im->id_seen) < 0)
 		FAIL("out of memory");
 	im->id_seen[idx] = (struct seen){ line, im->cur_file_no, 0 };
 	return 0;

@@ -366,6 +366,20 @@ static int deliver(struct pb_input *in)
 	return 1;
 }
 
+/*
+ * Moves past a segment of k bytes plus its terminator (0: none) and counts
+ * physical lines: CR, LF and CRLF each end one.
+ */
+static void consume_segment(struct pb_input *in, int term, size_t k)
+{
+	if (term == '\r')
+		in->line++;
+	else if (term == '\n' && !(in->prev_cr && k == 0))
+		in->line++;
+	in->prev_cr = term == '\r';
+	in->dec_pos += term ? k + 1 : k;
+}
+
 static void restart_parser(struct pb_input *in)
 {
 	csv_free(in->csv);
@@ -425,13 +439,7 @@ int pb_input_next(struct pb_input *in, struct pb_error *err)
 			}
 		if (in->skip_line) {
 			/* the rest of a physical line whose record was cut off */
-			seglen = term ? k + 1 : k;
-			if (term == '\r')
-				in->line++;
-			else if (term == '\n' && !(in->prev_cr && k == 0))
-				in->line++;
-			in->prev_cr = term == '\r' && k + 1 == seglen;
-			in->dec_pos += seglen;
+			consume_segment(in, term, k);
 			if (term)
 				in->skip_line = 0;
 			continue;
@@ -473,13 +481,7 @@ int pb_input_next(struct pb_input *in, struct pb_error *err)
 				in->rec_done = 1;
 			}
 		}
-		/* count physical lines: CR, LF and CRLF each end one */
-		if (term == '\r')
-			in->line++;
-		else if (term == '\n' && !(in->prev_cr && k == 0))
-			in->line++;
-		in->prev_cr = term == '\r' && k + 1 == seglen;
-		in->dec_pos += seglen;
+		consume_segment(in, term, k);
 		if (in->rec_done)
 			return deliver(in);
 	}

@@ -111,20 +111,6 @@ static size_t cp_len(const unsigned char *p, size_t n, size_t *units)
 	return len;
 }
 
-static int ascii_ci_eq(const char *a, const char *b)
-{
-	for (; *a && *b; a++, b++) {
-		char x = *a, y = *b;
-		if (x >= 'A' && x <= 'Z')
-			x = (char)(x - 'A' + 'a');
-		if (y >= 'A' && y <= 'Z')
-			y = (char)(y - 'A' + 'a');
-		if (x != y)
-			return 0;
-	}
-	return *a == *b;
-}
-
 /*
  * A valid, unique sheet name for section i: the heading with []:*?/\ and
  * control characters replaced by '_', no leading or trailing apostrophe, at
@@ -161,7 +147,7 @@ static void sheet_name(const char *heading, size_t i, int en, char names[][128],
 	if (!base[0])
 		snprintf(base, sizeof base, en ? "Sheet%zu" : "表%zu", i + 1);
 	for (k = 1;; k++) {
-		int taken = ascii_ci_eq(base, "history");
+		int taken = pb_text_eq_ascii_ci((struct pb_str){ base, strlen(base) }, "history");
 		if (k == 1) {
 			snprintf(out, 128, "%s", base);
 		} else {
@@ -181,7 +167,8 @@ static void sheet_name(const char *heading, size_t i, int en, char names[][128],
 			taken = 0;
 		}
 		for (j = 0; j < i && !taken; j++)
-			taken = ascii_ci_eq(names[j], out);
+			taken =
+			    pb_text_eq_ascii_ci((struct pb_str){ names[j], strlen(names[j]) }, out);
 		if (!taken)
 			return;
 	}

@@ -45,6 +45,13 @@ int pb_buf_vaddf(struct pb_buf *b, const char *fmt, va_list ap);
 void pb_buf_reset(struct pb_buf *b);
 /* Returns p, which the caller frees, and leaves b empty. Never NULL unless out of memory. */
 char *pb_buf_detach(struct pb_buf *b);
+/*
+ * Grows an array so that index i fits: arrp is the address of the array
+ * pointer (any element type), *cap its capacity in elements of size bytes.
+ * New elements are zeroed; capacity doubles from 64. 0, or -1 out of memory
+ * (the array is then unchanged). For per-group and per-id side arrays.
+ */
+int pb_grow_zeroed(void *arrp, size_t *cap, size_t i, size_t size);
 /* A NUL-terminated copy of a view; the caller frees it. */
 char *pb_strdup_str(struct pb_str s);
 

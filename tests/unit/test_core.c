@@ -43,6 +43,29 @@ static void buf_grows_and_respects_max(void **state)
 	pb_buf_release(&b); /* twice is fine */
 }
 
+static void grow_zeroed_arrays(void **state)
+{
+	long *arr = NULL;
+	size_t cap = 0, i;
+
+	(void)state;
+	assert_int_equal(pb_grow_zeroed(&arr, &cap, 0, sizeof *arr), 0);
+	assert_int_equal(cap, 64);
+	arr[63] = 7;
+	assert_int_equal(pb_grow_zeroed(&arr, &cap, 1000, sizeof *arr), 0);
+	assert_int_equal(cap, 1024);
+	assert_int_equal(arr[63], 7);
+	for (i = 64; i < cap; i++)
+		assert_int_equal(arr[i], 0);
+	assert_int_equal(pb_grow_zeroed(&arr, &cap, 5, sizeof *arr), 0); /* fits: unchanged */
+	assert_int_equal(cap, 1024);
+	/* a size that cannot be allocated leaves the array as it was */
+	assert_int_equal(pb_grow_zeroed(&arr, &cap, (size_t)-1 / 4, sizeof *arr), -1);
+	assert_int_equal(cap, 1024);
+	assert_int_equal(arr[63], 7);
+	free(arr);
+}
+
 static void strict_numbers(void **state)
 {
 	long long v;
@@ -349,6 +372,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(buf_grows_and_respects_max),
+		cmocka_unit_test(grow_zeroed_arrays),
 		cmocka_unit_test(strict_numbers),
 		cmocka_unit_test(loose_numbers),
 		cmocka_unit_test(dates),
