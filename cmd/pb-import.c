@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pb/cli.h"
 #include "pb/diag.h"
 #include "pb/import.h"
 #include "pb/pb.h"
@@ -61,8 +62,7 @@ enum {
 	OPT_NO_NORMALIZE,
 	OPT_REJECTS,
 	OPT_MAX_ERRORS,
-	OPT_AS_OF,
-	OPT_PROGRESS
+	OPT_AS_OF
 };
 
 static const struct option long_options[] = {
@@ -77,23 +77,24 @@ static const struct option long_options[] = {
 	{ "rejects", required_argument, NULL, OPT_REJECTS },
 	{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
 	{ "as-of", required_argument, NULL, OPT_AS_OF },
-	{ "output", required_argument, NULL, 'o' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "progress", no_argument, NULL, OPT_PROGRESS },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 }
+	PB_CLI_OPTIONS
 };
 
 static void parse_options(int argc, char **argv, struct pb_import_opts *o, const char ***maps)
 {
+	const struct pb_cli cli = { .usage = usage_text,
+		                    .help = help_text,
+		                    .version = PB_VERSION,
+		                    .output = &o->output,
+		                    .longs = long_options,
+		                    .shorts = PB_CLI_SHORT "k:e:m:" };
 	int c;
 	size_t nmaps = 0;
 
 	*maps = calloc((size_t)argc + 1, sizeof **maps);
 	if (!*maps)
 		pb_die(PB_EXIT_FATAL, "out of memory");
-	while ((c = getopt_long(argc, argv, "k:e:m:o:qhV", long_options, NULL)) != -1) {
+	while ((c = pb_cli_next(&cli, argc, argv)) != -1) {
 		switch (c) {
 		case 'k':
 			if (pb_kind_parse(optarg, &o->kind) < 0)
@@ -156,16 +157,11 @@ static void parse_options(int argc, char **argv, struct pb_import_opts *o, const
 				             optarg);
 			o->has_as_of = 1;
 			break;
-		case 'o': o->output_path = optarg; break;
-		case 'q': pb_progress_set(PB_PROGRESS_OFF); break;
-		case OPT_PROGRESS: pb_progress_set(PB_PROGRESS_ON); break;
-		case 'h': pb_help_exit(usage_text, help_text);
-		case 'V': pb_version_exit(PB_VERSION);
 		default: pb_usage_die(usage_text, NULL);
 		}
 	}
-	if (o->output_path && o->rejects_path && strcmp(o->output_path, "-") != 0 &&
-	    strcmp(o->output_path, o->rejects_path) == 0)
+	if (o->output && o->rejects_path && strcmp(o->output, "-") != 0 &&
+	    strcmp(o->output, o->rejects_path) == 0)
 		pb_usage_die(usage_text, "--rejects and -o name the same file '%s'",
 		             o->rejects_path);
 	if (o->rules_file && o->kind != PB_KIND_UNITS)

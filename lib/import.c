@@ -61,8 +61,8 @@ struct import {
 	size_t id_cap, org_cap;
 	const char *cur_file;
 	int cur_file_no;
-	const char *const *files;
-	size_t nfiles;
+	const char *const *inputs;
+	size_t ninputs;
 	int32_t as_of;
 	/* schema positions the kind rules need; -1 when not in the schema */
 	int p_unit_id, p_unit_name, p_unit_type, p_city, p_district, p_town, p_community;
@@ -705,7 +705,7 @@ static const char *where(const struct import *im, const struct seen *s, char *bu
 	if (s->file == im->cur_file_no)
 		snprintf(buf, cap, "line %ld", s->line);
 	else
-		snprintf(buf, cap, "%s:%ld", im->files[s->file], s->line);
+		snprintf(buf, cap, "%s:%ld", im->inputs[s->file], s->line);
 	return buf;
 }
 
@@ -942,7 +942,7 @@ static int write_header(struct import *im, const struct plan *pl, const char *na
 			return pb_error_set(
 			    err, PB_EXIT_FATAL, name, 1,
 			    "its columns map to a different set than %s's; import them separately",
-			    im->files[0]);
+			    im->inputs[0]);
 		return 0;
 	}
 	im->first_out_names = calloc(pl->nout + 1, sizeof *im->first_out_names);
@@ -1015,8 +1015,8 @@ int pb_import_run(const struct pb_import_opts *o, struct pb_import_stats *st, st
 	im.o = o;
 	im.st = st;
 	im.kd = pb_kind_def(o->kind);
-	im.files = o->ninputs ? o->inputs : stdin_only;
-	im.nfiles = o->ninputs ? o->ninputs : 1;
+	im.inputs = o->ninputs ? o->inputs : stdin_only;
+	im.ninputs = o->ninputs ? o->ninputs : 1;
 	im.as_of = o->has_as_of ? o->as_of : pb_today();
 	for (nschema = 0; im.kd->columns[nschema]; nschema++)
 		;
@@ -1051,11 +1051,11 @@ int pb_import_run(const struct pb_import_opts *o, struct pb_import_stats *st, st
 
 	if (o->kind == PB_KIND_UNITS && !(im.rules = pb_rules_new(o->rules_file, err)))
 		goto done;
-	if (pb_out_open(&im.out, o->output_path, err) < 0)
+	if (pb_out_open(&im.out, o->output, err) < 0)
 		goto done;
-	for (i = 0; i < im.nfiles; i++) {
+	for (i = 0; i < im.ninputs; i++) {
 		im.cur_file_no = (int)i;
-		if (import_file(&im, im.files[i], err) < 0)
+		if (import_file(&im, im.inputs[i], err) < 0)
 			goto done;
 	}
 	pb_progress_done();

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pb/map.h"
+
 #define READ_CHUNK (256u << 10)
 
 size_t pb_tsv_unescape(char *p, size_t n)
@@ -167,7 +169,9 @@ static int unescape_fields(struct pb_tsv_reader *r, size_t *bad)
 static int read_header(struct pb_tsv_reader *r, struct pb_error *err)
 {
 	char *line;
-	size_t len, i, j, bad;
+	size_t len, i, bad;
+	struct pb_map names =
+	    PB_MAP_INIT; /* header names seen, so duplicates cost no quadratic scan */
 	int rc = next_line(r, &line, &len);
 
 	r->line = 1;
@@ -194,18 +198,26 @@ static int read_header(struct pb_tsv_reader *r, struct pb_error *err)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1, "out of memory");
 	r->ncols = r->nfields;
 	for (i = 0; i < r->ncols; i++) {
-		if (r->fields[i].n == 0)
+		int is_new = 0;
+		if (r->fields[i].n == 0) {
+			pb_map_release(&names);
 			return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
 			                    "header column %zu is empty: every column needs a name",
 			                    i + 1);
+		}
 		r->cols[i] = pb_strdup_str(r->fields[i]);
-		if (!r->cols[i])
+		if (!r->cols[i] ||
+		    pb_map_put(&names, r->fields[i].p, r->fields[i].n, &is_new) < 0) {
+			pb_map_release(&names);
 			return pb_error_set(err, PB_EXIT_FATAL, r->name, 1, "out of memory");
-		for (j = 0; j < i; j++)
-			if (strcmp(r->cols[i], r->cols[j]) == 0)
-				return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
-				                    "duplicate column name '%s'", r->cols[i]);
+		}
+		if (!is_new) {
+			pb_map_release(&names);
+			return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
+			                    "duplicate column name '%s'", r->cols[i]);
+		}
 	}
+	pb_map_release(&names);
 	return 0;
 }
 
@@ -270,6 +282,20 @@ int pb_tsv_next(struct pb_tsv_reader *r, struct pb_error *err)
 		    r->cols[bad]);
 	}
 	return 1;
+}
+
+int pb_tsv_next_row(struct pb_tsv_reader *r, long *bad_rows, struct pb_error *err)
+{
+	int rc;
+
+	while ((rc = pb_tsv_next(r, err)) < 0 && err->code != PB_EXIT_FATAL) {
+		pb_progress_row();
+		pb_error_print(err);
+		++*bad_rows;
+	}
+	if (rc > 0)
+		pb_progress_row();
+	return rc;
 }
 
 int pb_tsv_col(const struct pb_tsv_reader *r, const char *name)

@@ -141,19 +141,27 @@ void pb_format_date(int32_t days, char out[11])
 	snprintf(out, 11, "%04d-%02u-%02u", y, m, d);
 }
 
-int32_t pb_today(void)
+int pb_source_date_epoch(long long *t)
 {
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	time_t now = time(NULL);
+	char *end;
+	long long v;
 
-	if (sde && *sde) {
-		char *end;
-		long long v;
-		errno = 0;
-		v = strtoll(sde, &end, 10);
-		if (!errno && !*end)
-			now = (time_t)v;
-	}
+	if (!sde || !*sde)
+		return 0;
+	errno = 0;
+	v = strtoll(sde, &end, 10);
+	if (errno || *end)
+		return 0;
+	*t = v;
+	return 1;
+}
+
+int32_t pb_today(void)
+{
+	long long now = (long long)time(NULL);
+
+	pb_source_date_epoch(&now);
 	return (int32_t)(now >= 0 ? now / 86400 : (now - 86399) / 86400);
 }
 

@@ -21,6 +21,8 @@ int pb_parse_date(struct pb_str s, int32_t *days);
 void pb_format_date(int32_t days, char out[11]);
 int32_t pb_days_from_civil(int y, unsigned m, unsigned d);
 void pb_civil_from_days(int32_t z, int *y, unsigned *m, unsigned *d);
+/* SOURCE_DATE_EPOCH when set to a whole number (reproducible runs): 1 and *t, else 0. */
+int pb_source_date_epoch(long long *t);
 /* Today in UTC (or from SOURCE_DATE_EPOCH when set, so runs are reproducible). */
 int32_t pb_today(void);
 

@@ -5,9 +5,7 @@
 set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | head -20 | sed 's/^/# /'; }
+. "$(dirname "$0")/lib.sh"
 
 awk 'BEGIN {
 	srand(42); OFS = "\t"
@@ -115,4 +113,4 @@ WHERE CAST(s.units AS INTEGER) = w.n AND CAST(s.covered AS INTEGER) = w.c AND CA
 SQL
 )
 [ "$got" = 8 ] && ok "--status: units, covered and value counts equal sqlite's" || notok "--status" "$got"
-echo "1..$n"
+echo "1..$tap_n"

@@ -6,9 +6,7 @@
 set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; [ -n "${2:-}" ] && head -20 "$2" | sed 's/^/# /'; }
+. "$(dirname "$0")/lib.sh"
 
 # 6000 entities in 7 groups (one of them large), integer scores 0..60 and one-decimal scores
 awk 'BEGIN { srand(42); OFS = "\t"; print "entity_id", "grp", "score", "dec"
@@ -107,4 +105,4 @@ if [ "$(grep -c '整顿' "$tmp/pb.txt")" -gt 0 ] && diff "$tmp/sql.txt" "$tmp/pb
 else
 	notok "--top N / --bottom P% = RANK() <= N from either end" "$tmp/diff"
 fi
-echo "1..$n"
+echo "1..$tap_n"

@@ -60,8 +60,8 @@ static int run(struct pb_coverage_opts *o, char *const *names, int n)
 
 	for (i = 0; i < n; i++)
 		files[i] = strdup(path_of(names[i]));
-	o->files = files;
-	o->nfiles = n;
+	o->inputs = files;
+	o->ninputs = n;
 	o->output = path_of("out.tsv");
 	rc = pb_coverage_run(o, &err);
 	for (i = 0; i < n; i++)
