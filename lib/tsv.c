@@ -205,6 +205,12 @@ static int read_header(struct pb_tsv_reader *r, struct pb_error *err)
 			                    "header column %zu is empty: every column needs a name",
 			                    i + 1);
 		}
+		if (memchr(r->fields[i].p, '\0', r->fields[i].n)) {
+			/* names are C strings: "a\0x" would read as "a", and "\0x" as empty */
+			pb_map_release(&names);
+			return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
+			                    "header column %zu contains a NUL byte", i + 1);
+		}
 		r->cols[i] = pb_strdup_str(r->fields[i]);
 		if (!r->cols[i] ||
 		    pb_map_put(&names, r->fields[i].p, r->fields[i].n, &is_new) < 0) {
