@@ -72,7 +72,7 @@ build/fuzz/libpb.a: $(FUZZ_LIB_OBJ)
 	ar rcs $@ $^
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h build/fuzz/libpb.a
-	$(FUZZ_CC) $(CPPFLAGS) $(WARN) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< build/fuzz/libpb.a $(LDLIBS) -lpthread
+	$(FUZZ_CC) $(CPPFLAGS) -DPB_LIBFUZZER $(WARN) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< build/fuzz/libpb.a $(LDLIBS) -lpthread
 
 build/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h lib/libpb.a
 	@mkdir -p $(@D)

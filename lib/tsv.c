@@ -272,6 +272,10 @@ int pb_tsv_next(struct pb_tsv_reader *r, struct pb_error *err)
 		                    "line longer than %u bytes", PB_TSV_LINE_MAX);
 	if (len && line[len - 1] == '\r')
 		len--;
+	if (memchr(line, '\0', len))
+		/* pb TSV is text (pb-import rejects NUL); a value could become a column name */
+		return pb_error_set(err, PB_EXIT_DATA, r->name, r->line,
+		                    "a NUL byte: pb TSV is UTF-8 text");
 	if (split(r, line, len) < 0)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, r->line, "out of memory");
 	if (r->nfields != r->ncols) {

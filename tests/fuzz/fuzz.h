@@ -257,4 +257,22 @@ static inline void fuzz_feed_close(struct fuzz_feed *f)
 	close(f->fd);
 }
 
+/*
+ * Open defect (tests/fuzz/regress/OPEN input/empty-iconv): input.c writes
+ * through a NULL buffer when a GB18030 or UTF-16 input decodes to nothing —
+ * an empty file read with a forced encoding, or a UTF-16 BOM alone. Fixed on
+ * the workbook branch; until it reaches main, the libFuzzer builds skip such
+ * input so the fuzzers can go on. iconv_enc: the encoding given is GB18030 or
+ * UTF-16.
+ */
+static inline int fuzz_open_empty_iconv(int iconv_enc, const uint8_t *p, size_t n)
+{
+#ifndef PB_LIBFUZZER
+	return 0; /* replays (make check) run it: the kept input shows the defect */
+#endif
+	if (n == 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF)))
+		return 1;
+	return n == 0 && iconv_enc;
+}
+
 #endif

@@ -39,6 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 2)
 		return 0;
+	if (fuzz_open_empty_iconv((data[0] & 7) % 5 >= 2, data + 2, size - 2))
+		return 0;
 	use_file = data[0] & 0x80;
 	if (use_file) {
 		rc = pb_input_open(&in, fuzz_file(0, data + 2, size - 2), encs[(data[0] & 7) % 5],

@@ -133,7 +133,7 @@ static void check_csv(const char *c, size_t len)
 			while (p < end && *p != ',' && *p != '\r' && *p != '\n')
 				pb_buf_addc(&field, *p++);
 		}
-		if (field.len && strchr("=+-@\t\r", field.p[0]))
+		if (field.len && field.p[0] && strchr("=+-@\t\r", field.p[0]))
 			FUZZ_CHECK(field.p[0] != '+' &&
 			               pb_parse_double((struct pb_str){ field.p, field.len }, &d) ==
 			                   0,
