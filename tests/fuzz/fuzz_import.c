@@ -29,7 +29,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 /* Lines after the first: a pb TSV record is one line. */
-static inline long count_lines(const char *path)
+static long count_lines(const char *path)
 {
 	size_t len, i;
 	char *p = fuzz_read_file(path, &len);
@@ -58,10 +58,8 @@ static long count_records(const char *path, const char *last_col, size_t *ncols)
 		 * name, which pb TSV does not allow. The fuzz runs count its lines
 		 * instead, so they go on; replays (make check) show the defect.
 		 */
-#ifdef PB_LIBFUZZER
-		if (last_col)
+		if (fuzz_open(last_col != NULL))
 			return count_lines(path);
-#endif
 		return -1;
 	}
 	*ncols = r.ncols;
@@ -146,7 +144,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		           st.rejected);
 	}
 	/* the output imported again: the same bytes (raw TSV has no escapes or quotes) */
-	if (o.normalize && !memchr(out, '\\', outlen) && !memchr(out, '"', outlen)) {
+	/*
+	 * Open (regress/OPEN import/all-empty-row): a row whose fields all
+	 * normalize to empty is written, but as an empty line (one column) it is
+	 * no record when read again.
+	 */
+	if (o.normalize && !memchr(out, '\\', outlen) && !memchr(out, '"', outlen) &&
+	    !fuzz_open(strstr(out, "\n\n") != NULL)) {
 		o.encoding = PB_ENC_UTF8;
 		o.format = PB_FMT_TSV;
 		rc = import(&o, fuzz_file(1, out, outlen), &st2, &out2, &outlen2);

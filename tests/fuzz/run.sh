@@ -35,7 +35,7 @@ for name in ${FUZZ_TARGETS:?}; do
 	rm -rf "$kept"
 	if [ $rc -ne 0 ]; then
 		echo "fuzz $name: FAILED replaying the corpus and kept inputs; see $log"
-		grep -E 'ERROR|SUMMARY|check failed|Test unit written' "$log" | head -5 | sed 's/^/    /'
+		grep -aE 'ERROR|SUMMARY|check failed|Test unit written' "$log" | head -5 | sed 's/^/    /'
 		status=1
 		continue
 	fi
@@ -47,7 +47,7 @@ for name in ${FUZZ_TARGETS:?}; do
 		-artifact_prefix="$art/$name-" "$work" >"$log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-	last=$(grep -E '^#[0-9]+' "$log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' || true)
+	last=$(grep -aE '^#[0-9]+' "$log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' || true)
 	line="fuzz $name: ${secs}s, ${execs:-?} execs, ${last:-no stats}"
 	if [ $rc -ne 0 ]; then
 		line="$line — CRASH (exit $rc)"
@@ -56,7 +56,7 @@ for name in ${FUZZ_TARGETS:?}; do
 	echo "$line"
 	echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $line" >>build/fuzz/stats.log
 	if [ $rc -ne 0 ]; then
-		grep -E 'ERROR|SUMMARY|check failed|Test unit written' "$log" | head -5 | sed 's/^/    /'
+		grep -aE 'ERROR|SUMMARY|check failed|Test unit written' "$log" | head -5 | sed 's/^/    /'
 	elif [ "${FUZZ_KEEP:-}" = 1 ]; then
 		mkdir -p "$corpus"
 		nice -n 19 "$bin" -merge=1 -close_fd_mask=2 "$corpus" "$work" >>"$log" 2>&1 &&

@@ -22,7 +22,7 @@ for src in tests/fuzz/fuzz_*.c; do
 	fi
 	for f in tests/fuzz/regress/"$name"/*; do
 		[ -f "$f" ] || continue
-		("$bin" "$f" >/dev/null 2>"$tmp") 2>/dev/null
+		("$bin" "$f" >/dev/null 2>"$tmp"; exit $?) 2>/dev/null
 		rc=$?
 		open=$(awk -F '\t' -v k="$name/${f##*/}" '$1 == k { print $2 }' tests/fuzz/regress/OPEN)
 		if [ -n "$open" ]; then
