@@ -89,6 +89,10 @@ fuzz: fuzz-build
 fuzz-regress: fuzz-build
 	@FUZZ_TARGETS="$(or $(FUZZ_TARGETS),$(FUZZ_NAMES))" FUZZ_REPLAY_ONLY=1 sh tests/fuzz/run.sh
 
+# the unit tests and every command of the golden cases under valgrind (tests/run.sh)
+valgrind-check: deps all $(UNIT_BIN)
+	@VALGRIND=1 bash tests/run.sh
+
 deps:
 	@sh scripts/deps.sh
 
