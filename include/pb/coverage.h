@@ -39,8 +39,7 @@ struct pb_coverage_opts {
 
 #define PB_COVERAGE_OPTS_INIT                                                                      \
 	{                                                                                          \
-		NULL, 0, 0, 3, 0, 0, NULL, NULL, 0, 0.0, 0, NULL, NULL, NULL, NULL, NULL, 1, 0, 0, \
-		    NULL, NULL, 0                                                                  \
+		.min_members = 3, .min_links = 1                                                   \
 	}
 
 /*
