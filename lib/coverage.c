@@ -31,10 +31,12 @@ struct cols {
 /* The options that exclude or need each other. */
 static int check_combinations(const struct pb_coverage_opts *o, struct pb_error *err)
 {
+	struct cov_frac r;
+
 	if (o->partial && o->merge)
 		USAGE("--partial and --merge exclude each other");
 	if (o->merge &&
-	    (o->by || o->total || o->rollup || o->compare || o->targets || o->has_time_rate ||
+	    (o->by || o->total || o->rollup || o->compare || o->targets || o->time_rate ||
 	     o->gaps || o->status || o->covered || o->links || o->partners || o->partner_type ||
 	     o->has_as_of || o->min_members != 3 || o->min_links != 1))
 		USAGE("--merge takes its options from the partial files: give only the files (and "
@@ -48,10 +50,12 @@ static int check_combinations(const struct pb_coverage_opts *o, struct pb_error 
 	if (o->partner_type && !o->partners)
 		USAGE("--partner-type needs --partners (the register that gives each partner's "
 		      "type)");
-	if (o->has_time_rate && !o->targets)
+	if (o->time_rate && !o->targets)
 		USAGE("--time-rate needs --targets");
-	if (o->has_time_rate && !(o->time_rate >= 0 && o->time_rate <= 1))
-		USAGE("--time-rate must be between 0 and 1");
+	if (o->time_rate && cov_time_rate(o->time_rate, &r) < 0)
+		USAGE(
+		    "--time-rate: '%s' is not a number from 0 to 1 (or a fraction such as 6.5/12)",
+		    o->time_rate);
 	if (o->min_members < 0)
 		USAGE("--min-members must be 0 or more");
 	if (o->min_links < 1)

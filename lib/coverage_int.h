@@ -79,6 +79,27 @@ struct cov {
 	FILE *out;
 };
 
+/* coverage_exact.c */
+
+/* An exact fraction n/d: d > 0 and the two reduced. d == 0 marks an unknown value. */
+struct cov_frac {
+	__int128 n, d;
+};
+/* n/d reduced into f. 0, or -1 when d is 0 or out of range. */
+int cov_frac_make(__int128 n, __int128 d, struct cov_frac *f);
+/* a - b, a * b, a / b, exactly. 0, or -1 when the result does not fit 128 bits. */
+int cov_frac_sub(struct cov_frac a, struct cov_frac b, struct cov_frac *out);
+int cov_frac_mul(struct cov_frac a, struct cov_frac b, struct cov_frac *out);
+int cov_frac_div(struct cov_frac a, struct cov_frac b, struct cov_frac *out);
+/* The double nearest to f, rounded once; NaN when f is unknown. */
+double cov_frac_double(struct cov_frac f);
+/* Decimal text (-12.5, 0.1, 1e-3) as the exact fraction it writes. 0 or -1. */
+int cov_frac_decimal(struct pb_str s, struct cov_frac *f);
+/* A decimal, or a fraction of two (6.5/12). 0 or -1. */
+int cov_frac_parse(struct pb_str s, struct cov_frac *f);
+/* --time-rate's text as a fraction from 0 to 1. 0 or -1. */
+int cov_time_rate(const char *z, struct cov_frac *f);
+
 /* coverage_group.c */
 
 /* Reports a row-level data error (FILE:LINE: what) and counts it. */

@@ -23,13 +23,13 @@
 
 /* ---------- the options a partial records ---------- */
 
-enum opt_kind { OPT_TEXT, OPT_FLAG, OPT_NUMBER, OPT_DATE, OPT_RATE };
+enum opt_kind { OPT_TEXT, OPT_FLAG, OPT_NUMBER, OPT_DATE };
 
 /* One recorded option: its name, how its value is written, where it lives in the options. */
 struct opt_field {
 	const char *name;
 	enum opt_kind kind;
-	size_t off, has; /* has: the flag saying a date or rate is set */
+	size_t off, has; /* has: the flag saying a date is set */
 };
 
 #define AT(f) offsetof(struct pb_coverage_opts, f)
@@ -47,7 +47,7 @@ static const struct opt_field opt_fields[] = {
 	{ "min_links", OPT_NUMBER, AT(min_links), 0 },
 	{ "compare", OPT_TEXT, AT(compare), 0 },
 	{ "targets", OPT_TEXT, AT(targets), 0 },
-	{ "time_rate", OPT_RATE, AT(time_rate), AT(has_time_rate) },
+	{ "time_rate", OPT_TEXT, AT(time_rate), 0 },
 	{ NULL, OPT_TEXT, 0, 0 },
 };
 #undef AT
@@ -70,7 +70,6 @@ static int option_text(const struct pb_coverage_opts *o, const struct opt_field 
 	case OPT_DATE:
 		pb_format_date(*FIELD(o, f->off, const int32_t), date);
 		return pb_buf_adds(b, date);
-	case OPT_RATE: return pb_buf_addf(b, "%.17g", *FIELD(o, f->off, const double));
 	}
 	return -1;
 }
@@ -94,7 +93,6 @@ static int option_set(struct pb_coverage_opts *o, const struct opt_field *f, con
 		*FIELD(o, f->off, long) = (long)n;
 		return 0;
 	case OPT_DATE: return pb_parse_date(s, FIELD(o, f->off, int32_t));
-	case OPT_RATE: return pb_parse_double(s, FIELD(o, f->off, double));
 	}
 	return -1;
 }

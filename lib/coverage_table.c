@@ -8,6 +8,7 @@
 #define _GNU_SOURCE /* qsort_r */
 #include "coverage_int.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -37,9 +38,9 @@ struct row {
 	unsigned mask;  /* bit i: group column i is summed over (合计) */
 	int present;    /* has counts of this run (else only --compare or --targets) */
 	int has_prev;   /* --compare */
-	double prev[NRATES];
+	struct cov_frac prev[NRATES];
 	int has_target; /* --targets */
-	long long target;
+	struct cov_frac target;
 	int32_t start, end;
 	struct pb_str *v; /* the group values, decoded once every row exists */
 };
@@ -53,7 +54,8 @@ struct table {
 	size_t *order;  /* rows in output order */
 	size_t *vorder; /* --status: value indexes in byte order */
 	size_t nv;
-	int32_t as_of; /* the day time_rate is measured on */
+	int32_t as_of;             /* the day time_rate is measured on */
+	struct cov_frac time_rate; /* --time-rate, or unknown: the calendar */
 	struct pb_buf num;
 };
 
@@ -171,15 +173,40 @@ static int put_int(struct table *t, long long v)
 	return 0;
 }
 
-static double rate_of(const struct cov_stats *s, enum rate r)
+/* A whole number as an integer, anything else by the number rule; nothing when unknown. */
+static int put_exact(struct table *t, struct cov_frac f)
 {
+	if (f.d == 1 && f.n >= LLONG_MIN && f.n <= LLONG_MAX)
+		return put_int(t, (long long)f.n);
+	return put_number(t, pb_put_number, cov_frac_double(f));
+}
+
+/* 100 * (a - b) points, exact; unknown when either is. */
+static double points(struct cov_frac a, struct cov_frac b)
+{
+	struct cov_frac d;
+
+	if (!a.d || !b.d)
+		return NAN;
+	if (cov_frac_sub(a, b, &d) == 0 && cov_frac_mul(d, (struct cov_frac){ 100, 1 }, &d) == 0)
+		return cov_frac_double(d);
+	/* beyond 128 bits (no register comes near): as close as doubles get */
+	return (cov_frac_double(a) - cov_frac_double(b)) * 100;
+}
+
+/* A rate of a row's counts: one exact fraction; unknown without units. */
+static struct cov_frac rate_of(const struct cov_stats *s, enum rate r)
+{
+	struct cov_frac f = { 0, 0 };
 	long long num = 0;
 	size_t k;
 
 	for (k = 0; k < COV_NCOUNTS; k++)
 		if (rates[r].counts & M(k))
 			num += s->n[k];
-	return pb_rate(num, s->n[COV_UNITS]);
+	if (s->n[COV_UNITS])
+		cov_frac_make(num, s->n[COV_UNITS], &f);
+	return f;
 }
 
 static int put_group(struct table *t, const struct row *w, const struct column *col, size_t i)
@@ -207,7 +234,9 @@ static int put_orgs(struct table *t, const struct row *w, const struct column *c
 static int put_rate(struct table *t, const struct row *w, const struct column *col, size_t i)
 {
 	(void)i;
-	return w->present ? put_number(t, pb_put_rate, rate_of(&w->s, col->arg)) : 0;
+	if (!w->present)
+		return 0;
+	return put_number(t, pb_put_rate, cov_frac_double(rate_of(&w->s, col->arg)));
 }
 
 static int put_value(struct table *t, const struct row *w, const struct column *col, size_t i)
@@ -218,72 +247,89 @@ static int put_value(struct table *t, const struct row *w, const struct column *
 	return w->present ? put_int(t, v < w->s.nvals ? w->s.vals[v] : 0) : 0;
 }
 
+/* The change of a rate in points: one fraction over both periods' denominators. */
 static int put_delta(struct table *t, const struct row *w, const struct column *col, size_t i)
 {
 	(void)i;
 	if (!w->present || !w->has_prev)
 		return 0;
-	return put_number(t, pb_put_pp, (rate_of(&w->s, col->arg) - w->prev[col->arg]) * 100);
+	return put_number(t, pb_put_pp, points(rate_of(&w->s, col->arg), w->prev[col->arg]));
+}
+
+/* The share of [start, end] elapsed on as_of, both ends inclusive, clamped to [0,1]. */
+static struct cov_frac calendar_share(int32_t start, int32_t end, int32_t as_of)
+{
+	long long days = (long long)end - start + 1, done = (long long)as_of - start + 1;
+	struct cov_frac f = { 0, 0 };
+
+	if (days > 0)
+		cov_frac_make(done < 0 ? 0 : done > days ? days : done, days, &f);
+	return f;
 }
 
 double pb_coverage_time_rate(int32_t start, int32_t end, int32_t as_of)
 {
-	double r;
-
-	if (end < start)
-		return NAN;
-	r = ((double)as_of - start + 1) / ((double)end - start + 1);
-	return r < 0 ? 0 : r > 1 ? 1 : r;
+	return cov_frac_double(calendar_share(start, end, as_of));
 }
 
 /* --targets: what is done counts single and joint units, or the covered ones. */
-static long long done_of(const struct table *t, const struct row *w)
+static struct cov_frac done_of(const struct table *t, const struct row *w)
 {
-	return t->c->mode == COV_ORG ? w->s.n[COV_SINGLE] + w->s.n[COV_JOINT] : w->s.n[COV_COVERED];
+	const long long *n = w->s.n;
+
+	return (struct cov_frac){ t->c->mode == COV_ORG ? n[COV_SINGLE] + n[COV_JOINT]
+		                                        : n[COV_COVERED],
+		                  1 };
 }
 
-static double progress_of(const struct table *t, const struct row *w)
+/* done / target, not clamped; unknown without this run's counts, a target, or with 0. */
+static struct cov_frac progress_of(const struct table *t, const struct row *w)
 {
-	return w->present && w->has_target ? pb_rate(done_of(t, w), w->target) : NAN;
+	struct cov_frac f = { 0, 0 };
+
+	if (w->present && w->has_target && w->target.n &&
+	    cov_frac_div(done_of(t, w), w->target, &f) < 0)
+		f = (struct cov_frac){ 0, 0 };
+	return f;
 }
 
-static double time_of(const struct table *t, const struct row *w)
+/* --time-rate, else the calendar's share of the target's period on --as-of. */
+static struct cov_frac time_of(const struct table *t, const struct row *w)
 {
-	const struct pb_coverage_opts *o = t->c->o;
-
 	if (!w->has_target)
-		return NAN;
-	return o->has_time_rate ? o->time_rate : pb_coverage_time_rate(w->start, w->end, t->as_of);
+		return (struct cov_frac){ 0, 0 };
+	return t->time_rate.d ? t->time_rate : calendar_share(w->start, w->end, t->as_of);
 }
 
 static int put_target(struct table *t, const struct row *w, const struct column *col, size_t i)
 {
 	(void)col, (void)i;
-	return w->has_target ? put_int(t, w->target) : 0;
+	return w->has_target ? put_exact(t, w->target) : 0;
 }
 
 static int put_done(struct table *t, const struct row *w, const struct column *col, size_t i)
 {
 	(void)col, (void)i;
-	return w->present ? put_int(t, done_of(t, w)) : 0;
+	return w->present ? put_exact(t, done_of(t, w)) : 0;
 }
 
 static int put_progress(struct table *t, const struct row *w, const struct column *col, size_t i)
 {
 	(void)col, (void)i;
-	return put_number(t, pb_put_rate, progress_of(t, w));
+	return put_number(t, pb_put_rate, cov_frac_double(progress_of(t, w)));
 }
 
 static int put_time(struct table *t, const struct row *w, const struct column *col, size_t i)
 {
 	(void)col, (void)i;
-	return put_number(t, pb_put_rate, time_of(t, w));
+	return put_number(t, pb_put_rate, cov_frac_double(time_of(t, w)));
 }
 
+/* (progress - time) in points, from done, target and days: one fraction. */
 static int put_ahead(struct table *t, const struct row *w, const struct column *col, size_t i)
 {
 	(void)col, (void)i;
-	return put_number(t, pb_put_pp, (progress_of(t, w) - time_of(t, w)) * 100);
+	return put_number(t, pb_put_pp, points(progress_of(t, w), time_of(t, w)));
 }
 
 /* The header's name of item i of col. */
@@ -546,43 +592,90 @@ static int prev_cols(const struct cov *c, const struct pb_tsv_reader *r, int *co
 	return 0;
 }
 
-/* Reads one record's earlier rates into prev (NaN: unknown). 0, or -1 after reporting. */
-static int prev_rates(struct cov *c, const struct pb_tsv_reader *r, const int *col, int from_counts,
-                      double *prev)
+/* The sum of some of a record's counts over its units; unknown when one is. */
+static struct cov_frac prev_rate(const struct cov_frac *v, unsigned counts)
 {
-	double v[COV_NCOUNTS + NRATES];
-	size_t k, j;
+	struct cov_frac f = { 0, 0 };
+	__int128 num = 0;
+	size_t k;
+
+	for (k = 0; k < COV_NCOUNTS; k++)
+		if (counts & M(k)) {
+			if (!v[k].d)
+				return f;
+			num += v[k].n;
+		}
+	if (v[COV_UNITS].d && v[COV_UNITS].n > 0)
+		cov_frac_make(num, v[COV_UNITS].n, &f);
+	return f;
+}
+
+/*
+ * Reads one record's earlier rates into prev (unknown where empty): from
+ * its counts, or its rates read as the exact decimals they write. 0, or -1
+ * after reporting a bad value.
+ */
+static int prev_rates(struct cov *c, const struct pb_tsv_reader *r, const int *col, int from_counts,
+                      struct cov_frac *prev)
+{
+	struct cov_frac v[COV_NCOUNTS + NRATES];
+	size_t k;
 
 	for (k = 0; k < COV_NCOUNTS + NRATES; k++) {
 		struct pb_str s;
 		long long n;
-		if (col[k] < 0)
+		v[k] = (struct cov_frac){ 0, 0 };
+		if (col[k] < 0 || !(s = r->fields[col[k]]).n)
 			continue;
-		s = r->fields[col[k]];
-		v[k] = NAN;
-		if (!s.n)
-			continue;
-		if (k < COV_NCOUNTS ? pb_parse_int(s, &n) == 0 && n >= 0 && ((v[k] = (double)n), 1)
-		                    : pb_parse_double(s, &v[k]) == 0 && v[k] >= 0 && v[k] <= 1)
+		if (k < COV_NCOUNTS
+		        ? pb_parse_int(s, &n) == 0 && n >= 0 && cov_frac_make(n, 1, &v[k]) == 0
+		        : cov_frac_decimal(s, &v[k]) == 0 && v[k].n >= 0 && v[k].n <= v[k].d)
 			continue;
 		cov_row_error(c, r->name, r->line, "%s: '%.*s' is not a %s", r->cols[col[k]],
 		              (int)s.n, s.p, k < COV_NCOUNTS ? "count" : "rate from 0 to 1");
 		return -1;
 	}
-	for (j = 0; j < NRATES; j++) {
-		double num = 0;
-		if (!(mode_rates(c) & M(j)))
-			continue;
-		if (!from_counts) {
-			prev[j] = v[COV_NCOUNTS + j];
-			continue;
-		}
-		for (k = 0; k < COV_NCOUNTS; k++)
-			if (rates[j].counts & M(k))
-				num += v[k];
-		prev[j] = v[COV_UNITS] > 0 ? num / v[COV_UNITS] : NAN;
-	}
+	for (k = 0; k < NRATES; k++)
+		if (mode_rates(c) & M(k))
+			prev[k] = from_counts ? prev_rate(v, rates[k].counts) : v[COV_NCOUNTS + k];
 	return 0;
+}
+
+/*
+ * --compare: the earlier table must be grouped by this run's columns — the
+ * columns before its first output column (a leading period aside). A table
+ * without output columns is left to prev_cols to name what it lacks.
+ */
+static int prev_grouping(const struct cov *c, const struct pb_tsv_reader *r, struct pb_error *err)
+{
+	struct pb_buf theirs = PB_BUF_INIT, ours = PB_BUF_INIT;
+	size_t first, i, n = 0;
+	int same = 1, rc = 0;
+
+	for (first = 0; first < r->ncols && !cov_is_output_column(r->cols[first]); first++)
+		;
+	if (first == r->ncols)
+		return 0;
+	for (i = 0; i < first; i++) {
+		if (strcmp(r->cols[i], "period") == 0 && pb_list_find(&c->by, PB_STR("period")) < 0)
+			continue;
+		same &= pb_list_find(&c->by, pb_str_z(r->cols[i])) >= 0;
+		rc |= pb_buf_addf(&theirs, "%s%s", n++ ? "," : "", r->cols[i]);
+	}
+	if (same && n == c->by.n)
+		return 0;
+	for (i = 0; i < c->by.n; i++)
+		rc |= pb_buf_addf(&ours, "%s%s", i ? "," : "", c->by.v[i]);
+	if (rc < 0)
+		pb_error_set(err, PB_EXIT_FATAL, r->name, 1, "out of memory");
+	else
+		pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
+		             "%s%s, this run %s%s: --compare needs a table grouped alike",
+		             n ? "grouped by " : "not grouped", n ? theirs.p : "",
+		             c->by.n ? "by " : "is not grouped", c->by.n ? ours.p : "");
+	pb_buf_release(&theirs);
+	pb_buf_release(&ours);
+	return -1;
 }
 
 /* --compare: the earlier output's rates, joined to this run's rows. */
@@ -591,10 +684,11 @@ static int load_prev(struct table *t, struct pb_error *err)
 	struct cov *c = t->c;
 	struct pb_tsv_reader r;
 	int idx[COV_MAX_BY], col[COV_NCOUNTS + NRATES], from_counts = 1, rc;
-	double prev[NRATES];
+	struct cov_frac prev[NRATES];
 	long row;
 
 	if ((rc = pb_tsv_open(&r, c->o->compare, err)) == 0 &&
+	    (rc = prev_grouping(c, &r, err)) == 0 &&
 	    (rc = side_cols(c, &r, idx, "--compare", err)) == 0)
 		rc = prev_cols(c, &r, col, &from_counts, err);
 	while (rc == 0 && (rc = pb_tsv_next_row(&r, &c->errors, err)) > 0) {
@@ -617,9 +711,11 @@ static int target_of(struct cov *c, const struct pb_tsv_reader *r, const int *co
 {
 	static const char *const dates[] = { "period_start", "period_end" };
 	struct pb_str s = r->fields[col[0]];
+	long long target;
 	int i;
 
-	if (pb_parse_int(s, &want->target) < 0 || want->target < 0) {
+	if (pb_parse_int(s, &target) < 0 || target < 0 ||
+	    cov_frac_make(target, 1, &want->target) < 0) {
 		cov_row_error(c, r->name, r->line, "target: '%.*s' is not a whole number >= 0",
 		              (int)s.n, s.p);
 		return -1;
@@ -753,6 +849,8 @@ int cov_table_write(struct cov *c, struct pb_error *err)
 	t.c = c;
 	t.when = run_flags(c);
 	t.as_of = c->o->has_as_of ? c->o->as_of : pb_today();
+	if (c->o->time_rate)
+		cov_time_rate(c->o->time_rate, &t.time_rate);
 	rc = rollup(&t, &rowof, &stride);
 	if (rc == 0)
 		rc = count_sets(&t, rowof, stride);
