@@ -13,6 +13,8 @@
 
 #define READ_CHUNK  (256u << 10)
 #define SNIFF_BYTES (64u << 10)
+/* libcsv grows its field buffer by a fixed block; pb makes the block grow too */
+#define CSV_BLOCK_MIN (64u << 10)
 /* stands for an undecodable byte: never valid UTF-8, never a separator */
 #define BAD_BYTE '\xFF'
 
@@ -218,6 +220,9 @@ static int decode(struct pb_input *in)
 	char *ip, *op;
 	size_t il, ol;
 
+	/* dec.p must exist even when nothing was read (an empty file) */
+	if (pb_buf_grow(&in->dec, 0) < 0)
+		return -1;
 	if (in->cd == (iconv_t)-1) {
 		if (pb_buf_add(&in->dec, in->raw.p, in->raw.len) < 0)
 			return -1;
@@ -343,15 +348,18 @@ static void on_row(int c, void *data)
 	in->rec_done = 1;
 }
 
-static int deliver(struct pb_input *in)
+static int deliver(struct pb_input *in, struct pb_error *err)
 {
 	size_t i;
 
+	/* an empty record (",") has no bytes, but its views must still point somewhere */
+	if (pb_buf_grow(&in->bytes, 0) < 0)
+		return pb_error_set(err, PB_EXIT_FATAL, in->name, 0, "out of memory");
 	if (in->nf > in->fields_cap) {
 		size_t cap = in->nf * 2;
 		struct pb_str *f = realloc(in->fields, cap * sizeof *f);
 		if (!f)
-			return -1;
+			return pb_error_set(err, PB_EXIT_FATAL, in->name, 0, "out of memory");
 		in->fields = f;
 		in->fields_cap = cap;
 	}
@@ -378,6 +386,19 @@ static void consume_segment(struct pb_input *in, int term, size_t k)
 		in->line++;
 	in->prev_cr = term == '\r';
 	in->dec_pos += term ? k + 1 : k;
+}
+
+/*
+ * libcsv adds blk_size bytes each time a field outgrows its buffer: with the
+ * default 128 a 2 MiB field costs 16,000 reallocs of a growing buffer.
+ * A block as large as the buffer itself makes the growth geometric.
+ */
+static size_t parse_segment(struct pb_input *in, const char *seg, size_t n)
+{
+	size_t blk = in->csv->entry_size > CSV_BLOCK_MIN ? in->csv->entry_size : CSV_BLOCK_MIN;
+
+	csv_set_blk_size(in->csv, blk);
+	return csv_parse(in->csv, seg, n, on_field, on_row, in);
 }
 
 static void restart_parser(struct pb_input *in)
@@ -425,7 +446,7 @@ int pb_input_next(struct pb_input *in, struct pb_error *err)
 						         "inside quotes opened on line %ld",
 						         in->rec_line);
 				}
-				return deliver(in);
+				return deliver(in, err);
 			}
 			if (in->dec_pos >= in->dec.len)
 				continue;
@@ -470,8 +491,7 @@ int pb_input_next(struct pb_input *in, struct pb_error *err)
 				in->rec_done = 1;
 				/* this segment has no line end: skip on to the next one */
 				in->skip_line = !term;
-			} else if (csv_parse(in->csv, seg, seglen, on_field, on_row, in) !=
-			           seglen) {
+			} else if (parse_segment(in, seg, seglen) != seglen) {
 				if (!in->reason[0])
 					snprintf(in->reason, sizeof in->reason,
 					         "malformed quotes: a quote inside a quoted field "
@@ -483,6 +503,6 @@ int pb_input_next(struct pb_input *in, struct pb_error *err)
 		}
 		consume_segment(in, term, k);
 		if (in->rec_done)
-			return deliver(in);
+			return deliver(in, err);
 	}
 }
