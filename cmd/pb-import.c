@@ -87,6 +87,7 @@ static const struct option long_options[] = {
 
 static void parse_options(int argc, char **argv, struct pb_import_opts *o, const char ***maps)
 {
+	struct pb_error err = PB_ERROR_INIT;
 	int c;
 	size_t nmaps = 0;
 
@@ -121,12 +122,7 @@ static void parse_options(int argc, char **argv, struct pb_import_opts *o, const
 				             "--format: unknown format '%s' (auto, csv, tsv)",
 				             optarg);
 			break;
-		case 'm':
-			if (!strchr(optarg, '=') || optarg[0] == '=')
-				pb_usage_die(usage_text,
-				             "--map: expected canonical=源列名, got '%s'", optarg);
-			(*maps)[nmaps++] = optarg;
-			break;
+		case 'm': (*maps)[nmaps++] = optarg; break;
 		case OPT_MAP_FILE: o->map_file = optarg; break;
 		case OPT_RULES: o->rules_file = optarg; break;
 		case OPT_KEEP:
@@ -164,16 +160,12 @@ static void parse_options(int argc, char **argv, struct pb_import_opts *o, const
 		default: pb_usage_die(usage_text, NULL);
 		}
 	}
-	if (o->output_path && o->rejects_path && strcmp(o->output_path, "-") != 0 &&
-	    strcmp(o->output_path, o->rejects_path) == 0)
-		pb_usage_die(usage_text, "--rejects and -o name the same file '%s'",
-		             o->rejects_path);
-	if (o->rules_file && o->kind != PB_KIND_UNITS)
-		pb_usage_die(usage_text, "--rules infers unit_type: it needs --kind units");
 	o->maps = *maps;
 	o->nmaps = nmaps;
 	o->inputs = (const char *const *)argv + optind;
 	o->ninputs = (size_t)(argc - optind);
+	if (pb_import_check_opts(o, &err) < 0)
+		pb_usage_die(usage_text, "%s", err.msg);
 }
 
 int main(int argc, char **argv)

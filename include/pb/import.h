@@ -36,13 +36,20 @@ struct pb_import_opts {
 
 #define PB_IMPORT_OPTS_INIT                                                                        \
 	{                                                                                          \
-		PB_KIND_UNITS, PB_ENC_AUTO, PB_FMT_AUTO, 1, 0, NULL, NULL, 0, NULL, NULL, NULL,    \
-		    NULL, 0, 0, 0, NULL, 0                                                         \
+		.kind = PB_KIND_UNITS, .encoding = PB_ENC_AUTO, .format = PB_FMT_AUTO,             \
+		.normalize = 1,                                                                    \
 	}
 
 struct pb_import_stats {
 	unsigned long long read, wrote, rejected;
 };
+
+/*
+ * Checks that the options go together (--map syntax, -o and --rejects apart,
+ * --rules with --kind units): 0, or -1 with err (PB_EXIT_FATAL, a usage
+ * error). pb_import_run calls it too.
+ */
+int pb_import_check_opts(const struct pb_import_opts *o, struct pb_error *err);
 
 /*
  * Runs the import. Each rejected row is reported on stderr as FILE:LINE:
