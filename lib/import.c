@@ -2,6 +2,8 @@
 #include "pb/import.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,14 +29,51 @@ static void put_clean(FILE *f, struct pb_str s)
 	}
 }
 
-static int reject(struct import *im, struct pb_input *in, const struct plan *pl,
+long pb_import_where(const struct import *im, long line, char *buf, size_t cap, const char **file)
+{
+	return pb_input_where(im->in, line, buf, cap, file);
+}
+
+int pb_import_fail(const struct import *im, struct pb_error *err, long line, const char *fmt, ...)
+{
+	char msg[1024], buf[600];
+	const char *file;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	line = pb_import_where(im, line, buf, sizeof buf, &file);
+	return pb_error_set(err, PB_EXIT_FATAL, file, line, "%s", msg);
+}
+
+const char *pb_import_seen_at(const struct import *im, const struct seen *s, char *buf, size_t cap)
+{
+	if (s->file == im->cur_file_no)
+		snprintf(buf, cap, "%s %ld", im->in->wb ? "row" : "line", s->line);
+	else
+		snprintf(buf, cap, "%s%ld", im->labels[s->file], s->line);
+	return buf;
+}
+
+/* Says something about a row on stderr, naming it as FILE:LINE or FILE:SHEET!ROW. */
+static void warn_row(const struct import *im, long line, const char *msg)
+{
+	const char *file;
+	char buf[600];
+
+	line = pb_import_where(im, line, buf, sizeof buf, &file);
+	pb_warn_at(file, line, "%s", msg);
+}
+
+static int reject(struct import *im, const struct row *r, const struct plan *pl,
                   struct pb_error *err)
 {
 	size_t i;
 	FILE *f;
 
 	im->st->rejected++;
-	pb_warn_at(in->name, in->rline, "%s", im->reason.p);
+	warn_row(im, r->line, im->reason.p);
 	if (!im->o->rejects_path)
 		goto limit;
 	if (!im->rej_open) {
@@ -50,16 +89,16 @@ static int reject(struct import *im, struct pb_input *in, const struct plan *pl,
 	}
 	f = im->rej.f;
 	for (i = 0; i < im->rej_ncols; i++) {
-		if (i < in->nfields)
-			put_clean(f, in->fields[i]);
+		if (i < r->n)
+			put_clean(f, r->f[i]);
 		putc('\t', f);
 	}
 	pb_tsv_put(f, im->reason.p, im->reason.len);
-	if (in->nfields > im->rej_ncols) {
+	if (r->n > im->rej_ncols) {
 		fputs("; surplus fields:", f);
-		for (i = im->rej_ncols; i < in->nfields; i++) {
+		for (i = im->rej_ncols; i < r->n; i++) {
 			fputs(i > im->rej_ncols ? " | " : " ", f);
-			put_clean(f, in->fields[i]);
+			put_clean(f, r->f[i]);
 		}
 	}
 	putc('\n', f);
@@ -71,24 +110,146 @@ limit:
 	return 0;
 }
 
-static int process_row(struct import *im, struct pb_input *in, const struct plan *pl)
+/* A sheet's column letters (0 = A), into buf. */
+static const char *column_letters(size_t col, char buf[8])
+{
+	char tmp[8];
+	size_t n = 0, i;
+
+	for (col++; col > 0 && n < sizeof tmp - 1; col = (col - 1) / 26)
+		tmp[n++] = (char)('A' + (col - 1) % 26);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+	return buf;
+}
+
+/*
+ * A sheet stores no trailing empty cells: a short row is padded to the
+ * header's width; a value right of the header's last column is an error.
+ */
+static int fit_sheet_row(struct import *im, struct row *r, const struct plan *pl)
+{
+	char a[8], b[8];
+
+	if (r->n > pl->nsrc)
+		FAIL("cell %s%ld is right of the header's last column (%s)",
+		     column_letters(r->n - 1, a), r->line, column_letters(pl->nsrc - 1, b));
+	while (r->n < pl->nsrc)
+		r->f[r->n++] = (struct pb_str){ "", 0 };
+	return 0;
+}
+
+/* --fill-down: an empty cell of these columns takes the value above it. */
+struct fill {
+	size_t *cols;
+	struct pb_buf *last;
+	size_t n;
+};
+
+static void fill_release(struct fill *fd)
 {
 	size_t i;
 
-	if (in->bad)
-		FAIL("%s", in->bad);
-	if (in->nfields != pl->nsrc)
-		FAIL("%zu fields, expected %zu as in the header", in->nfields, pl->nsrc);
-	for (i = 0; i < in->nfields; i++) {
-		struct pb_str s = in->fields[i];
+	for (i = 0; i < fd->n; i++)
+		pb_buf_release(&fd->last[i]);
+	free(fd->cols);
+	free(fd->last);
+	memset(fd, 0, sizeof *fd);
+}
+
+/* The --fill-down columns of this input's header: by source name or canonical name. */
+static int fill_init(struct import *im, const struct plan *pl, struct fill *fd, long line,
+                     struct pb_error *err)
+{
+	const char *p = im->o->fill_down, *comma;
+	size_t n = 1, j;
+
+	memset(fd, 0, sizeof *fd);
+	if (!p)
+		return 0;
+	for (comma = p; (comma = strchr(comma, ',')); comma++)
+		n++;
+	fd->cols = calloc(n, sizeof *fd->cols);
+	fd->last = calloc(n, sizeof *fd->last);
+	if (!fd->cols || !fd->last)
+		return pb_import_fail(im, err, line, "out of memory");
+	for (; p; p = comma ? comma + 1 : NULL) {
+		struct pb_str want;
+		int pos, src = -1;
+		comma = strchr(p, ',');
+		want = pb_text_trim((struct pb_str){ p, comma ? (size_t)(comma - p) : strlen(p) });
+		for (j = 0; j < pl->nsrc && src < 0; j++)
+			if (pb_str_eqz(want, pl->names[j]) || pb_str_eqz(want, pl->raw_names[j]))
+				src = (int)j;
+		for (pos = 0; src < 0 && pos < (int)pl->nschema; pos++)
+			if (pb_str_eqz(want, im->kd->columns[pos]))
+				src = pl->src[pos];
+		if (src < 0)
+			return pb_import_fail(im, err, line,
+			                      "--fill-down: the header has no column '%.*s'",
+			                      (int)want.n, want.p);
+		fd->cols[fd->n++] = (size_t)src;
+	}
+	return 0;
+}
+
+static int fill_down(struct fill *fd, struct row *r)
+{
+	size_t i;
+
+	for (i = 0; i < fd->n; i++) {
+		struct pb_str *s = &r->f[fd->cols[i]];
+		struct pb_buf *last = &fd->last[i];
+		if (pb_text_trim(*s).n == 0) {
+			*s = (struct pb_str){ last->p ? last->p : "", last->len };
+		} else {
+			pb_buf_reset(last);
+			if (pb_buf_add(last, s->p, s->n) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* The values left empty in a written row are said now, one line each. */
+static void say_notes(struct import *im, long line)
+{
+	size_t off = 0;
+
+	while (off < im->notes.len) {
+		warn_row(im, line, im->notes.p + off);
+		off += strlen(im->notes.p + off) + 1;
+	}
+	im->st->emptied += im->nnotes;
+}
+
+static int process_row(struct import *im, struct row *r, const struct plan *pl, struct fill *fd)
+{
+	size_t i;
+
+	pb_buf_reset(&im->notes);
+	im->nnotes = 0;
+	if (r->bad)
+		FAIL("%s", r->bad);
+	if (im->in->wb) {
+		if (fit_sheet_row(im, r, pl) < 0)
+			return -1;
+	} else if (r->n != pl->nsrc) {
+		FAIL("%zu fields, expected %zu as in the header", r->n, pl->nsrc);
+	}
+	for (i = 0; i < r->n; i++) {
+		struct pb_str s = r->f[i];
 		size_t bad = pb_utf8_invalid_at(s.p, s.n);
 		if (memchr(s.p, '\0', s.n))
 			FAIL("column '%s': NUL byte in the field", pl->raw_names[i]);
 		if (bad != (size_t)-1)
 			FAIL("column '%s': invalid %s byte sequence at byte %zu of the field",
-			     pl->raw_names[i], pb_encoding_name(in->enc), bad + 1);
+			     pl->raw_names[i], pb_encoding_name(im->in->enc), bad + 1);
 	}
-	if (pb_import_check_row(im, pl, in->fields, in->rline) < 0)
+	if (fd->n && fill_down(fd, r) < 0)
+		FAIL("out of memory");
+	if (pb_import_check_row(im, pl, r->f, r->line) < 0)
 		return -1;
 	/* write */
 	{
@@ -100,7 +261,7 @@ static int process_row(struct import *im, struct pb_input *in, const struct plan
 			if (c->pos >= 0) {
 				pb_tsv_put_str(f, pb_import_val(im, c->pos));
 			} else {
-				struct pb_str s = in->fields[c->src];
+				struct pb_str s = r->f[c->src];
 				if (im->o->normalize && pb_norm_nfkc(&im->norm, s, &s) < 0)
 					FAIL("out of memory");
 				pb_tsv_put_str(f, s);
@@ -108,26 +269,27 @@ static int process_row(struct import *im, struct pb_input *in, const struct plan
 		}
 		putc('\n', f);
 	}
+	say_notes(im, r->line);
+	pb_import_count_regions(im);
 	return 0;
 }
 
 /* Header names must be text: valid in the input's encoding, no NUL. */
-static int check_header(const struct pb_input *in, struct pb_error *err)
+static int check_header(const struct import *im, const struct header *h, struct pb_error *err)
 {
 	size_t i;
 
-	for (i = 0; i < in->nfields; i++) {
-		struct pb_str s = in->fields[i];
+	for (i = 0; i < h->n; i++) {
+		struct pb_str s = h->names[i];
 		if (pb_utf8_invalid_at(s.p, s.n) != (size_t)-1 || memchr(s.p, '\0', s.n))
-			return pb_error_set(err, PB_EXIT_FATAL, in->name, in->rline,
-			                    "header column %zu is not valid %s text", i + 1,
-			                    pb_encoding_name(in->enc));
+			return pb_import_fail(im, err, h->line,
+			                      "header column %zu is not valid %s text", i + 1,
+			                      pb_encoding_name(im->in->enc));
 	}
 	return 0;
 }
 
-static int write_header(struct import *im, const struct plan *pl, const char *name,
-                        struct pb_error *err)
+static int write_header(struct import *im, const struct plan *pl, long line, struct pb_error *err)
 {
 	size_t i;
 
@@ -136,15 +298,15 @@ static int write_header(struct import *im, const struct plan *pl, const char *na
 		for (i = 0; same && i < pl->nout; i++)
 			same = strcmp(im->first_out_names[i], pl->out[i].name) == 0;
 		if (!same)
-			return pb_error_set(
-			    err, PB_EXIT_FATAL, name, 1,
+			return pb_import_fail(
+			    im, err, line,
 			    "its columns map to a different set than %s's; import them separately",
 			    im->files[0]);
 		return 0;
 	}
 	im->first_out_names = calloc(pl->nout + 1, sizeof *im->first_out_names);
 	if (!im->first_out_names)
-		return pb_error_set(err, PB_EXIT_FATAL, name, 1, "out of memory");
+		return pb_import_fail(im, err, line, "out of memory");
 	im->first_nout = pl->nout;
 	for (i = 0; i < pl->nout; i++) {
 		im->first_out_names[i] = strdup(pl->out[i].name);
@@ -156,49 +318,67 @@ static int write_header(struct import *im, const struct plan *pl, const char *na
 	return 0;
 }
 
+/* "FILE:" or "FILE:SHEET!": how other inputs' messages name a row of this one. */
+static int set_label(struct import *im, const struct pb_input *in)
+{
+	const char *sheet = in->wb ? pb_workbook_sheet(in->wb) : NULL;
+	struct pb_buf b = PB_BUF_INIT;
+
+	if (sheet)
+		pb_buf_addf(&b, "%s:%s!", in->name, sheet);
+	else
+		pb_buf_addf(&b, "%s:", in->name);
+	im->labels[im->cur_file_no] = pb_buf_detach(&b);
+	return im->labels[im->cur_file_no] ? 0 : -1;
+}
+
 static int import_file(struct import *im, const char *path, struct pb_error *err)
 {
 	struct pb_input in;
+	struct header h;
 	struct plan pl;
-	int rc;
+	struct fill fd;
+	struct row r;
+	int rc = -1, got;
 
 	memset(&pl, 0, sizeof pl);
-	if (pb_input_open(&in, path, im->o->encoding, im->o->format, err) < 0) {
-		pb_input_close(&in);
-		return -1;
+	memset(&h, 0, sizeof h);
+	memset(&fd, 0, sizeof fd);
+	im->in = &in;
+	im->width = 0;
+	if (pb_input_open(&in, path, im->o->encoding, im->o->format, im->o->sheet, err) < 0)
+		goto done;
+	if (set_label(im, &in) < 0) {
+		pb_import_fail(im, err, 0, "out of memory");
+		goto done;
 	}
-	im->cur_file = in.name;
-	rc = pb_input_next(&in, err);
-	if (rc == 0)
-		rc = pb_error_set(err, PB_EXIT_FATAL, in.name, 0,
-		                  "empty input: expected a header line");
-	else if (rc > 0 && in.bad)
-		rc = pb_error_set(err, PB_EXIT_FATAL, in.name, in.rline, "header: %s", in.bad);
-	if (rc < 0)
+	if (pb_import_find_header(im, &in, &h, err) < 0 || check_header(im, &h, err) < 0)
 		goto done;
-	rc = -1;
-	if (check_header(&in, err) < 0 ||
-	    pb_import_plan(im, in.fields, in.nfields, in.name, in.rline, &pl, err) < 0 ||
-	    write_header(im, &pl, in.name, err) < 0)
-		goto done;
-	for (;;) {
-		int got = pb_input_next(&in, err);
-		if (got < 0)
+	{
+		const char *file;
+		char buf[600];
+		long line = pb_import_where(im, h.line, buf, sizeof buf, &file);
+		if (pb_import_plan(im, h.names, h.n, file, line, &pl, err) < 0)
 			goto done;
-		if (got == 0)
-			break;
+	}
+	if (write_header(im, &pl, h.line, err) < 0 || fill_init(im, &pl, &fd, h.line, err) < 0)
+		goto done;
+	im->width = pl.nsrc;
+	while ((got = pb_import_next_row(im, &in, &h, &r, err)) > 0) {
 		im->st->read++;
 		pb_progress_rows(im->st->read);
-		if (process_row(im, &in, &pl) == 0) {
+		if (process_row(im, &r, &pl, &fd) == 0)
 			im->st->wrote++;
-		} else if (reject(im, &in, &pl, err) < 0) {
+		else if (reject(im, &r, &pl, err) < 0)
 			goto done;
-		}
 	}
-	rc = 0;
+	rc = got;
 done:
+	fill_release(&fd);
+	pb_import_header_release(&h);
 	pb_import_plan_free(&pl);
 	pb_input_close(&in);
+	im->in = NULL;
 	return rc;
 }
 
@@ -237,6 +417,7 @@ static const struct {
 	POS(p_start, "period_start"),
 	POS(p_end, "period_end"),
 	POS(p_target, "target"),
+	POS(p_instructor, "instructor"),
 #undef POS
 };
 
@@ -256,6 +437,25 @@ int pb_import_check_opts(const struct pb_import_opts *o, struct pb_error *err)
 	if (o->rules_file && o->kind != PB_KIND_UNITS)
 		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0,
 		                    "--rules infers unit_type: it needs --kind units");
+	if (o->aliases_file && o->kind == PB_KIND_RAW)
+		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0,
+		                    "--aliases rewrites the values of known columns: it needs a "
+		                    "--kind other than raw");
+	if (o->aliases_file && !o->normalize)
+		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0,
+		                    "--aliases rewrites values, --no-normalize keeps every byte: "
+		                    "choose one");
+	if (o->fill_down &&
+	    (!*o->fill_down || strstr(o->fill_down, ",,") || o->fill_down[0] == ',' ||
+	     o->fill_down[strlen(o->fill_down) - 1] == ','))
+		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0,
+		                    "--fill-down: expected COL[,COL...], got '%s'", o->fill_down);
+	if (o->sheet && !*o->sheet)
+		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0,
+		                    "--sheet: expected a name or a number");
+	if (o->header_row < 0)
+		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0,
+		                    "--header-row: expected a row number >= 1");
 	return 0;
 }
 
@@ -283,8 +483,18 @@ int pb_import_run(const struct pb_import_opts *o, struct pb_import_stats *st, st
 		*(int *)((char *)&im + positions[i].off) =
 		    pb_import_schema_pos(&im, positions[i].name);
 
-	if (pb_import_check_opts(o, err) < 0 || pb_import_load_maps(&im, err) < 0)
+	im.labels = calloc(im.nfiles, sizeof *im.labels);
+	if (!im.labels) {
+		free(im.vals);
+		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "out of memory");
+	}
+	if (pb_import_check_opts(o, err) < 0 || pb_import_load_maps(&im, err) < 0 ||
+	    pb_import_load_aliases(&im, err) < 0)
 		goto done;
+	if (pb_import_known_init(&im) < 0) {
+		pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "out of memory");
+		goto done;
+	}
 	if (o->kind == PB_KIND_UNITS && !(im.rules = pb_rules_new(o->rules_file, err)))
 		goto done;
 	if (pb_out_open(&im.out, o->output_path, err) < 0)
@@ -295,6 +505,7 @@ int pb_import_run(const struct pb_import_opts *o, struct pb_import_stats *st, st
 			goto done;
 	}
 	pb_progress_done();
+	pb_import_warn_regions(&im);
 	if (pb_out_commit(&im.out, err) < 0)
 		goto done;
 	if (im.rej_open && pb_out_commit(&im.rej, err) < 0)
@@ -313,8 +524,23 @@ done:
 	pb_buf_release(&im.reason);
 	pb_buf_release(&im.key);
 	pb_buf_release(&im.specs);
+	pb_buf_release(&im.notes);
 	pb_map_release(&im.ids);
 	pb_map_release(&im.orgs);
+	pb_map_release(&im.known);
+	for (i = 0; i < im.aliases.count; i++)
+		free(im.alias_to[i]);
+	free(im.alias_to);
+	pb_map_release(&im.aliases);
+	free(im.has_alias);
+	for (i = 0; i < NREGION; i++) {
+		pb_map_release(&im.regions[i]);
+		free(im.region_rows[i]);
+	}
+	for (i = 0; i < im.nfiles; i++)
+		free(im.labels[i]);
+	free(im.labels);
+	free(im.rowbuf);
 	free(im.id_seen);
 	free(im.org_seen);
 	free(im.vals);

@@ -12,6 +12,7 @@
 #include "pb/buf.h"
 #include "pb/diag.h"
 #include "pb/import.h"
+#include "pb/input.h"
 #include "pb/map.h"
 #include "pb/rules.h"
 #include "pb/text.h"
@@ -42,6 +43,17 @@ struct val {
 	size_t off, n;
 };
 
+/* A record as the import sees it: views it may replace (padding, --fill-down). */
+struct row {
+	struct pb_str *f;
+	size_t n;
+	long line;       /* where it starts: a physical line, or a sheet row */
+	const char *bad; /* NULL, or why it is malformed */
+};
+
+/* The region columns whose near-duplicate values (禅城 / 禅城区) are warned about. */
+#define NREGION 4
+
 /* Where a unit id, organization or key was first seen. */
 struct seen {
 	long line;
@@ -57,6 +69,19 @@ struct import {
 	struct pb_norm norm;
 	struct pb_buf scratch, reason, key;
 	struct pb_buf specs; /* the user's mappings, NUL-separated: --map-file, then --map */
+	struct pb_map known; /* every header name the kind knows (ASCII lower-cased) */
+	/* --aliases: "pos\x1fvalue" -> canonical */
+	struct pb_map aliases;
+	char **alias_to;
+	size_t alias_cap;
+	unsigned char *has_alias; /* per schema position */
+	/* bad optional values left empty in the current row: messages, NUL-separated */
+	struct pb_buf notes;
+	size_t nnotes;
+	/* region values seen in written rows (city, district, town, community), with counts */
+	struct pb_map regions[NREGION];
+	unsigned long long *region_rows[NREGION];
+	size_t region_cap[NREGION];
 	struct val *vals;
 	struct pb_out out, rej;
 	int rej_open;
@@ -67,8 +92,11 @@ struct import {
 	struct pb_map ids, orgs;
 	struct seen *id_seen, *org_seen;
 	size_t id_cap, org_cap;
-	const char *cur_file;
+	struct pb_input *in;   /* the input being read */
+	struct pb_str *rowbuf; /* the row's views: room for the widest row and the header */
+	size_t rowcap, width;  /* width: the header's columns, to pad a sheet's short rows */
 	int cur_file_no;
+	char **labels; /* per input: "FILE:" or "FILE:SHEET!", to name a row of another input */
 	const char *const *files;
 	size_t nfiles;
 	int32_t as_of;
@@ -77,7 +105,7 @@ struct import {
 	int p_org_mode, p_org_id, p_org_name;
 	int p_established, p_dissolved, p_opened, p_closed;
 	int p_entity_id, p_entity_name, p_indicator, p_judge, p_score, p_period;
-	int p_from, p_to, p_link_type, p_start, p_end, p_target;
+	int p_from, p_to, p_link_type, p_start, p_end, p_target, p_instructor;
 };
 
 /* Sets im->reason and returns -1 from the function: the row is rejected. */
@@ -103,6 +131,61 @@ int pb_import_load_maps(struct import *im, struct pb_error *err);
 int pb_import_plan(struct import *im, const struct pb_str *names, size_t n, const char *file,
                    long line, struct plan *pl, struct pb_error *err);
 void pb_import_plan_free(struct plan *pl);
+
+/*
+ * Names of the input being read, for messages: where line (0: the whole
+ * input) is, as pb_input_where gives it, into buf.
+ */
+long pb_import_where(const struct import *im, long line, char *buf, size_t cap, const char **file);
+/* Sets err (PB_EXIT_FATAL) naming the current input at line (0: the input); returns -1. */
+int pb_import_fail(const struct import *im, struct pb_error *err, long line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* "line N" / "row N" in the current input, else "FILE:N" / "FILE:SHEET!N", into buf. */
+const char *pb_import_seen_at(const struct import *im, const struct seen *s, char *buf, size_t cap);
+
+/* Is a header cell (normalized) one of the kind's names, an alias or a --map source? */
+int pb_import_known_name(struct import *im, struct pb_str name);
+/* Builds im->known; 0 or -1 out of memory. */
+int pb_import_known_init(struct import *im);
+
+/* The header found above the data: names (one row, or two read as one). */
+struct header {
+	struct pb_str *names;
+	size_t n;
+	long line; /* where the header (its first row) is */
+	/* the rows read while looking for it: copies, replayed as data after it */
+	struct pb_buf bytes;
+	struct lrow {
+		size_t first, n; /* fields: views[first .. first+n) over bytes */
+		long line;
+		size_t bad; /* offset of the reason in bytes + 1, or 0 */
+	} rows[24];
+	size_t nrows, next, dropped;
+	size_t *offs; /* per stored field: start, then length */
+	size_t noffs, offs_cap;
+};
+
+/*
+ * Reads rows until it finds the header: --header-row, else the first of the
+ * first 20 rows with at least two known column names (else the first row);
+ * a group row above or a sub-row below is read with it when that names more
+ * columns. Rows above it are skipped (named once on stderr). 0, or -1 with
+ * err (fatal: empty input, no such --header-row).
+ */
+int pb_import_find_header(struct import *im, struct pb_input *in, struct header *h,
+                          struct pb_error *err);
+/* The next data record (replayed rows first); rows of only empty fields are skipped. */
+int pb_import_next_row(struct import *im, struct pb_input *in, struct header *h, struct row *r,
+                       struct pb_error *err);
+void pb_import_header_release(struct header *h);
+
+/* Reads --aliases into im->aliases; 0, or -1 with err. */
+int pb_import_load_aliases(struct import *im, struct pb_error *err);
+/* The office's wording of a value (normalized) at schema position pos, as its canonical value. */
+struct pb_str pb_import_alias(const struct import *im, int pos, struct pb_str s);
+/* Counts a written row's region values; warns of near-duplicates at the end of the run. */
+void pb_import_count_regions(struct import *im);
+void pb_import_warn_regions(struct import *im);
 
 /* The value at a schema position: a view valid until the next row. */
 struct pb_str pb_import_val(const struct import *im, int pos);

@@ -68,6 +68,19 @@ static size_t excel_digits(struct pb_str s)
 	return i == s.n ? n : 0;
 }
 
+/* A bare number is a date only as a 5-digit Excel day number, YYYYMM, YYYYMMDD or YYYY.M. */
+static int bare_number_date(struct pb_str s)
+{
+	size_t n = excel_digits(s);
+	const char *dot = memchr(s.p, '.', s.n);
+
+	if (n == 0 || n == 5)
+		return 1;
+	if (!dot)
+		return n == 6 || n == 8;
+	return n == 4 && s.n - n - 1 >= 1 && s.n - n - 1 <= 2;
+}
+
 /*
  * 1,234.5 as 1234.5 (in tmp) when the commas are thousands separators of the
  * integer part, as pb_parse_int_loose accepts them; otherwise s unchanged.
@@ -86,6 +99,20 @@ static struct pb_str drop_thousands(struct pb_str s, char *tmp, size_t cap)
 		if (s.p[i] != ',')
 			tmp[n++] = s.p[i];
 	return (struct pb_str){ tmp, n };
+}
+
+/* What registers write where a name is missing: 无, 暂无, /, — … */
+static int placeholder(struct pb_str s)
+{
+	static const char *const words[] = { "无",   "暂无", "没有", "空",   "待定", "未定",
+		                             "/",    "-",    "--",   "—",    "——",   "0",
+		                             "none", "n/a",  "na",   "null", NULL };
+	const char *const *w;
+
+	for (w = words; *w; w++)
+		if (pb_text_eq_ascii_ci(s, *w))
+			return 1;
+	return 0;
 }
 
 /* Normalizes and checks one schema value by its column kind. -1 with reason. */
@@ -136,17 +163,23 @@ static int check_value(struct import *im, const struct plan *pl, int pos, struct
 		vset_copy(im, pos, im->key.p, im->key.len);
 		return 0;
 	case PB_COL_DATE:
-		if (norm && excel_digits(s) && excel_digits(s) != 5)
-			FAIL("%s: '%.*s' is not a date; a bare number is read as an Excel day "
-			     "number "
-			     "only with 5 digits (10000 = 1927-05-18 to 99999 = 2173-10-13), so a "
+		if (norm && !bare_number_date(s))
+			FAIL("%s: '%.*s' is not a date; a bare number is a date only as an Excel "
+			     "day "
+			     "number of 5 digits (44777 = 2022-08-04), YYYYMM or YYYYMMDD, so a "
 			     "year alone is not taken for one",
 			     col_label(pl, pos), (int)s.n, s.p);
 		if ((norm ? pb_parse_date_loose(s, &day) : pb_parse_date(s, &day)) < 0)
 			FAIL("%s: '%.*s' is not a date; expected YYYY-MM-DD (2022-8-4, 2022/08/04, "
-			     "2022年8月4日 and Excel day numbers are read too)",
+			     "2022年8月4日, 20220612, a month as 2022年6月, 2022.6 or 202206, and "
+			     "Excel day numbers are read too)",
 			     col_label(pl, pos), (int)s.n, s.p);
-		if (im->o->kind == PB_KIND_UNITS && day > im->as_of) {
+		if (day < pb_days_from_civil(1949, 1, 1) || day > pb_days_from_civil(2100, 12, 31))
+			FAIL("%s: '%.*s' is not a date from 1949 to 2100", col_label(pl, pos),
+			     (int)s.n, s.p);
+		/* a future closing or dissolution is a plan; a future start is a mistake */
+		if (im->o->kind == PB_KIND_UNITS && day > im->as_of &&
+		    (pos == im->p_established || pos == im->p_opened)) {
 			char asof[11];
 			pb_format_date(day, tmp);
 			pb_format_date(im->as_of, asof);
@@ -158,53 +191,64 @@ static int check_value(struct import *im, const struct plan *pl, int pos, struct
 		pb_format_date(day, tmp);
 		vset_copy(im, pos, tmp, 10);
 		return 0;
-	default: return keep_view(im, pos, s);
+	default:
+		if (pos == im->p_instructor && norm && placeholder(s))
+			FAIL("%s: '%.*s' is not a name", col_label(pl, pos), (int)s.n, s.p);
+		return keep_view(im, pos, s);
 	}
 }
 
 void pb_import_derive_id(char prefix, const struct pb_str *parts, size_t nparts, char out[18])
 {
+	static const char hex[] = "0123456789abcdef";
+	char stack[512];
 	struct pb_buf b = PB_BUF_INIT;
-	size_t i;
+	size_t i, n = 0;
+	uint64_t h;
+	int k;
 
-	for (i = 0; i < nparts; i++) {
-		if (i)
-			pb_buf_addc(&b, '\x1f');
-		pb_buf_add(&b, parts[i].p, parts[i].n);
-	}
-	{
-		static const char hex[] = "0123456789abcdef";
-		uint64_t h = pb_hash(b.p ? b.p : "", b.len);
-		int k;
-		out[0] = prefix;
-		for (k = 16; k >= 1; k--, h >>= 4)
-			out[k] = hex[h & 15];
-		out[17] = '\0';
-	}
+	/* the parts joined by U+001F: on the stack, as they nearly always fit */
+	for (i = 0; i < nparts; i++)
+		n += parts[i].n + 1;
+	if (n > sizeof stack)
+		for (i = 0; i < nparts; i++) {
+			if (i)
+				pb_buf_addc(&b, '\x1f');
+			pb_buf_add(&b, parts[i].p, parts[i].n);
+		}
+	else
+		for (i = 0, n = 0; i < nparts; i++) {
+			if (i)
+				stack[n++] = '\x1f';
+			if (parts[i].n)
+				memcpy(stack + n, parts[i].p, parts[i].n);
+			n += parts[i].n;
+		}
+	h = b.p ? pb_hash(b.p, b.len) : pb_hash(stack, n);
+	out[0] = prefix;
+	for (k = 16; k >= 1; k--, h >>= 4)
+		out[k] = hex[h & 15];
+	out[17] = '\0';
 	pb_buf_release(&b);
 }
 
-static const char *where(const struct import *im, const struct seen *s, char *buf, size_t cap)
+static int is_mode(struct pb_str mode, const char *a, const char *b)
 {
-	if (s->file == im->cur_file_no)
-		snprintf(buf, cap, "line %ld", s->line);
-	else
-		snprintf(buf, cap, "%s:%ld", im->files[s->file], s->line);
-	return buf;
+	return pb_str_eqz(mode, a) || pb_str_eqz(mode, b);
 }
 
-/* The cross-column rules of units; records ids and organizations when the row passes. */
-static int check_units(struct import *im, long line)
+/*
+ * What pb-import derives for a unit: unit_type from its name, org_id from
+ * org_name (single and joint only: a work or none unit's org_name is the
+ * organization that sends its instructor, not its own), unit_id from the
+ * region and name. vset_copy may move the scratch buffer, so no view into it
+ * is held across a derivation.
+ */
+static void derive_units(struct import *im)
 {
-	struct pb_str mode, org_id, org_name, unit_id;
-	int has_org, is_new;
-	char id[18], wbuf[300];
-	long idx, oidx;
+	struct pb_str org_name;
+	char id[18];
 
-	/*
-	 * Derive first: vset_copy may move the scratch buffer, so no view into
-	 * it is held across a derivation; the checks below take fresh views.
-	 */
 	if (vstr(im, im->p_unit_type).n == 0) {
 		const char *t = pb_rules_match(im->rules, vstr(im, im->p_unit_name));
 		if (!t)
@@ -212,7 +256,8 @@ static int check_units(struct import *im, long line)
 		im->vals[im->p_unit_type].p = t;
 		im->vals[im->p_unit_type].n = strlen(t);
 	}
-	if (vstr(im, im->p_org_id).n == 0 && vstr(im, im->p_org_name).n > 0) {
+	if (vstr(im, im->p_org_id).n == 0 && vstr(im, im->p_org_name).n > 0 &&
+	    is_mode(vstr(im, im->p_org_mode), "single", "joint")) {
 		org_name = vstr(im, im->p_org_name);
 		pb_import_derive_id('o', &org_name, 1, id);
 		vset_copy(im, im->p_org_id, id, 17);
@@ -224,64 +269,88 @@ static int check_units(struct import *im, long line)
 		pb_import_derive_id('u', parts, 5, id);
 		vset_copy(im, im->p_unit_id, id, 17);
 	}
+}
 
-	mode = vstr(im, im->p_org_mode);
-	org_id = vstr(im, im->p_org_id);
-	org_name = vstr(im, im->p_org_name);
-	unit_id = vstr(im, im->p_unit_id);
+/* The rules within one unit's row. */
+static int check_unit_fields(struct import *im)
+{
+	struct pb_str mode = vstr(im, im->p_org_mode), org_id = vstr(im, im->p_org_id);
+	struct pb_str a = vstr(im, im->p_established), b = vstr(im, im->p_dissolved);
+
 	if (vstr(im, im->p_unit_name).n == 0)
 		FAIL("unit_name is empty; every unit needs a name");
 	if (mode.n == 0)
 		FAIL("org_mode is empty; expected %s", pb_vocab_list(PB_VOCAB_ORG_MODE));
-	has_org = org_id.n > 0;
-	if ((pb_str_eqz(mode, "single") || pb_str_eqz(mode, "joint")) && !has_org)
+	if (is_mode(mode, "single", "joint") && org_id.n == 0)
 		FAIL("org_mode %.*s needs its organization: org_id or org_name is empty",
 		     (int)mode.n, mode.p);
-	if ((pb_str_eqz(mode, "work") || pb_str_eqz(mode, "none")) && (has_org || org_name.n))
-		FAIL("org_mode %.*s means no organization of its own, but org_%s is '%.*s'",
-		     (int)mode.n, mode.p, org_name.n ? "name" : "id",
-		     (int)(org_name.n ? org_name.n : org_id.n), org_name.n ? org_name.p : org_id.p);
-	{
-		struct pb_str a = vstr(im, im->p_established), b = vstr(im, im->p_dissolved);
-		if (a.n && b.n && memcmp(a.p, b.p, 10) > 0)
-			FAIL("dissolved %.*s is before established %.*s", 10, b.p, 10, a.p);
-		a = vstr(im, im->p_opened);
-		b = vstr(im, im->p_closed);
-		if (a.n && b.n && memcmp(a.p, b.p, 10) > 0)
-			FAIL("closed %.*s is before opened %.*s", 10, b.p, 10, a.p);
-	}
+	if (is_mode(mode, "work", "none") && org_id.n)
+		FAIL("org_mode %.*s means no organization of its own, but org_id is '%.*s'",
+		     (int)mode.n, mode.p, (int)org_id.n, org_id.p);
+	if (a.n && b.n && memcmp(a.p, b.p, 10) > 0)
+		FAIL("dissolved %.*s is before established %.*s", 10, b.p, 10, a.p);
+	a = vstr(im, im->p_opened);
+	b = vstr(im, im->p_closed);
+	if (a.n && b.n && memcmp(a.p, b.p, 10) > 0)
+		FAIL("closed %.*s is before opened %.*s", 10, b.p, 10, a.p);
+	return 0;
+}
+
+/* Remembers where a key was first seen: its side array grown to index idx. */
+static int remember(struct import *im, struct seen **arr, size_t *cap, long idx, long line,
+                    char mode)
+{
+	if (idx < 0 || pb_grow_zeroed(arr, cap, (size_t)idx, sizeof **arr) < 0)
+		FAIL("out of memory");
+	(*arr)[idx] = (struct seen){ line, im->cur_file_no, mode };
+	return 0;
+}
+
+/* The rules across units; records ids and organizations when the row passes. */
+static int check_units(struct import *im, long line)
+{
+	struct pb_str mode, org_id, org_name, unit_id;
+	char wbuf[300];
+	long idx, oidx = -1;
+	int is_new;
+
+	derive_units(im);
+	if (check_unit_fields(im) < 0)
+		return -1;
+	mode = vstr(im, im->p_org_mode);
+	org_id = vstr(im, im->p_org_id);
+	org_name = vstr(im, im->p_org_name);
+	unit_id = vstr(im, im->p_unit_id);
 	idx = pb_map_find(&im->ids, unit_id.p, unit_id.n);
 	if (idx >= 0)
 		FAIL("unit_id '%.*s' is already used on %s; unit ids must be unique",
-		     (int)unit_id.n, unit_id.p, where(im, &im->id_seen[idx], wbuf, sizeof wbuf));
-	if (has_org) {
+		     (int)unit_id.n, unit_id.p,
+		     pb_import_seen_at(im, &im->id_seen[idx], wbuf, sizeof wbuf));
+	if (org_id.n) {
 		oidx = pb_map_find(&im->orgs, org_id.p, org_id.n);
 		if (oidx >= 0) {
 			const struct seen *s = &im->org_seen[oidx];
+			/* messages name an organization as the register does: by its name */
+			struct pb_str who = org_name.n ? org_name : org_id;
 			if (s->mode == 's' || pb_str_eqz(mode, "single"))
 				FAIL(
 				    "organization '%.*s' already covers the unit on %s%s; a single "
 				    "organization covers exactly one unit",
-				    (int)org_id.n, org_id.p, where(im, s, wbuf, sizeof wbuf),
+				    (int)who.n, who.p, pb_import_seen_at(im, s, wbuf, sizeof wbuf),
 				    s->mode == 's' ? " as single" : " as joint");
 		}
 	}
 	/* the row passes: remember its ids */
-	idx = pb_map_put(&im->ids, unit_id.p, unit_id.n, &is_new);
-	if (idx < 0 ||
-	    pb_grow_zeroed(&im->id_seen, &im->id_cap, (size_t)idx, sizeof *im->id_seen) < 0)
-		FAIL("out of memory");
-	im->id_seen[idx] = (struct seen){ line, im->cur_file_no, 0 };
-	if (has_org) {
+	if (remember(im, &im->id_seen, &im->id_cap,
+	             pb_map_put(&im->ids, unit_id.p, unit_id.n, NULL), line, 0) < 0)
+		return -1;
+	if (org_id.n) {
 		oidx = pb_map_put(&im->orgs, org_id.p, org_id.n, &is_new);
 		if (oidx < 0 ||
-		    pb_grow_zeroed(&im->org_seen, &im->org_cap, (size_t)oidx,
-		                   sizeof *im->org_seen) < 0)
+		    (is_new &&
+		     remember(im, &im->org_seen, &im->org_cap, oidx, line,
+		              pb_str_eqz(mode, "single") ? 's' : 'j') < 0))
 			FAIL("out of memory");
-		if (is_new)
-			im->org_seen[oidx] =
-			    (struct seen){ line, im->cur_file_no,
-				           pb_str_eqz(mode, "single") ? 's' : 'j' };
 	}
 	return 0;
 }
@@ -291,7 +360,6 @@ static int check_unique(struct import *im, const int *pos, size_t n, long line, 
 {
 	size_t i;
 	long idx;
-	int is_new;
 	char wbuf[300];
 
 	pb_buf_reset(&im->key);
@@ -304,13 +372,9 @@ static int check_unique(struct import *im, const int *pos, size_t n, long line, 
 	idx = pb_map_find(&im->ids, im->key.p ? im->key.p : "", im->key.len);
 	if (idx >= 0)
 		FAIL("duplicate %s (first on %s)", what,
-		     where(im, &im->id_seen[idx], wbuf, sizeof wbuf));
-	idx = pb_map_put(&im->ids, im->key.p ? im->key.p : "", im->key.len, &is_new);
-	if (idx < 0 ||
-	    pb_grow_zeroed(&im->id_seen, &im->id_cap, (size_t)idx, sizeof *im->id_seen) < 0)
-		FAIL("out of memory");
-	im->id_seen[idx] = (struct seen){ line, im->cur_file_no, 0 };
-	return 0;
+		     pb_import_seen_at(im, &im->id_seen[idx], wbuf, sizeof wbuf));
+	idx = pb_map_put(&im->ids, im->key.p ? im->key.p : "", im->key.len, NULL);
+	return remember(im, &im->id_seen, &im->id_cap, idx, line, 0);
 }
 
 static int check_kind(struct import *im, long line)
@@ -361,6 +425,34 @@ static int check_kind(struct import *im, long line)
 }
 
 /* Checks, normalizes and writes one record; -1 with reason set when it must be rejected. */
+/*
+ * A bad value in an optional column (a date, a count, a kind, an instructor)
+ * does not cost the unit: the field is left empty and the row written, with
+ * a note said once the row is; --strict rejects the row instead. 0 when
+ * emptied, -1 to reject (im->reason kept).
+ */
+static int leave_empty(struct import *im, const struct plan *pl, int pos)
+{
+	const struct pb_column_def *def = pl->defs[pos];
+	const char *const *req;
+
+	if (im->o->strict || pos == im->p_unit_type)
+		return -1;
+	if (!(def->kind == PB_COL_DATE || def->kind == PB_COL_INT || def->kind == PB_COL_NUM ||
+	      def->kind == PB_COL_VOCAB || pos == im->p_instructor))
+		return -1;
+	for (req = im->kd->required; *req; req++)
+		if (strcmp(*req, def->name) == 0)
+			return -1;
+	if (pb_buf_add(&im->notes, im->reason.p, im->reason.len) < 0 ||
+	    pb_buf_add(&im->notes, "; left empty", sizeof "; left empty") < 0)
+		return -1;
+	im->nnotes++;
+	im->vals[pos].p = "";
+	im->vals[pos].n = 0;
+	return 0;
+}
+
 struct pb_str pb_import_val(const struct import *im, int pos)
 {
 	return vstr(im, pos);
@@ -379,7 +471,9 @@ int pb_import_check_row(struct import *im, const struct plan *pl, const struct p
 			struct pb_str s = fields[pl->src[i]];
 			if (im->o->normalize && pb_norm_nfkc(&im->norm, s, &s) < 0)
 				FAIL("out of memory");
-			if (check_value(im, pl, (int)i, s) < 0)
+			if (im->has_alias && im->has_alias[i])
+				s = pb_import_alias(im, (int)i, s);
+			if (check_value(im, pl, (int)i, s) < 0 && leave_empty(im, pl, (int)i) < 0)
 				return -1;
 		}
 	}

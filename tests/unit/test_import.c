@@ -190,9 +190,11 @@ static void header_errors_are_fatal(void **state)
 		  NULL }, /* second name column unmapped: fine */
 		{ PB_KIND_RAW, "a,a\n", "duplicate column name 'a'" },
 		{ PB_KIND_RAW, "a,\n", "header column 2 has no name" },
-		/* a header whose names are all empty once handed memchr a NULL */
-		{ PB_KIND_UNITS, ",\n", "missing required columns" },
-		{ PB_KIND_RAW, ",\n", "header column 1 has no name" },
+		/* a header whose names are all empty once handed memchr a NULL; now such a
+		 * row is no row at all (DESIGN 8) */
+		{ PB_KIND_UNITS, ",\n", "empty input" },
+		{ PB_KIND_RAW, ",\n", "empty input" },
+		{ PB_KIND_RAW, "a,,c\n", "header column 2 has no name" },
 		{ PB_KIND_UNITS, "", "empty input: expected a header line" },
 	};
 	size_t i;

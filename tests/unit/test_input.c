@@ -34,7 +34,7 @@ static void open_bytes(struct pb_input *in, const void *p, size_t n, enum pb_enc
 	struct pb_error err = PB_ERROR_INIT;
 
 	write_file(p, n);
-	assert_int_equal(pb_input_open(in, path, enc, PB_FMT_AUTO, &err), 0);
+	assert_int_equal(pb_input_open(in, path, enc, PB_FMT_AUTO, NULL, &err), 0);
 }
 
 static void close_bytes(struct pb_input *in)
