@@ -361,7 +361,7 @@ static int import_file(struct import *im, const char *path, struct pb_error *err
 		if (pb_import_plan(im, h.names, h.n, file, line, &pl, err) < 0)
 			goto done;
 	}
-	if (write_header(im, &pl, h.line, err) < 0 || fill_init(im, &pl, &fd, h.line, err) < 0)
+	if (fill_init(im, &pl, &fd, h.line, err) < 0 || write_header(im, &pl, h.line, err) < 0)
 		goto done;
 	im->width = pl.nsrc;
 	while ((got = pb_import_next_row(im, &in, &h, &r, err)) > 0) {

@@ -12,7 +12,7 @@
 #define HEADER_SCAN       20
 #define HEADER_SCAN_BYTES (4u << 20)
 /* How much of a skipped title row the message quotes. */
-#define TITLE_QUOTE 60
+#define TITLE_QUOTE 90
 
 /* A name with ASCII letters lower-cased, into low[0..n); n, or 0 when it is too long. */
 static size_t lower(struct pb_str s, char *low, size_t cap)
@@ -249,7 +249,9 @@ static long scan(struct import *im, struct pb_input *in, struct header *h, struc
 		return pb_import_fail(im, err, 0, "--header-row %ld: no row starts on %s %ld", want,
 		                      in->wb ? "row" : "line", want);
 	if (h->nrows == 0)
-		return pb_import_fail(im, err, 0, "empty input: expected a header line");
+		return pb_import_fail(im, err, 0,
+		                      in->wb ? "empty sheet: expected a header row"
+		                             : "empty input: expected a header line");
 	return 0; /* no row names two columns: the first row is the header, as it always was */
 }
 

@@ -4,6 +4,7 @@
  * twice as a stream — once for its merged ranges, which the format puts after
  * the cells, then row by row, the parser suspended at each row's end.
  */
+#define _GNU_SOURCE /* memmem */
 #include <expat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,7 @@ struct wb_xlsx {
 	/* the sheet's data pass */
 	char *sheet_path;
 	struct part data;
+	int merges_read;
 	int suspended, fed_final, row_ready;
 	long last_row;
 	size_t next_col;
@@ -252,7 +254,7 @@ static int parse_part(struct wb_xlsx *x, const char *name, int required,
 		else if (got < 0)
 			rc = -1;
 		else if (XML_ParseBuffer(x->xp, (int)got, got == 0) != XML_STATUS_OK)
-			rc = parse_error(x, 0);
+			rc = parse_error(x, x->wb->row);
 		done = got == 0;
 	}
 	XML_ParserFree(x->xp);
@@ -593,6 +595,37 @@ static void XMLCALL merges_start(void *data, const XML_Char *name, const XML_Cha
 	x->merges[x->nmerges++] = m;
 }
 
+static void XMLCALL merges_end(void *data, const XML_Char *name)
+{
+	struct wb_xlsx *x = data;
+
+	if (strcmp(local(name), "mergeCells") == 0) {
+		x->merges_read = 1;
+		XML_StopParser(x->xp, XML_FALSE); /* what follows is of no interest */
+	}
+}
+
+/*
+ * Where a <mergeCells> (or <prefix:mergeCells>) tag starts in p[0..n), or
+ * NULL. Text and attribute values cannot hold a raw '<', so outside comments
+ * and CDATA (which spreadsheet writers do not put in sheets) this is the tag.
+ */
+static const char *find_merges_tag(const char *p, size_t n)
+{
+	const char *end = p + n, *q = p;
+
+	while ((q = memmem(q, (size_t)(end - q), "mergeCells", 10))) {
+		const char *t = q - 1;
+		if (t >= p && *t == ':')
+			while (--t >= p && *t != '<' && *t != '/' && *t != '>' && *t != ' ')
+				;
+		if (t >= p && *t == '<')
+			return t;
+		q += 10;
+	}
+	return NULL;
+}
+
 static int merge_cmp(const void *a, const void *b)
 {
 	const struct merge *p = a, *q = b;
@@ -776,13 +809,65 @@ static void XMLCALL sheet_end(void *data, const XML_Char *name)
 	}
 }
 
-/* The first pass over the sheet: its merged ranges, sorted by first row. */
+/*
+ * The first pass over the sheet, for its merged ranges (sorted by first row).
+ * They come after every cell, so the part is inflated to its end, but only
+ * searched for the tag: expat reads from <mergeCells> on, not the cells.
+ */
 static int read_merges(struct wb_xlsx *x)
 {
-	if (parse_part(x, x->sheet_path, 1, merges_start, NULL, NULL) < 0)
-		return -1;
-	qsort(x->merges, x->nmerges, sizeof *x->merges, merge_cmp);
-	return 0;
+	enum { TAIL = 64 };
+	struct part p;
+	char *buf = NULL;
+	const char *at = NULL;
+	size_t keep = 0;
+	long got = 0;
+	int rc = part_open(x, x->sheet_path, &p);
+
+	if (rc <= 0)
+		return rc < 0 ? -1
+		              : pb_error_set(x->err, PB_EXIT_FATAL, pb_wb_where(x->wb, 0), 0,
+		                             "the workbook has no part %s; the file is broken",
+		                             x->sheet_path);
+	x->what = x->sheet_path;
+	if (!(buf = malloc(CHUNK + TAIL)) ||
+	    !(x->xp = new_parser(x, merges_start, merges_end, NULL))) {
+		rc = pb_error_set(x->err, PB_EXIT_FATAL, x->wb->name, 0, "out of memory");
+		goto done;
+	}
+	rc = 0;
+	while (rc == 0 && !x->merges_read && (got = part_read(x, &p, buf + keep, CHUNK)) > 0) {
+		const char *from = buf;
+		size_t n = keep + (size_t)got;
+		if (!at) {
+			if (!(at = find_merges_tag(buf, n))) {
+				/* keep a tail: the tag may straddle two chunks */
+				keep = n < TAIL ? n : TAIL;
+				memmove(buf, buf + n - keep, keep);
+				continue;
+			}
+			from = at;
+		}
+		keep = 0;
+		if (XML_Parse(x->xp, from, (int)(buf + n - from), 0) != XML_STATUS_OK &&
+		    !x->merges_read)
+			rc = parse_error(x, -1);
+	}
+	if (got < 0)
+		rc = -1;
+	else if (rc == 0 && at && !x->merges_read)
+		rc = pb_error_set(x->err, PB_EXIT_FATAL, pb_wb_where(x->wb, 0), 0,
+		                  "%s ends inside its merged ranges; the file is broken",
+		                  x->sheet_path);
+	if (rc == 0)
+		qsort(x->merges, x->nmerges, sizeof *x->merges, merge_cmp);
+done:
+	if (x->xp)
+		XML_ParserFree(x->xp);
+	x->xp = NULL;
+	free(buf);
+	part_close(&p);
+	return rc;
 }
 
 /* workbook.xml, its relationships, the sheet's part; 0 or -1 with err. */
