@@ -70,6 +70,10 @@ units_files() { # N -> sets C (CSV) and U (TSV), generating them when missing
 		"$B/gen" units "$1" "$seed" "$C.tmp" "$U.tmp"
 		mv "$C.tmp" "$C"; mv "$U.tmp" "$U"
 	fi
+	if [ ! -s "$U.2" ]; then # two halves at a line boundary, each with the header
+		header=$(head -n 1 "$U") split -n l/2 --numeric-suffixes=1 -a 1 \
+			--filter='{ printf "%s\n" "$header"; case $FILE in *.1) tail -n +2 ;; *) cat ;; esac; } >"$FILE"' "$U" "$U."
+	fi
 }
 scores_file() { # N -> sets S
 	S=$cache/scores-$1-$seed-$gen_id.tsv
@@ -88,6 +92,8 @@ tool coverage "pb-coverage" "the coverage table by district, unit_type" \
 	'"$PB/pb-coverage" --by district,unit_type "$U" >"$o"'
 tool coverage "parallel --pipepart, 2 jobs" "the same: 2 x pb-coverage --partial, one --merge" \
 	'parallel -j2 --pipepart -a "$U" --header : --block -1 "$PB/pb-coverage" --by district,unit_type --partial | "$PB/pb-coverage" --merge >"$o"'
+tool coverage "2 x --partial on halves" "the same: halves split beforehand, as Slurm jobs read them" \
+	'"$PB/pb-coverage" --by district,unit_type --partial "$U.1" >"$o.1" & "$PB/pb-coverage" --by district,unit_type --partial "$U.2" >"$o.2" && wait $! && "$PB/pb-coverage" --merge "$o.1" "$o.2" >"$o"'
 [ -n "$duck" ] && tool coverage "DuckDB GROUP BY" "the same table (SQL, 2 threads)" \
 	'$duck bench/coverage.sql IN="$U" OUT="$o"'
 tool coverage "mawk" "the same table (bench/coverage.awk)" \
@@ -127,7 +133,7 @@ agrees() { # JOB INDEX N -> "same bytes", "same counts", "yes", "DIFFERS" or "-"
 	case "$job:${T_NAME[$i]}" in
 	*:pb-*) [ "$job" = import-units ] && { cmp -s "$mine" "$U" && echo "= generator's TSV" || echo DIFFERS; return; }
 		echo "-" ;;
-	coverage:parallel* | coverage:mawk | coverage:DuckDB* | import-raw:mlr* | import-raw:DuckDB*)
+	coverage:parallel* | coverage:2* | coverage:mawk | coverage:DuckDB* | import-raw:mlr* | import-raw:DuckDB*)
 		cmp -s "$pb" "$mine" && echo "same bytes" || echo DIFFERS ;;
 	coverage:datamash*) # pb's per-mode counts, one line per nonzero count, against datamash's
 		awk -F '\t' 'NR > 1 { for (k = 4; k <= 7; k++) if ($k > 0) print $1 "\t" $2 "\t" m[k] "\t" $k }
@@ -179,7 +185,7 @@ for n in $sizes; do
 			printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rows" "$job" "${T_NAME[$i]}" "${T_WHAT[$i]}" \
 				"$t" "$mem" "$(awk -v a="$t" -v b="$pbt" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" "$ag" >>"$work/table"
 		done
-		rm -f "$work/$job".*.out
+		rm -f "$work/$job".*.out*
 	done
 done
 
@@ -219,7 +225,10 @@ ver() { "$@" 2>&1 | head -1; }
 	echo "  compute the same table and must give the same bytes; datamash can only count units per"
 	echo "  district, unit_type and org_mode (no distinct-in-a-subset, no conditional sums), after"
 	echo "  sorting, and must give pb's counts; \`wc -l\` is the floor. \`parallel --pipepart\` runs"
-	echo "  two \`--partial\` jobs merged by \`--merge\`: its x pb below 1 is the speed-up on these cores."
+	echo "  two \`--partial\` jobs merged by \`--merge\`, parallel piping each its half; \"2 x --partial on"
+	echo "  halves\" runs the same two jobs on halves split beforehand (as the Slurm example does), and"
+	echo "  merges. An x pb below 1 is a speed-up on these cores; the partials carry every group's"
+	echo "  joint organizations, so the merge reads far more than the table holds."
 	echo "- **import-raw**: \`pb-import --kind raw\`, a Chinese CSV (quoted fields, CRLF) to pb TSV,"
 	echo "  against DuckDB read_csv → COPY TSV (bench/import-raw.sql) and Miller, which must give the"
 	echo "  same bytes, and bench/csvparse.c, libcsv alone counting fields (the floor)."
