@@ -238,6 +238,9 @@ ver() { "$@" 2>&1 | head -1; }
 	echo "- **rank**: \`pb-rank --by district\` on scored entities (wide form) against DuckDB"
 	echo "  \`RANK() OVER (PARTITION BY district ORDER BY score DESC)\` with n and pct (bench/rank.sql;"
 	echo "  the same id, district and rank on every row) and GNU sort putting the rows in pb's order."
+	echo
+	echo "DuckDB runs inside node (bench/duckdb.mjs): its time includes starting node and loading"
+	echo "DuckDB (about 0.2 s), its memory node's own. Every tool writes its output to a file."
 } >"$work/results.md"
 mv "$work/results.md" "$results"
 echo "bench: wrote $results"
