@@ -20,6 +20,11 @@ register=$1 parts=$2 output=$3
 shift 3
 case $parts in '' | *[!0-9]* | 0*) die "PARTS must be a whole number from 1: '$parts'" ;; esac
 [ -f "$register" ] && [ -r "$register" ] || die "$register: not a readable file"
+for a in "$@"; do
+	case $a in
+	--partial | --merge | -o | --output | --output=*) die "$a: submit.sh adds --partial and --merge -o OUTPUT itself" ;;
+	esac
+done
 here=$(cd "$(dirname "$0")" && pwd)
 
 # absolute paths: the jobs run on other nodes, from spooled copies of the job scripts
