@@ -43,7 +43,8 @@ int main(int argc, char **argv)
 		}
 		while ((got = fread(buf, 1, sizeof buf, f)) > 0)
 			if (csv_parse(&p, buf, got, on_field, on_record, &n) != got) {
-				fprintf(stderr, "csvparse: %s: %s\n", argv[i], csv_strerror(csv_error(&p)));
+				fprintf(stderr, "csvparse: %s: %s\n", argv[i],
+				        csv_strerror(csv_error(&p)));
 				return 1;
 			}
 		csv_fini(&p, on_field, on_record, &n);

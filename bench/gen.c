@@ -33,24 +33,30 @@ static unsigned rng_below(unsigned n)
 /* 12 cities x 10 districts = 120 districts; names are made up but read like real ones */
 static const char *const cities[] = { "佛山", "广州", "深圳", "东莞", "中山", "江门",
 	                              "肇庆", "惠州", "珠海", "汕头", "湛江", "茂名" };
-static const char *const district_suffix[] = { "城区", "南区", "北区", "东区", "西区",
+static const char *const district_suffix[] = { "城区", "南区", "北区",   "东区", "西区",
 	                                       "新区", "县",   "高新区", "港区", "经开区" };
 #define NCITY (sizeof cities / sizeof *cities)
 #define NDSUF (sizeof district_suffix / sizeof *district_suffix)
 
 /* canonical unit_type, then the label or alias the CSV uses (two per type) */
 static const char *const types[][3] = {
-	{ "village_group", "村民小组", "村小组" }, { "econ_coop", "经济社", "经济合作社" },
-	{ "village", "行政村", "村" },             { "community", "社区", "居委会" },
-	{ "residential", "物业住宅小区", "小区" }, { "key_project", "重点项目", "在建项目" },
-	{ "enterprise", "非公企业", "民营企业" },  { "social_org", "社会组织", "社团" },
-	{ "agency", "机关事业单位", "事业单位" },  { "building", "商务楼宇", "楼宇" },
-	{ "park", "园区", "工业园区" },            { "market", "商圈市场", "专业市场" },
+	{ "village_group", "村民小组", "村小组" },
+	{ "econ_coop", "经济社", "经济合作社" },
+	{ "village", "行政村", "村" },
+	{ "community", "社区", "居委会" },
+	{ "residential", "物业住宅小区", "小区" },
+	{ "key_project", "重点项目", "在建项目" },
+	{ "enterprise", "非公企业", "民营企业" },
+	{ "social_org", "社会组织", "社团" },
+	{ "agency", "机关事业单位", "事业单位" },
+	{ "building", "商务楼宇", "楼宇" },
+	{ "park", "园区", "工业园区" },
+	{ "market", "商圈市场", "专业市场" },
 	{ "other", "其他", "其它" },
 };
 #define NTYPE (sizeof types / sizeof *types)
-static const char *const name_suffix[] = { "花园", "家园", "新村", "有限公司", "合作社",
-	                                   "项目部", "协会", "大厦", "市场", "服务中心" };
+static const char *const name_suffix[] = { "花园",   "家园", "新村", "有限公司", "合作社",
+	                                   "项目部", "协会", "大厦", "市场",     "服务中心" };
 #define NNSUF (sizeof name_suffix / sizeof *name_suffix)
 
 /* org_mode: canonical and two CSV spellings */
@@ -128,8 +134,8 @@ static void gen_units(unsigned long n, FILE *csv, FILE *tsv)
 		snprintf(towns, sizeof towns, "%s第%u街道", district, town);
 		snprintf(community, sizeof community, "第%u社区", comm);
 		/* one name in fifty has a comma, so the CSV quotes it */
-		snprintf(name, sizeof name, "%s%s%lu%s", district, rng_below(50) ? "" : "一期,",
-		         i, name_suffix[rng_below(NNSUF)]);
+		snprintf(name, sizeof name, "%s%s%lu%s", district, rng_below(50) ? "" : "一期,", i,
+		         name_suffix[rng_below(NNSUF)]);
 		org[0] = 0;
 		if (m == 0) {
 			snprintf(org, sizeof org, "%s党支部", name);
@@ -139,7 +145,8 @@ static void gen_units(unsigned long n, FILE *csv, FILE *tsv)
 		}
 		if (org[0]) {
 			unsigned k = rng_below(20) ? 0 : 1 + rng_below(2);
-			unsigned y = 2015 + rng_below(10), mo = 1 + rng_below(12), d = 1 + rng_below(28);
+			unsigned y = 2015 + rng_below(10), mo = 1 + rng_below(12),
+			         d = 1 + rng_below(28);
 			kind = kinds[k][0];
 			kind_csv = kinds[k][1];
 			snprintf(est_tsv, sizeof est_tsv, "%04u-%02u-%02u", y, mo, d);
@@ -150,13 +157,24 @@ static void gen_units(unsigned long n, FILE *csv, FILE *tsv)
 			}
 		}
 		if (rng_below(20))
-			snprintf(members, sizeof members, "%u", m == 0 ? rng_below(41) : rng_below(11));
+			snprintf(members, sizeof members, "%u",
+			         m == 0 ? rng_below(41) : rng_below(11));
 		if (m == 2 || rng_below(10) < 3)
 			snprintf(instr, sizeof instr, "指导员%lu", i % 9973);
 
 		fprintf(csv, "U%09lu,", i);
-		const char *const row[] = { name, types[t][1 + spell], city, district, towns, community,
-			                    modes[m][1 + spell], org, kind_csv, members, instr, est_csv };
+		const char *const row[] = { name,
+			                    types[t][1 + spell],
+			                    city,
+			                    district,
+			                    towns,
+			                    community,
+			                    modes[m][1 + spell],
+			                    org,
+			                    kind_csv,
+			                    members,
+			                    instr,
+			                    est_csv };
 		for (size_t f = 0; f < sizeof row / sizeof *row; f++)
 			put_csv(csv, row[f], f + 1 == sizeof row / sizeof *row);
 		fprintf(tsv, "U%09lu\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t", i, name, types[t][0], city,

@@ -47,8 +47,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	fprintf(out, "%.3f %ld %d\n",
-	        (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, ru.ru_maxrss,
-	        status);
+	        (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+	        ru.ru_maxrss, status);
 	if (fclose(out) != 0) {
 		perror(argv[1]);
 		return 2;
