@@ -221,7 +221,7 @@ ver() { "$@" 2>&1 | head -1; }
 	echo "## The jobs"
 	echo
 	echo "- **coverage**: \`pb-coverage --by district,unit_type\` on a pb TSV register (120 districts,"
-	echo "  13 unit types, 1,560 groups). DuckDB (bench/coverage.sql) and mawk (bench/coverage.awk)"
+	echo "  13 unit types, up to 1,560 groups). DuckDB (bench/coverage.sql) and mawk (bench/coverage.awk)"
 	echo "  compute the same table and must give the same bytes; datamash can only count units per"
 	echo "  district, unit_type and org_mode (no distinct-in-a-subset, no conditional sums), after"
 	echo "  sorting, and must give pb's counts; \`wc -l\` is the floor. \`parallel --pipepart\` runs"
