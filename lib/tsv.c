@@ -122,22 +122,21 @@ static int next_line(struct pb_tsv_reader *r, char **line, size_t *len)
 	}
 }
 
+/* Splits a line at TABs into r->fields, one pass; the array grows as needed. */
 static int split(struct pb_tsv_reader *r, char *line, size_t len)
 {
-	size_t n = 1, i = 0;
+	size_t i = 0;
 	char *p = line, *end = line + len, *tab;
 
-	for (tab = memchr(p, '\t', len); tab; tab = memchr(tab + 1, '\t', (size_t)(end - tab - 1)))
-		n++;
-	if (n > r->fields_cap) {
-		size_t cap = n * 2;
-		struct pb_str *f = realloc(r->fields, cap * sizeof *f);
-		if (!f)
-			return -1;
-		r->fields = f;
-		r->fields_cap = cap;
-	}
 	for (;;) {
+		if (i == r->fields_cap) {
+			size_t cap = r->fields_cap ? r->fields_cap * 2 : 16;
+			struct pb_str *f = realloc(r->fields, cap * sizeof *f);
+			if (!f)
+				return -1;
+			r->fields = f;
+			r->fields_cap = cap;
+		}
 		tab = memchr(p, '\t', (size_t)(end - p));
 		r->fields[i].p = p;
 		r->fields[i].n = (size_t)((tab ? tab : end) - p);
@@ -146,7 +145,8 @@ static int split(struct pb_tsv_reader *r, char *line, size_t len)
 			break;
 		p = tab + 1;
 	}
-	r->nfields = n;
+	r->nfields = i;
+	r->escaped = memchr(line, '\\', len) != NULL;
 	return 0;
 }
 
@@ -155,6 +155,8 @@ static int unescape_fields(struct pb_tsv_reader *r, size_t *bad)
 {
 	size_t i;
 
+	if (!r->escaped)
+		return 0; /* no backslash on the line: nothing to undo */
 	for (i = 0; i < r->nfields; i++) {
 		size_t n = pb_tsv_unescape((char *)r->fields[i].p, r->fields[i].n);
 		if (n == (size_t)-1) {

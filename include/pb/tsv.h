@@ -30,6 +30,7 @@ struct pb_tsv_reader {
 	size_t nfields;
 	struct pb_str *fields;
 	size_t fields_cap;
+	int escaped; /* the current line holds a backslash */
 };
 
 /*
