@@ -335,6 +335,34 @@ static int put_plain(struct pb_buf *b, const char *digits, size_t nd, int exp)
 	return 0;
 }
 
+/*
+ * The fast path for values with few decimals (20, 88.5, 0.25): when M/10^k,
+ * one correctly rounded division of two exactly held numbers, gives v back,
+ * the decimal M×10^-k reads back as v too, and the smallest such k is the
+ * shortest text. 0 when written, 1 when v needs the general path.
+ */
+static int put_few_decimals(struct pb_buf *b, double v)
+{
+	static const double pow10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6 };
+	char digits[24];
+	unsigned long long m;
+	int k, nd;
+
+	for (k = 0; k < (int)(sizeof pow10 / sizeof *pow10); k++) {
+		double scaled = nearbyint(fabs(v) * pow10[k]);
+		if (scaled >= 0x1p53)
+			return 1;
+		if (scaled / pow10[k] != fabs(v))
+			continue;
+		m = (unsigned long long)scaled;
+		nd = snprintf(digits, sizeof digits, "%llu", m);
+		if (v < 0 && pb_buf_addc(b, '-') < 0)
+			return -1;
+		return put_plain(b, digits, (size_t)nd, nd - 1 - k) < 0 ? -1 : 0;
+	}
+	return 1;
+}
+
 int pb_put_number(struct pb_buf *b, double v)
 {
 	char tmp[40], digits[20];
@@ -346,12 +374,21 @@ int pb_put_number(struct pb_buf *b, double v)
 		return 0;
 	if (v == 0)
 		return pb_buf_addc(b, '0'); /* never -0 */
-	/* the fewest significant digits that read back as the same double */
-	for (prec = 0; prec < 17; prec++) {
+	if (put_few_decimals(b, v) == 0)
+		return 0;
+	/*
+	 * The fewest significant digits that read back as the same double. Any
+	 * decimal of at most 15 digits survives the trip to double and back
+	 * (DBL_DIG), so if 15 digits round-trip, they are that decimal with
+	 * trailing zeros, which put_plain drops; else 16, else 17 always do.
+	 */
+	for (prec = 14; prec < 16; prec++) {
 		snprintf(tmp, sizeof tmp, "%.*e", prec, v);
 		if (strtod(tmp, NULL) == v)
 			break;
 	}
+	if (prec == 16)
+		snprintf(tmp, sizeof tmp, "%.16e", v);
 	e = strchr(tmp, 'e');
 	exp = (int)strtol(e + 1, NULL, 10);
 	for (q = tmp; q < e; q++)
