@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pb/coverage.h"
+#include "pb/cli.h"
 #include "pb/diag.h"
 #include "pb/pb.h"
 #include "pb/value.h"
@@ -74,8 +75,7 @@ enum {
 	OPT_PARTNER_TYPE,
 	OPT_MIN_LINKS,
 	OPT_PARTIAL,
-	OPT_MERGE,
-	OPT_PROGRESS
+	OPT_MERGE
 };
 
 static const struct option long_options[] = {
@@ -96,12 +96,7 @@ static const struct option long_options[] = {
 	{ "min-links", required_argument, NULL, OPT_MIN_LINKS },
 	{ "partial", no_argument, NULL, OPT_PARTIAL },
 	{ "merge", no_argument, NULL, OPT_MERGE },
-	{ "output", required_argument, NULL, 'o' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "progress", no_argument, NULL, OPT_PROGRESS },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 }
+	PB_CLI_OPTIONS
 };
 
 static long parse_count(const char *opt, const char *arg)
@@ -116,9 +111,15 @@ static long parse_count(const char *opt, const char *arg)
 static void parse_options(int argc, char **argv, struct pb_coverage_opts *o)
 {
 	struct pb_error err = PB_ERROR_INIT;
+	const struct pb_cli cli = { .usage = usage_text,
+		                    .help = help_text,
+		                    .version = PB_VERSION,
+		                    .output = &o->output,
+		                    .longs = long_options,
+		                    .shorts = PB_CLI_SHORT "b:tr" };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "b:tro:qhV", long_options, NULL)) != -1) {
+	while ((c = pb_cli_next(&cli, argc, argv)) != -1) {
 		switch (c) {
 		case 'b': o->by = optarg; break;
 		case 't': o->total = 1; break;
@@ -156,16 +157,11 @@ static void parse_options(int argc, char **argv, struct pb_coverage_opts *o)
 			break;
 		case OPT_PARTIAL: o->partial = 1; break;
 		case OPT_MERGE: o->merge = 1; break;
-		case 'o': o->output = optarg; break;
-		case 'q': pb_progress_set(PB_PROGRESS_OFF); break;
-		case OPT_PROGRESS: pb_progress_set(PB_PROGRESS_ON); break;
-		case 'h': pb_help_exit(usage_text, help_text);
-		case 'V': pb_version_exit(PB_VERSION);
 		default: pb_usage_die(usage_text, NULL);
 		}
 	}
-	o->files = argv + optind;
-	o->nfiles = argc - optind;
+	o->inputs = argv + optind;
+	o->ninputs = (size_t)(argc - optind);
 	if (pb_coverage_check_opts(o, &err) < 0)
 		pb_usage_die(usage_text, "%s", err.msg);
 }

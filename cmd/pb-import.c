@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pb/cli.h"
 #include "pb/diag.h"
 #include "pb/import.h"
 #include "pb/pb.h"
@@ -78,7 +79,6 @@ enum {
 	OPT_REJECTS,
 	OPT_MAX_ERRORS,
 	OPT_AS_OF,
-	OPT_PROGRESS,
 	OPT_SHEET,
 	OPT_HEADER_ROW,
 	OPT_FILL_DOWN,
@@ -103,16 +103,17 @@ static const struct option long_options[] = {
 	{ "fill-down", required_argument, NULL, OPT_FILL_DOWN },
 	{ "aliases", required_argument, NULL, OPT_ALIASES },
 	{ "strict", no_argument, NULL, OPT_STRICT },
-	{ "output", required_argument, NULL, 'o' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "progress", no_argument, NULL, OPT_PROGRESS },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 }
+	PB_CLI_OPTIONS
 };
 
 static void parse_options(int argc, char **argv, struct pb_import_opts *o, const char ***maps)
 {
+	const struct pb_cli cli = { .usage = usage_text,
+		                    .help = help_text,
+		                    .version = PB_VERSION,
+		                    .output = &o->output,
+		                    .longs = long_options,
+		                    .shorts = PB_CLI_SHORT "k:e:m:" };
 	struct pb_error err = PB_ERROR_INIT;
 	int c;
 	size_t nmaps = 0;
@@ -120,7 +121,7 @@ static void parse_options(int argc, char **argv, struct pb_import_opts *o, const
 	*maps = calloc((size_t)argc + 1, sizeof **maps);
 	if (!*maps)
 		pb_die(PB_EXIT_FATAL, "out of memory");
-	while ((c = getopt_long(argc, argv, "k:e:m:o:qhV", long_options, NULL)) != -1) {
+	while ((c = pb_cli_next(&cli, argc, argv)) != -1) {
 		switch (c) {
 		case 'k':
 			if (pb_kind_parse(optarg, &o->kind) < 0)
@@ -192,11 +193,6 @@ static void parse_options(int argc, char **argv, struct pb_import_opts *o, const
 		case OPT_FILL_DOWN: o->fill_down = optarg; break;
 		case OPT_ALIASES: o->aliases_file = optarg; break;
 		case OPT_STRICT: o->strict = 1; break;
-		case 'o': o->output_path = optarg; break;
-		case 'q': pb_progress_set(PB_PROGRESS_OFF); break;
-		case OPT_PROGRESS: pb_progress_set(PB_PROGRESS_ON); break;
-		case 'h': pb_help_exit(usage_text, help_text);
-		case 'V': pb_version_exit(PB_VERSION);
 		default: pb_usage_die(usage_text, NULL);
 		}
 	}

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "pb/cli.h"
 #include "pb/diag.h"
 #include "pb/pb.h"
 #include "pb/rank.h"
@@ -111,11 +112,7 @@ enum {
 	OPT_PERIOD,
 	OPT_STREAK_TOP,
 	OPT_SENSITIVITY,
-	OPT_SEED,
-	OPT_QUIET,
-	OPT_PROGRESS,
-	OPT_HELP,
-	OPT_VERSION
+	OPT_SEED
 };
 
 static const struct option long_opts[] = {
@@ -142,20 +139,21 @@ static const struct option long_opts[] = {
 	{ "streak-top", required_argument, NULL, OPT_STREAK_TOP },
 	{ "sensitivity", required_argument, NULL, OPT_SENSITIVITY },
 	{ "seed", required_argument, NULL, OPT_SEED },
-	{ "output", required_argument, NULL, 'o' },
-	{ "quiet", no_argument, NULL, OPT_QUIET },
-	{ "progress", no_argument, NULL, OPT_PROGRESS },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 }
+	PB_CLI_OPTIONS
 };
 
 static void parse_options(int argc, char **argv, struct pb_rank_opts *o)
 {
 	struct pb_error err = PB_ERROR_INIT;
+	const struct pb_cli cli = { .usage = usage_text,
+		                    .help = help_text,
+		                    .version = PB_VERSION,
+		                    .output = &o->output,
+		                    .longs = long_opts,
+		                    .shorts = PB_CLI_SHORT "" };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "o:", long_opts, NULL)) != -1) {
+	while ((c = pb_cli_next(&cli, argc, argv)) != -1) {
 		switch (c) {
 		case OPT_ID: o->id_col = optarg; break;
 		case OPT_NAME: o->name_col = optarg; break;
@@ -180,11 +178,6 @@ static void parse_options(int argc, char **argv, struct pb_rank_opts *o)
 		case OPT_STREAK_TOP: o->streak_top = optarg; break;
 		case OPT_SENSITIVITY: o->sensitivity = optarg; break;
 		case OPT_SEED: o->seed = optarg; break;
-		case 'o': o->output = optarg; break;
-		case OPT_QUIET: pb_progress_set(PB_PROGRESS_OFF); break;
-		case OPT_PROGRESS: pb_progress_set(PB_PROGRESS_ON); break;
-		case OPT_HELP: pb_help_exit(usage_text, help_text);
-		case OPT_VERSION: pb_version_exit(PB_VERSION);
 		default: pb_usage_die(usage_text, NULL);
 		}
 	}

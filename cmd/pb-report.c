@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pb/cli.h"
 #include "pb/diag.h"
 #include "pb/pb.h"
 #include "pb/report.h"
@@ -69,12 +70,10 @@ enum {
 	OPT_CHART,
 	OPT_PRECISION,
 	OPT_LANG,
-	OPT_LABEL,
-	OPT_PROGRESS
+	OPT_LABEL
 };
 
 static const struct option long_options[] = { { "format", required_argument, NULL, 'f' },
-	                                      { "output", required_argument, NULL, 'o' },
 	                                      { "title", required_argument, NULL, OPT_TITLE },
 	                                      { "subtitle", required_argument, NULL, OPT_SUBTITLE },
 	                                      { "note", required_argument, NULL, OPT_NOTE },
@@ -86,11 +85,7 @@ static const struct option long_options[] = { { "format", required_argument, NUL
 	                                        OPT_PRECISION },
 	                                      { "lang", required_argument, NULL, OPT_LANG },
 	                                      { "label", required_argument, NULL, OPT_LABEL },
-	                                      { "quiet", no_argument, NULL, 'q' },
-	                                      { "progress", no_argument, NULL, OPT_PROGRESS },
-	                                      { "help", no_argument, NULL, 'h' },
-	                                      { "version", no_argument, NULL, 'V' },
-	                                      { NULL, 0, NULL, 0 } };
+	                                      PB_CLI_OPTIONS };
 
 /* Repeatable options: at most argc of each, pointing into argv. */
 static const char **notes, **headings, **labels;
@@ -99,6 +94,12 @@ static void parse_options(int argc, char **argv, struct pb_report_opts *o)
 {
 	struct pb_error err = PB_ERROR_INIT;
 	long long v;
+	const struct pb_cli cli = { .usage = usage_text,
+		                    .help = help_text,
+		                    .version = PB_VERSION,
+		                    .output = &o->output,
+		                    .longs = long_options,
+		                    .shorts = PB_CLI_SHORT "f:" };
 	int c;
 
 	notes = calloc((size_t)argc, sizeof *notes);
@@ -109,7 +110,7 @@ static void parse_options(int argc, char **argv, struct pb_report_opts *o)
 	o->notes = notes;
 	o->headings = headings;
 	o->labels = labels;
-	while ((c = getopt_long(argc, argv, "f:o:qhV", long_options, NULL)) != -1) {
+	while ((c = pb_cli_next(&cli, argc, argv)) != -1) {
 		switch (c) {
 		case 'f':
 			if (pb_report_format_parse(optarg, &o->format) < 0)
@@ -117,7 +118,6 @@ static void parse_options(int argc, char **argv, struct pb_report_opts *o)
 				             "--format: '%s' is not text, md, html, csv or xlsx",
 				             optarg);
 			break;
-		case 'o': o->output = optarg; break;
 		case OPT_TITLE: o->title = optarg; break;
 		case OPT_SUBTITLE: o->subtitle = optarg; break;
 		case OPT_NOTE: notes[o->nnotes++] = optarg; break;
@@ -139,15 +139,11 @@ static void parse_options(int argc, char **argv, struct pb_report_opts *o)
 				pb_usage_die(usage_text, "--lang: '%s' is not zh or en", optarg);
 			o->en = strcmp(optarg, "en") == 0;
 			break;
-		case 'q': pb_progress_set(PB_PROGRESS_OFF); break;
-		case OPT_PROGRESS: pb_progress_set(PB_PROGRESS_ON); break;
-		case 'h': pb_help_exit(usage_text, help_text);
-		case 'V': pb_version_exit(PB_VERSION);
 		default: pb_usage_die(usage_text, NULL);
 		}
 	}
-	o->files = argv + optind;
-	o->nfiles = argc - optind;
+	o->inputs = argv + optind;
+	o->ninputs = (size_t)(argc - optind);
 	if (pb_report_check_opts(o, &err) < 0)
 		pb_usage_die(usage_text, "%s", err.msg);
 }

@@ -17,6 +17,71 @@ int pb_str_eqz(struct pb_str a, const char *z)
 	return a.n == n && (n == 0 || memcmp(a.p, z, n) == 0);
 }
 
+int pb_str_cmp(struct pb_str a, struct pb_str b)
+{
+	size_t n = a.n < b.n ? a.n : b.n;
+	int d = n ? memcmp(a.p, b.p, n) : 0;
+
+	if (d)
+		return d;
+	return (a.n > b.n) - (a.n < b.n);
+}
+
+struct pb_str pb_str_z(const char *z)
+{
+	return (struct pb_str){ z ? z : "", z ? strlen(z) : 0 };
+}
+
+int pb_list_split(struct pb_list *l, const char *z, char sep)
+{
+	size_t len, n = 1, i;
+	char *mem, *p;
+
+	l->v = NULL;
+	l->n = 0;
+	if (!z)
+		return 0;
+	len = strlen(z);
+	for (i = 0; i < len; i++)
+		n += z[i] == sep;
+	/* the pointers, then the text they point into: one block, one free */
+	l->v = malloc(n * sizeof *l->v + len + 1);
+	if (!l->v)
+		return -1;
+	mem = (char *)(l->v + n);
+	memcpy(mem, z, len + 1);
+	for (p = mem;;) {
+		char *end = strchr(p, sep);
+		if (end)
+			*end = '\0';
+		if (!*p) {
+			pb_list_release(l);
+			return -1;
+		}
+		l->v[l->n++] = p;
+		if (!end)
+			return 0;
+		p = end + 1;
+	}
+}
+
+long pb_list_find(const struct pb_list *l, struct pb_str s)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (pb_str_eqz(s, l->v[i]))
+			return (long)i;
+	return -1;
+}
+
+void pb_list_release(struct pb_list *l)
+{
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
 void pb_buf_init(struct pb_buf *b, size_t max)
 {
 	b->p = NULL;

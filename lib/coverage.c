@@ -1057,14 +1057,15 @@ static int run_merge(const struct pb_coverage_opts *top, struct cov *c, struct p
 	struct merge_state m;
 	struct pb_buf text = PB_BUF_INIT, by = PB_BUF_INIT;
 	struct pb_tsv_reader first, r;
-	int nfiles = top->nfiles ? top->nfiles : 1, f, rc = 0;
+	size_t ninputs = top->ninputs ? top->ninputs : 1, f;
+	int rc = 0;
 	size_t i;
 
 	memset(&m, 0, sizeof m);
 	memset(&first, 0, sizeof first);
 	memset(&r, 0, sizeof r);
-	for (f = 0; f < nfiles && rc >= 0; f++) {
-		const char *path = top->nfiles ? top->files[f] : "-";
+	for (f = 0; f < ninputs && rc >= 0; f++) {
+		const char *path = top->ninputs ? top->inputs[f] : "-";
 		struct pb_tsv_reader *cur = f == 0 ? &first : &r;
 		if ((rc = pb_tsv_open(cur, path, err)) < 0)
 			break;
@@ -1736,7 +1737,8 @@ int pb_coverage_run(const struct pb_coverage_opts *o, struct pb_error *err)
 {
 	struct cov c;
 	struct pb_out out = PB_OUT_INIT;
-	int rc = 0, f;
+	int rc = 0;
+	size_t f;
 
 	memset(&c, 0, sizeof c);
 	rows_read = 0;
@@ -1751,8 +1753,8 @@ int pb_coverage_run(const struct pb_coverage_opts *o, struct pb_error *err)
 		rc = cov_setup(&c, o, err);
 		if (rc == 0 && o->links)
 			rc = load_links(&c, err);
-		for (f = 0; rc == 0 && f < (o->nfiles ? o->nfiles : 1); f++)
-			rc = read_units(&c, o->nfiles ? o->files[f] : "-", err);
+		for (f = 0; rc == 0 && f < (o->ninputs ? o->ninputs : 1); f++)
+			rc = read_units(&c, o->ninputs ? o->inputs[f] : "-", err);
 		if (rc == 0 && !o->gaps)
 			rc = o->partial ? write_partial(&c) : finish(&c, err);
 		if (rc < 0 && !err->code)

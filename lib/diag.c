@@ -177,6 +177,7 @@ int pb_close_stdout(void)
 static enum pb_progress_mode progress_mode = PB_PROGRESS_AUTO;
 static int progress_on = -1, progress_tty;
 static time_t progress_last;
+static unsigned long long progress_count;
 
 void pb_progress_set(enum pb_progress_mode mode)
 {
@@ -207,6 +208,11 @@ void pb_progress_rows(unsigned long long rows)
 	fprintf(stderr, "\r%s: %llu rows", progname, rows);
 	fflush(stderr);
 	progress_drawn = 1;
+}
+
+void pb_progress_row(void)
+{
+	pb_progress_rows(++progress_count);
 }
 
 void pb_progress_done(void)

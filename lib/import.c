@@ -301,7 +301,7 @@ static int write_header(struct import *im, const struct plan *pl, long line, str
 			return pb_import_fail(
 			    im, err, line,
 			    "its columns map to a different set than %s's; import them separately",
-			    im->files[0]);
+			    im->inputs[0]);
 		return 0;
 	}
 	im->first_out_names = calloc(pl->nout + 1, sizeof *im->first_out_names);
@@ -430,8 +430,8 @@ int pb_import_check_opts(const struct pb_import_opts *o, struct pb_error *err)
 			return pb_error_set(err, PB_EXIT_FATAL, NULL, 0,
 			                    "--map: expected canonical=源列名, got '%s'",
 			                    o->maps[i]);
-	if (o->output_path && o->rejects_path && strcmp(o->output_path, "-") != 0 &&
-	    strcmp(o->output_path, o->rejects_path) == 0)
+	if (o->output && o->rejects_path && strcmp(o->output, "-") != 0 &&
+	    strcmp(o->output, o->rejects_path) == 0)
 		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0,
 		                    "--rejects and -o name the same file '%s'", o->rejects_path);
 	if (o->rules_file && o->kind != PB_KIND_UNITS)
@@ -471,8 +471,8 @@ int pb_import_run(const struct pb_import_opts *o, struct pb_import_stats *st, st
 	im.o = o;
 	im.st = st;
 	im.kd = pb_kind_def(o->kind);
-	im.files = o->ninputs ? o->inputs : stdin_only;
-	im.nfiles = o->ninputs ? o->ninputs : 1;
+	im.inputs = o->ninputs ? o->inputs : stdin_only;
+	im.ninputs = o->ninputs ? o->ninputs : 1;
 	im.as_of = o->has_as_of ? o->as_of : pb_today();
 	for (nschema = 0; im.kd->columns[nschema]; nschema++)
 		;
@@ -483,7 +483,7 @@ int pb_import_run(const struct pb_import_opts *o, struct pb_import_stats *st, st
 		*(int *)((char *)&im + positions[i].off) =
 		    pb_import_schema_pos(&im, positions[i].name);
 
-	im.labels = calloc(im.nfiles, sizeof *im.labels);
+	im.labels = calloc(im.ninputs, sizeof *im.labels);
 	if (!im.labels) {
 		free(im.vals);
 		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "out of memory");
@@ -497,11 +497,11 @@ int pb_import_run(const struct pb_import_opts *o, struct pb_import_stats *st, st
 	}
 	if (o->kind == PB_KIND_UNITS && !(im.rules = pb_rules_new(o->rules_file, err)))
 		goto done;
-	if (pb_out_open(&im.out, o->output_path, err) < 0)
+	if (pb_out_open(&im.out, o->output, err) < 0)
 		goto done;
-	for (i = 0; i < im.nfiles; i++) {
+	for (i = 0; i < im.ninputs; i++) {
 		im.cur_file_no = (int)i;
-		if (import_file(&im, im.files[i], err) < 0)
+		if (import_file(&im, im.inputs[i], err) < 0)
 			goto done;
 	}
 	pb_progress_done();
@@ -537,7 +537,7 @@ done:
 		pb_map_release(&im.regions[i]);
 		free(im.region_rows[i]);
 	}
-	for (i = 0; i < im.nfiles; i++)
+	for (i = 0; i < im.ninputs; i++)
 		free(im.labels[i]);
 	free(im.labels);
 	free(im.rowbuf);

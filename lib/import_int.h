@@ -97,8 +97,8 @@ struct import {
 	size_t rowcap, width;  /* width: the header's columns, to pad a sheet's short rows */
 	int cur_file_no;
 	char **labels; /* per input: "FILE:" or "FILE:SHEET!", to name a row of another input */
-	const char *const *files;
-	size_t nfiles;
+	const char *const *inputs;
+	size_t ninputs;
 	int32_t as_of;
 	/* schema positions the kind rules need; -1 when not in the schema */
 	int p_unit_id, p_unit_name, p_unit_type, p_city, p_district, p_town, p_community;

@@ -531,7 +531,7 @@ struct rk {
 	const struct pb_rank_opts *o;
 	struct cfg c;
 	const char **fname; /* per input, for messages */
-	size_t nfiles;
+	size_t ninputs;
 	int wide, has_judge;
 	char *id_col, *name_col; /* resolved; name_col NULL = none */
 	char **extra;            /* pass-through columns of the first input */
@@ -948,11 +948,11 @@ static int read_inputs(struct rk *k, struct pb_error *err)
 	size_t fi;
 	unsigned long long rows = 0;
 
-	k->nfiles = k->o->ninputs ? k->o->ninputs : 1;
-	k->fname = calloc(k->nfiles, sizeof *k->fname);
+	k->ninputs = k->o->ninputs ? k->o->ninputs : 1;
+	k->fname = calloc(k->ninputs, sizeof *k->fname);
 	if (!k->fname)
 		return oom(err);
-	for (fi = 0; fi < k->nfiles; fi++) {
+	for (fi = 0; fi < k->ninputs; fi++) {
 		struct pb_tsv_reader r;
 		struct src s = { 0 };
 		int rc;

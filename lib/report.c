@@ -53,7 +53,7 @@ int pb_report_check_opts(const struct pb_report_opts *o, struct pb_error *err)
 {
 	struct pb_str col;
 	int desc;
-	size_t i, nsec = o->nfiles > 0 ? (size_t)o->nfiles : 1;
+	size_t i, nsec = o->ninputs > 0 ? (size_t)o->ninputs : 1;
 
 	if (o->format == PB_REPORT_XLSX && (!o->output || strcmp(o->output, "-") == 0))
 		return pb_error_set(err, PB_EXIT_FATAL, "", 0, "--format xlsx needs -o FILE");
@@ -1100,7 +1100,7 @@ int pb_report_run(const struct pb_report_opts *o, struct pb_error *err)
 	struct pb_report rep;
 	struct pb_out out = PB_OUT_INIT;
 	unsigned long bad = 0;
-	size_t i, n = o->nfiles > 0 ? (size_t)o->nfiles : 1;
+	size_t i, n = o->ninputs > 0 ? (size_t)o->ninputs : 1;
 	int rc = -1;
 
 	if (pb_report_check_opts(o, err) < 0)
@@ -1112,7 +1112,7 @@ int pb_report_run(const struct pb_report_opts *o, struct pb_error *err)
 		return pb_error_set(err, PB_EXIT_FATAL, "", 0, "out of memory");
 	for (i = 0; i < n; i++)
 		if (rep.nsecs++,
-		    load_section(&rep.secs[i], o->nfiles > 0 ? o->files[i] : "-", &bad, err) < 0)
+		    load_section(&rep.secs[i], o->ninputs > 0 ? o->inputs[i] : "-", &bad, err) < 0)
 			goto out; /* report_release frees what the failed section holds */
 	if (prepare(&rep, err) < 0)
 		goto out;

@@ -35,6 +35,20 @@ static int is_space_cp(utf8proc_int32_t cp)
 	return cp == 0xFEFF || utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS;
 }
 
+size_t pb_utf8_next(const char *p, size_t n, int *cp)
+{
+	utf8proc_int32_t c;
+	utf8proc_ssize_t len =
+	    utf8proc_iterate((const utf8proc_uint8_t *)p, (utf8proc_ssize_t)n, &c);
+
+	if (len <= 0) {
+		*cp = -1;
+		return 1;
+	}
+	*cp = c;
+	return (size_t)len;
+}
+
 struct pb_str pb_text_trim(struct pb_str s)
 {
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s.p;

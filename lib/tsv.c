@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pb/map.h"
+
 #define READ_CHUNK (256u << 10)
 
 size_t pb_tsv_unescape(char *p, size_t n)
@@ -120,22 +122,21 @@ static int next_line(struct pb_tsv_reader *r, char **line, size_t *len)
 	}
 }
 
+/* Splits a line at TABs into r->fields, one pass; the array grows as needed. */
 static int split(struct pb_tsv_reader *r, char *line, size_t len)
 {
-	size_t n = 1, i = 0;
+	size_t i = 0;
 	char *p = line, *end = line + len, *tab;
 
-	for (tab = memchr(p, '\t', len); tab; tab = memchr(tab + 1, '\t', (size_t)(end - tab - 1)))
-		n++;
-	if (n > r->fields_cap) {
-		size_t cap = n * 2;
-		struct pb_str *f = realloc(r->fields, cap * sizeof *f);
-		if (!f)
-			return -1;
-		r->fields = f;
-		r->fields_cap = cap;
-	}
 	for (;;) {
+		if (i == r->fields_cap) {
+			size_t cap = r->fields_cap ? r->fields_cap * 2 : 16;
+			struct pb_str *f = realloc(r->fields, cap * sizeof *f);
+			if (!f)
+				return -1;
+			r->fields = f;
+			r->fields_cap = cap;
+		}
 		tab = memchr(p, '\t', (size_t)(end - p));
 		r->fields[i].p = p;
 		r->fields[i].n = (size_t)((tab ? tab : end) - p);
@@ -144,7 +145,8 @@ static int split(struct pb_tsv_reader *r, char *line, size_t len)
 			break;
 		p = tab + 1;
 	}
-	r->nfields = n;
+	r->nfields = i;
+	r->escaped = memchr(line, '\\', len) != NULL;
 	return 0;
 }
 
@@ -153,6 +155,8 @@ static int unescape_fields(struct pb_tsv_reader *r, size_t *bad)
 {
 	size_t i;
 
+	if (!r->escaped)
+		return 0; /* no backslash on the line: nothing to undo */
 	for (i = 0; i < r->nfields; i++) {
 		size_t n = pb_tsv_unescape((char *)r->fields[i].p, r->fields[i].n);
 		if (n == (size_t)-1) {
@@ -167,7 +171,9 @@ static int unescape_fields(struct pb_tsv_reader *r, size_t *bad)
 static int read_header(struct pb_tsv_reader *r, struct pb_error *err)
 {
 	char *line;
-	size_t len, i, j, bad;
+	size_t len, i, bad;
+	struct pb_map names =
+	    PB_MAP_INIT; /* header names seen, so duplicates cost no quadratic scan */
 	int rc = next_line(r, &line, &len);
 
 	r->line = 1;
@@ -194,18 +200,26 @@ static int read_header(struct pb_tsv_reader *r, struct pb_error *err)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1, "out of memory");
 	r->ncols = r->nfields;
 	for (i = 0; i < r->ncols; i++) {
-		if (r->fields[i].n == 0)
+		int is_new = 0;
+		if (r->fields[i].n == 0) {
+			pb_map_release(&names);
 			return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
 			                    "header column %zu is empty: every column needs a name",
 			                    i + 1);
+		}
 		r->cols[i] = pb_strdup_str(r->fields[i]);
-		if (!r->cols[i])
+		if (!r->cols[i] ||
+		    pb_map_put(&names, r->fields[i].p, r->fields[i].n, &is_new) < 0) {
+			pb_map_release(&names);
 			return pb_error_set(err, PB_EXIT_FATAL, r->name, 1, "out of memory");
-		for (j = 0; j < i; j++)
-			if (strcmp(r->cols[i], r->cols[j]) == 0)
-				return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
-				                    "duplicate column name '%s'", r->cols[i]);
+		}
+		if (!is_new) {
+			pb_map_release(&names);
+			return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
+			                    "duplicate column name '%s'", r->cols[i]);
+		}
 	}
+	pb_map_release(&names);
 	return 0;
 }
 
@@ -270,6 +284,20 @@ int pb_tsv_next(struct pb_tsv_reader *r, struct pb_error *err)
 		    r->cols[bad]);
 	}
 	return 1;
+}
+
+int pb_tsv_next_row(struct pb_tsv_reader *r, long *bad_rows, struct pb_error *err)
+{
+	int rc;
+
+	while ((rc = pb_tsv_next(r, err)) < 0 && err->code != PB_EXIT_FATAL) {
+		pb_progress_row();
+		pb_error_print(err);
+		++*bad_rows;
+	}
+	if (rc > 0)
+		pb_progress_row();
+	return rc;
 }
 
 int pb_tsv_col(const struct pb_tsv_reader *r, const char *name)

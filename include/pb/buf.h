@@ -15,6 +15,32 @@ struct pb_str {
 
 int pb_str_eq(struct pb_str a, struct pb_str b);
 int pb_str_eqz(struct pb_str a, const char *z);
+/* Byte order, a shorter prefix first: <0, 0, >0 as memcmp. */
+int pb_str_cmp(struct pb_str a, struct pb_str b);
+/* A view of a C string (NULL gives the empty view). */
+struct pb_str pb_str_z(const char *z);
+
+/*
+ * A list split from option text such as "a,b,c": items are NUL-terminated
+ * copies in one allocation the list owns. Empty items are refused.
+ */
+struct pb_list {
+	char **v;
+	size_t n;
+};
+
+#define PB_LIST_INIT                                                                               \
+	{                                                                                          \
+		.v = NULL, .n = 0                                                                  \
+	}
+
+/* Splits z at sep; NULL z gives an empty list. 0, or -1 (an empty item, or out of memory: l empty).
+ */
+int pb_list_split(struct pb_list *l, const char *z, char sep);
+/* Index of the item equal to s, or -1. */
+long pb_list_find(const struct pb_list *l, struct pb_str s);
+/* Frees the items; accepts a zeroed list. */
+void pb_list_release(struct pb_list *l);
 
 /*
  * A growable buffer that owns p. p is always NUL-terminated once anything was

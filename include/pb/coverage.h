@@ -33,8 +33,8 @@ struct pb_coverage_opts {
 	int partial;              /* --partial: emit mergeable partial aggregates */
 	int merge;                /* --merge: the inputs are partials */
 	const char *output;       /* -o FILE, or NULL for stdout */
-	char *const *files;       /* inputs; none = stdin */
-	int nfiles;
+	char *const *inputs;      /* inputs; none = stdin */
+	size_t ninputs;
 };
 
 #define PB_COVERAGE_OPTS_INIT                                                                      \

@@ -75,6 +75,8 @@ enum pb_progress_mode { PB_PROGRESS_AUTO, PB_PROGRESS_OFF, PB_PROGRESS_ON };
 void pb_progress_set(enum pb_progress_mode mode);
 /* Called per row; redraws "pb-cmd: N rows" at most a few times a second. */
 void pb_progress_rows(unsigned long long rows);
+/* Counts one more row read, then as pb_progress_rows. */
+void pb_progress_row(void);
 /* Clears the progress line, if one was drawn. */
 void pb_progress_done(void);
 

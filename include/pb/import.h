@@ -27,7 +27,7 @@ struct pb_import_opts {
 	const char *map_file;          /* --map-file */
 	const char *rules_file;        /* --rules */
 	const char *rejects_path;      /* --rejects */
-	const char *output_path;       /* -o; NULL = stdout */
+	const char *output;            /* -o; NULL = stdout */
 	unsigned long long max_errors; /* 0 = no limit */
 	int has_as_of;
 	int32_t as_of;             /* established/opened after it are bad; default today */

@@ -37,8 +37,8 @@ struct pb_report_opts {
 	const char *chart;   /* --chart COL or NULL */
 	int precision;       /* decimals of % and percentage points (default 1) */
 	int en;              /* --lang en */
-	char *const *files;  /* sections; none = stdin */
-	int nfiles;
+	char *const *inputs; /* sections; none = stdin */
+	size_t ninputs;
 };
 
 #define PB_REPORT_OPTS_INIT                                                                        \

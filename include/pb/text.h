@@ -13,6 +13,13 @@
 /* Byte offset of the first invalid UTF-8 sequence, or (size_t)-1 when valid. */
 size_t pb_utf8_invalid_at(const char *p, size_t n);
 
+/*
+ * Decodes the UTF-8 character at p (n > 0 bytes left) with utf8proc: its
+ * length in bytes, and *cp its code point, or -1 with length 1 when the bytes
+ * there are not valid UTF-8.
+ */
+size_t pb_utf8_next(const char *p, size_t n, int *cp);
+
 /* Removes leading and trailing white space (ASCII and Unicode Zs) from a view. */
 struct pb_str pb_text_trim(struct pb_str s);
 

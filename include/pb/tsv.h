@@ -30,6 +30,7 @@ struct pb_tsv_reader {
 	size_t nfields;
 	struct pb_str *fields;
 	size_t fields_cap;
+	int escaped; /* the current line holds a backslash */
 };
 
 /*
@@ -46,6 +47,13 @@ int pb_tsv_open_fd(struct pb_tsv_reader *r, int fd, const char *name, struct pb_
  * r->fields are borrowed: valid until the next call.
  */
 int pb_tsv_next(struct pb_tsv_reader *r, struct pb_error *err);
+/*
+ * The next good record, for readers that report a bad row and go on: a row
+ * with the wrong field count or a bad escape is printed (FILE:LINE: why),
+ * counted in *bad_rows and skipped. 1 a record, 0 the end, -1 a fatal error
+ * in err (read error, out of memory). Counts each row for --progress.
+ */
+int pb_tsv_next_row(struct pb_tsv_reader *r, long *bad_rows, struct pb_error *err);
 /* Index of a header column, or -1. */
 int pb_tsv_col(const struct pb_tsv_reader *r, const char *name);
 /* The raw (still escaped) text of the current line is not kept; fields are. */

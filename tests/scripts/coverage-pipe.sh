@@ -5,9 +5,7 @@
 set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | head -20 | sed 's/^/# /'; }
+. "$(dirname "$0")/lib.sh"
 
 awk 'BEGIN {
 	srand(11); OFS = "\t"
@@ -61,4 +59,4 @@ for cfg in "${configs[@]}"; do
 		notok "$name | pb-rank --id $id" "$(cat "$tmp/err"; cat "$tmp/rank")"
 	fi
 done
-echo "1..$n"
+echo "1..$tap_n"

@@ -7,9 +7,7 @@
 set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-t=0
-ok() { t=$((t + 1)); echo "ok $t - $1"; }
-notok() { t=$((t + 1)); echo "not ok $t - $1"; }
+. "$(dirname "$0")/lib.sh"
 
 # messy registers: bad quotes, wrong field counts, bad bytes, bad values, newlines in quotes
 for seed in 1 2 3 4 5; do

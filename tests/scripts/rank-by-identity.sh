@@ -5,9 +5,7 @@
 set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; [ -n "${2:-}" ] && head -20 "$2" | sed 's/^/# /'; }
+. "$(dirname "$0")/lib.sh"
 
 # 5 groups × 800 ids (i0000..i0799, the same ids in every group), integer scores with ties
 awk 'BEGIN { srand(42); OFS = "\t"; print "g", "id", "score"

@@ -6,9 +6,7 @@
 set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; }
+. "$(dirname "$0")/lib.sh"
 
 if ! command -v python3 >/dev/null; then
 	notok "python3 is needed to measure display widths"

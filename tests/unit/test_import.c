@@ -61,7 +61,7 @@ static int run(struct pb_import_opts *o, const void *text, size_t n, char **out,
 	inputs[0] = in_path;
 	o->inputs = inputs;
 	o->ninputs = 1;
-	o->output_path = out_path;
+	o->output = out_path;
 	if (!o->has_as_of) {
 		o->has_as_of = 1;
 		o->as_of = 20000; /* 2024-10-04: results do not depend on today */
@@ -102,13 +102,13 @@ static void options_check(void **state)
 	o.maps = good;
 	assert_int_equal(pb_import_check_opts(&o, &err), 0);
 
-	o.output_path = o.rejects_path = "same.tsv";
+	o.output = o.rejects_path = "same.tsv";
 	assert_int_equal(pb_import_check_opts(&o, &err), -1);
 	assert_non_null(strstr(err.msg, "name the same file"));
-	o.output_path = "-"; /* stdout is never the rejects file */
+	o.output = "-"; /* stdout is never the rejects file */
 	o.rejects_path = "-";
 	assert_int_equal(pb_import_check_opts(&o, &err), 0);
-	o.output_path = o.rejects_path = NULL;
+	o.output = o.rejects_path = NULL;
 
 	o.rules_file = "rules.tsv";
 	o.kind = PB_KIND_SCORES;
