@@ -64,11 +64,16 @@ build/bench/%: bench/%.c
 bench: deps all $(BENCH_BIN)
 	@bash scripts/bench.sh
 
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the commands, their man
+# pages, and bash completion (one file, installed under each command's name so
+# bash-completion finds it when that command is typed)
+BASH_COMPLETIONS ?= $(PREFIX)/share/bash-completion/completions
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man7
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man7 $(DESTDIR)$(BASH_COMPLETIONS)
 	install -m 755 $(CMDS) $(DESTDIR)$(PREFIX)/bin
 	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 $(wildcard man/*.7) $(DESTDIR)$(PREFIX)/share/man/man7
+	for c in $(notdir $(CMDS)); do install -m 644 completions/pb $(DESTDIR)$(BASH_COMPLETIONS)/$$c || exit 1; done
 
 lint:
 	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol)\s*\(' lib/*.c cmd/*.c include/pb/*.h \
