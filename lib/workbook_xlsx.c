@@ -347,27 +347,23 @@ static const char *rel_of_type(const struct wb_xlsx *x, const char *type)
 /* Is a custom number format a date? A y, m, d or h outside quotes, brackets and escapes. */
 static int code_is_date(const char *code)
 {
-	const char *p;
+	const char *p, *close;
 
 	for (p = code; *p; p++) {
 		switch (*p) {
 		case '"':
-			while (p[1] && p[1] != '"')
-				p++;
-			if (p[1])
-				p++;
-			break;
 		case '[':
-			while (p[1] && p[1] != ']')
-				p++;
-			if (p[1])
-				p++;
+			/* a literal "text" or a [Red], [$-804], [h] section: to its end */
+			close = strchr(p + 1, *p == '"' ? '"' : ']');
+			if (!close)
+				return 0;
+			p = close;
 			break;
 		case '\\':
 		case '_':
 		case '*':
 			if (p[1])
-				p++;
+				p++; /* the character after these is literal */
 			break;
 		case 'y':
 		case 'Y':
