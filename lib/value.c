@@ -218,17 +218,28 @@ static int skip_time(const char *p, const char *end)
 int pb_parse_date_loose(struct pb_str s, int32_t *days)
 {
 	const char *p = s.p, *end = s.p + s.n;
-	long y, m, d;
+	long y, m, d = 1;
 	size_t n;
 
 	if (s.n == 0)
 		return -1;
 	if (pb_parse_date(s, days) == 0)
 		return 0;
-	/* an Excel serial day number, possibly with a time fraction */
+	/* digits only: YYYYMMDD, or YYYYMM (a month is its first day) */
+	if ((s.n == 8 || s.n == 6) && digits_at(s.p, s.n)) {
+		read_digits(p, end, 4, &y);
+		read_digits(p + 4, end, 2, &m);
+		if (s.n == 8)
+			read_digits(p + 6, end, 2, &d);
+		return make_date(y, m, d, days);
+	}
+	/* an Excel serial day number, possibly with a time fraction; not YYYY.M (2022.10 is
+	 * October) */
 	{
 		double v;
-		if (pb_parse_double(s, &v) == 0 && memchr(s.p, '-', s.n) == NULL) {
+		int month = s.n >= 6 && s.n <= 7 && digits_at(p, 4) && p[4] == '.' &&
+		    digits_at(p + 5, s.n - 5);
+		if (!month && pb_parse_double(s, &v) == 0 && memchr(s.p, '-', s.n) == NULL) {
 			if (v < 1 || v >= 2958466)
 				return -1;
 			/* Excel counts 1900-02-29, which never was: serials from 61 on are one
@@ -249,7 +260,11 @@ int pb_parse_date_loose(struct pb_str s, int32_t *days)
 		if (!(n = read_digits(p, end, 2, &m)))
 			return -1;
 		p += n;
-		if (!match_sep(&p, end, "月") || !(n = read_digits(p, end, 2, &d)))
+		if (!match_sep(&p, end, "月"))
+			return -1;
+		if (p == end) /* 2022年6月: the month's first day */
+			return make_date(y, m, 1, days);
+		if (!(n = read_digits(p, end, 2, &d)))
 			return -1;
 		p += n;
 		if (!match_sep(&p, end, "日"))
@@ -262,7 +277,9 @@ int pb_parse_date_loose(struct pb_str s, int32_t *days)
 		if (!(n = read_digits(p, end, 2, &m)))
 			return -1;
 		p += n;
-		if (p >= end || *p != sep)
+		if (p == end) /* 2022-06, 2022/6, 2022.10: the month's first day */
+			return make_date(y, m, 1, days);
+		if (*p != sep)
 			return -1;
 		p++;
 		if (!(n = read_digits(p, end, 2, &d)))
