@@ -3,7 +3,6 @@
  * column is shown (kind, decimals, label, vocabulary), orders the rows and
  * gives every writer a cell's display form. Knows nothing of the writers.
  */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,49 +28,24 @@ int pb_report_parse_sort(const char *spec, struct pb_str *col, int *desc)
 	return col->n ? 0 : -1;
 }
 
-/*
- * Rounds half away from zero (四舍五入) at prec decimals. The values come from
- * decimal text with at most 6 places, so a tolerance far below that decides the
- * halves that binary cannot hold exactly (12.25 is exact, 1.005 is not). The
- * tolerance only decides whether a value is a half: it is never added to the
- * value (that changed the digits of counts from about 1e9 up), and it is
- * capped at 1e-6 so a large value is rounded up only when it is that close to
- * a half.
- */
-static double round_half_up(double v, int prec)
+int pb_report_put_value(struct pb_buf *out, enum pb_report_kind k, struct pb_str v, int prec,
+                        int signs)
 {
-	double scale = pow(10.0, prec), x = fabs(v * scale), r = floor(x);
-	double tol = fmin(1e-9 * fmax(1.0, x), 1e-6);
+	size_t len = out->len;
+	int rc;
 
-	if (x - r >= 0.5 - tol)
-		r += 1.0;
-	return copysign(r, v) / scale;
-}
-
-int pb_report_put_value(struct pb_buf *out, enum pb_report_kind k, double v, int prec, int signs)
-{
-	char tmp[400]; /* DBL_MAX has 309 digits */
-	const char *p;
-	int zero = 1;
-
-	if (isnan(v))
-		return 0;
-	if (k == PB_RK_RATE)
-		v *= 100.0;
-	else if (k == PB_RK_INT || k == PB_RK_CHANGE)
-		prec = 0;
-	snprintf(tmp, sizeof tmp, "%.*f", prec, round_half_up(v, prec));
-	for (p = tmp; *p; p++)
-		if (*p >= '1' && *p <= '9')
-			zero = 0;
-	p = tmp;
-	if (zero && *p == '-')
-		p++; /* never "-0.0" */
-	if ((k == PB_RK_PP || k == PB_RK_CHANGE) && signs && !zero && *p != '-' &&
-	    pb_buf_addc(out, '+') < 0)
-		return -1;
-	if (pb_buf_adds(out, p) < 0)
-		return -1;
+	switch (k) {
+	case PB_RK_RATE: rc = pb_put_rounded(out, v, 2, prec, 0); break;
+	case PB_RK_PP: rc = pb_put_rounded(out, v, 0, prec, signs); break;
+	case PB_RK_CHANGE: rc = pb_put_rounded(out, v, 0, 0, signs); break;
+	case PB_RK_INT: rc = pb_put_rounded(out, v, 0, 0, 0); break;
+	case PB_RK_DEC: rc = pb_put_rounded(out, v, 0, prec, 0); break;
+	default: return pb_buf_add(out, v.p, v.n);
+	}
+	if (rc < 0) { /* more digits than a double holds: shown as written */
+		out->len = len;
+		return pb_buf_add(out, v.p, v.n);
+	}
 	return k == PB_RK_RATE ? pb_buf_addc(out, '%') : 0;
 }
 
@@ -168,13 +142,12 @@ int pb_report_cell(const struct pb_report *rep, const struct pb_report_section *
 	const struct pb_report_col *col = &s->cols[c];
 	struct pb_str v = pb_report_raw(s, r, col->src);
 	const char *label;
-	double d;
 	size_t i, start;
 
 	if (!v.n)
 		return 0;
-	if (col->kind != PB_RK_TEXT && pb_report_is_number(v, &d))
-		return pb_report_put_value(out, col->kind, d,
+	if (col->kind != PB_RK_TEXT && pb_report_is_number(v, NULL))
+		return pb_report_put_value(out, col->kind, v,
 		                           col->kind == PB_RK_DEC ? col->dec : rep->o->precision,
 		                           signs);
 	if (rep->o->en && pb_str_eqz(v, PB_TOTAL_LABEL))
@@ -200,11 +173,26 @@ static int ends_with(const char *s, const char *suffix)
 	return n > k && strcmp(s + n - k, suffix) == 0;
 }
 
-static int cmp_double(const void *a, const void *b)
+struct num {
+	double v;
+	struct pb_str text;
+};
+
+static int cmp_num(const void *a, const void *b)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	double x = ((const struct num *)a)->v, y = ((const struct num *)b)->v;
 
 	return x < y ? -1 : x > y;
+}
+
+/* Whether two decimal texts look alike at d decimals. */
+static int alike(struct pb_str x, struct pb_str y, int d, struct pb_buf *bx, struct pb_buf *by)
+{
+	pb_buf_reset(bx);
+	pb_buf_reset(by);
+	if (pb_put_rounded(bx, x, 0, d, 0) < 0 || pb_put_rounded(by, y, 0, d, 0) < 0)
+		return 0;
+	return bx->len == by->len && memcmp(bx->p, by->p, bx->len) == 0;
 }
 
 /*
@@ -214,22 +202,27 @@ static int cmp_double(const void *a, const void *b)
  */
 static int dec_places(const struct pb_report_section *s, size_t c)
 {
-	double *v = malloc((s->nrows ? s->nrows : 1) * sizeof *v);
+	struct num *v = malloc((s->nrows ? s->nrows : 1) * sizeof *v);
+	struct pb_buf bx = PB_BUF_INIT, by = PB_BUF_INIT;
 	size_t r, n = 0;
 	int d = 2;
 
 	if (!v)
 		return d;
-	for (r = 0; r < s->nrows; r++)
-		if (pb_report_is_number(pb_report_raw(s, r, c), &v[n]))
+	for (r = 0; r < s->nrows; r++) {
+		v[n].text = pb_report_raw(s, r, c);
+		if (pb_report_is_number(v[n].text, &v[n].v))
 			n++;
-	qsort(v, n, sizeof *v, cmp_double);
+	}
+	qsort(v, n, sizeof *v, cmp_num);
 	for (r = 1; r < n && d < 6; r++)
-		if (v[r] != v[r - 1] && round_half_up(v[r], d) == round_half_up(v[r - 1], d)) {
+		if (v[r].v != v[r - 1].v && alike(v[r].text, v[r - 1].text, d, &bx, &by)) {
 			d++;
 			r = 0; /* check every pair again at the new precision */
 		}
 	free(v);
+	pb_buf_release(&bx);
+	pb_buf_release(&by);
 	return d;
 }
 

@@ -3,7 +3,6 @@
  * a terminal, GitHub Markdown, and CSV for Excel/WPS (UTF-8 with BOM, CRLF,
  * pb TSV numbers, formula-like text neutralized).
  */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -324,24 +323,16 @@ static int csv_row1(struct pb_buf *b, const char *z)
 	return pb_buf_adds(b, "\r\n");
 }
 
+/* A cell: a number exactly as pb TSV holds it (never rounded, never a '+'), else its text. */
 static int csv_cell(const struct pb_report *rep, const struct pb_report_section *s, size_t r,
                     size_t c, struct pb_buf *b, struct pb_buf *tmp)
 {
 	const struct pb_report_col *col = &s->cols[c];
 	struct pb_str v = pb_report_raw(s, r, col->src);
-	double d;
 
+	if (col->kind != PB_RK_TEXT && pb_report_is_number(v, NULL))
+		return pb_buf_add(b, v.p, v.n);
 	pb_buf_reset(tmp);
-	if (col->kind != PB_RK_TEXT && pb_report_is_number(v, &d)) {
-		/* the pb TSV forms: rates %.6f, points %.2f, others trimmed; never a '+' */
-		if (col->kind == PB_RK_RATE)
-			pb_put_rate(b, fabs(d) < 5e-7 ? 0.0 : d); /* never -0.000000 */
-		else if (col->kind == PB_RK_PP)
-			pb_put_pp(b, d);
-		else
-			pb_put_number(b, d);
-		return 0;
-	}
 	if (pb_report_cell(rep, s, r, c, 0, 0, tmp) < 0)
 		return -1;
 	return pb_report_csv_field(b, tmp->p ? tmp->p : "", tmp->len);

@@ -53,7 +53,7 @@ static lxw_format *cell_format(lxw_workbook *wb, int total, const char *num)
 
 static void make_formats(lxw_workbook *wb, int prec, struct formats *f)
 {
-	char pct[32], pp[64], dec[16];
+	char pct[32], pp[96], dec[16], half[16];
 	int t, k;
 
 	for (t = 0; t < 2; t++)
@@ -64,7 +64,13 @@ static void make_formats(lxw_workbook *wb, int prec, struct formats *f)
 
 	snprintf(dec, sizeof dec, "0.%.*s", prec, "000000");
 	snprintf(pct, sizeof pct, "%s%%", prec ? dec : "0");
-	snprintf(pp, sizeof pp, "+%s;-%s;%s", prec ? dec : "0", prec ? dec : "0", prec ? dec : "0");
+	/*
+	 * points: signed, and a value that shows as zero has no sign (Excel would
+	 * show -0.04 as "-0.0"): the sections are chosen by the half of the last place
+	 */
+	snprintf(half, sizeof half, "0.%.*s5", prec, "000000");
+	snprintf(pp, sizeof pp, "[>=%s]+%s;[<=-%s]-%s;%s", half, prec ? dec : "0", half,
+	         prec ? dec : "0", prec ? dec : "0");
 	for (t = 0; t < 2; t++)
 		for (k = 0; k < F_KINDS; k++) {
 			const char *num = "@";

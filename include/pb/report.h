@@ -86,13 +86,16 @@ enum pb_report_kind {
 int pb_report_pad(struct pb_buf *out, const char *s, size_t n, size_t width, int right);
 
 /*
- * Appends the human form of a numeric value: RATE v*100 with prec decimals
- * and '%'; PP with prec decimals and a sign ("+5.5", "-1.1", "0.0");
- * DEC with prec decimals; INT as a whole number; CHANGE as a signed whole
- * number. Halves round away from zero. signs = 0 drops the '+' (csv).
- * Never prints "-0.0".
+ * Appends the human form of a number v, given as the decimal text pb TSV
+ * holds: RATE v*100 with prec decimals and '%'; PP with prec decimals and a
+ * sign ("+5.5", "-1.1", "0.0"); DEC with prec decimals; INT as a whole
+ * number; CHANGE as a signed whole number. Rounded once, on the text, half
+ * away from zero (四舍五入: 0.8335 is 83.4%, 0.8334995 is 83.3%). signs = 0
+ * drops the '+'. Never prints "-0.0". Text that is no decimal number is
+ * appended as it is.
  */
-int pb_report_put_value(struct pb_buf *out, enum pb_report_kind k, double v, int prec, int signs);
+int pb_report_put_value(struct pb_buf *out, enum pb_report_kind k, struct pb_str v, int prec,
+                        int signs);
 
 /* Appends s with & < > " ' escaped as &amp; &lt; &gt; &quot; &#39;. */
 int pb_report_html_escape(struct pb_buf *out, const char *s, size_t n);
