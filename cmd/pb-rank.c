@@ -183,7 +183,7 @@ static void parse_options(int argc, char **argv, struct pb_rank_opts *o)
 	}
 	o->inputs = argv + optind;
 	o->ninputs = (size_t)(argc - optind);
-	if (pb_rank_opts_check(o, &err) < 0) {
+	if (pb_rank_check_opts(o, &err) < 0) {
 		pb_error_print(&err);
 		pb_usage_die(usage_text, NULL);
 	}
