@@ -306,51 +306,204 @@ int pb_parse_int_loose(struct pb_str s, long long *out)
 	return pb_parse_int((struct pb_str){ tmp, n }, out);
 }
 
-static int put_trimmed(struct pb_buf *b, const char *fmt, double v)
+/*
+ * Writes the digits of a decimal d1.d2d3… × 10^exp (digits without the
+ * point, sign already written) as plain text: no exponent, no trailing
+ * zeros after the point.
+ */
+static int put_plain(struct pb_buf *b, const char *digits, size_t nd, int exp)
 {
-	char tmp[64];
-	int n = snprintf(tmp, sizeof tmp, fmt, v);
+	long point = (long)exp + 1; /* digits before the point */
+	long i;
 
-	if (n <= 0 || (size_t)n >= sizeof tmp)
-		return pb_buf_addf(b, "%.17g", v);
-	if (strchr(tmp, '.')) {
-		while (n > 0 && tmp[n - 1] == '0')
-			n--;
-		if (n > 0 && tmp[n - 1] == '.')
-			n--;
+	while (nd > 1 && digits[nd - 1] == '0')
+		nd--;
+	if (point <= 0) {
+		if (pb_buf_add(b, "0.", 2) < 0)
+			return -1;
+		for (i = point; i < 0; i++)
+			if (pb_buf_addc(b, '0') < 0)
+				return -1;
+		return pb_buf_add(b, digits, nd);
 	}
-	if (n == 2 && tmp[0] == '-' && tmp[1] == '0')
-		return pb_buf_add(b, "0", 1);
-	return pb_buf_add(b, tmp, (size_t)n);
+	for (i = 0; i < point; i++)
+		if (pb_buf_addc(b, i < (long)nd ? digits[i] : '0') < 0)
+			return -1;
+	if ((long)nd > point &&
+	    (pb_buf_addc(b, '.') < 0 || pb_buf_add(b, digits + point, nd - (size_t)point) < 0))
+		return -1;
+	return 0;
 }
 
 int pb_put_number(struct pb_buf *b, double v)
 {
-	if (isnan(v))
+	char tmp[40], digits[20];
+	int prec, exp;
+	size_t nd = 0;
+	char *e, *q;
+
+	if (isnan(v) || isinf(v))
 		return 0;
-	return put_trimmed(b, "%.6f", v);
+	if (v == 0)
+		return pb_buf_addc(b, '0'); /* never -0 */
+	/* the fewest significant digits that read back as the same double */
+	for (prec = 0; prec < 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*e", prec, v);
+		if (strtod(tmp, NULL) == v)
+			break;
+	}
+	e = strchr(tmp, 'e');
+	exp = (int)strtol(e + 1, NULL, 10);
+	for (q = tmp; q < e; q++)
+		if (*q >= '0' && *q <= '9')
+			digits[nd++] = *q;
+	if (v < 0 && pb_buf_addc(b, '-') < 0)
+		return -1;
+	return put_plain(b, digits, nd, exp);
 }
 
 int pb_put_rate(struct pb_buf *b, double v)
 {
-	if (isnan(v))
-		return 0;
-	return pb_buf_addf(b, "%.6f", v == 0 ? 0.0 : v);
+	return pb_put_number(b, v);
 }
 
 int pb_put_pp(struct pb_buf *b, double v)
 {
-	char tmp[64];
-
-	if (isnan(v))
-		return 0;
-	snprintf(tmp, sizeof tmp, "%.2f", v);
-	if (strcmp(tmp, "-0.00") == 0)
-		return pb_buf_adds(b, "0.00");
-	return pb_buf_adds(b, tmp);
+	return pb_put_number(b, v);
 }
 
 double pb_rate(long long num, long long den)
 {
-	return den == 0 ? NAN : (double)num / (double)den;
+	return den == 0 ? NAN : pb_frac128(num, den);
+}
+
+double pb_frac128(__int128 num, __int128 den)
+{
+	unsigned __int128 n, d, q, r;
+	int neg = (num < 0) != (den < 0), shift = 0;
+	double v;
+
+	if (den == 0)
+		return NAN;
+	if (num == 0)
+		return 0.0;
+	n = num < 0 ? -(unsigned __int128)num : (unsigned __int128)num;
+	d = den < 0 ? -(unsigned __int128)den : (unsigned __int128)den;
+	q = n / d;
+	r = n % d;
+	/*
+	 * Long division until the quotient holds 64 bits: the double's 53, a
+	 * guard bit and more; a nonzero remainder then folds into the lowest bit
+	 * (sticky), so the one rounding of q to double is the correctly rounded
+	 * num/den. r < d <= 2^127, so r << 1 cannot overflow.
+	 */
+	while (!(q >> 63)) {
+		r <<= 1;
+		q <<= 1;
+		if (r >= d) {
+			r -= d;
+			q |= 1;
+		}
+		shift++;
+	}
+	while (q >> 64) {
+		r |= q & 1;
+		q >>= 1;
+		shift--;
+	}
+	v = ldexp((double)((uint64_t)q | (r != 0)), -shift);
+	return neg ? -v : v;
+}
+
+int pb_put_rounded(struct pb_buf *b, struct pb_str dec, int shift, int digits, int plus)
+{
+	char mant[64];
+	size_t nm = 0, i;
+	long point = 0, keep, exp = 0;
+	int neg = 0, seen_point = 0, any = 0, carry;
+	const char *p = dec.p, *end = dec.p + dec.n;
+
+	if (p < end && (*p == '-' || *p == '+'))
+		neg = *p++ == '-';
+	for (; p < end; p++) {
+		if (*p == '.' && !seen_point) {
+			seen_point = 1;
+		} else if (*p >= '0' && *p <= '9') {
+			any = 1;
+			if (nm == 0 && *p == '0') { /* leading zeros carry no digit */
+				if (seen_point)
+					point--;
+				continue;
+			}
+			if (nm >= sizeof mant - 2)
+				return -1;
+			mant[nm++] = *p;
+			if (!seen_point)
+				point++;
+		} else {
+			break;
+		}
+	}
+	if (!any)
+		return -1;
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		char tmp[16];
+		size_t n = (size_t)(end - p - 1);
+		char *ep;
+		if (n == 0 || n >= sizeof tmp)
+			return -1;
+		memcpy(tmp, p + 1, n);
+		tmp[n] = '\0';
+		exp = strtol(tmp, &ep, 10);
+		if (*ep || exp < -400 || exp > 400)
+			return -1;
+		p = end;
+	}
+	if (p != end || digits < 0 || digits > 17)
+		return -1;
+	/* value = 0.mant × 10^point; keep the digits down to 10^-digits */
+	point += exp + shift;
+	keep = point + digits;
+	if (keep < 0) {
+		nm = 0;
+		point = -digits;
+	} else if ((size_t)keep < nm) {
+		carry = mant[keep] >= '5'; /* half away from zero: look at one digit */
+		nm = (size_t)keep;
+		for (i = nm; carry && i-- > 0;) {
+			carry = mant[i] == '9';
+			mant[i] = carry ? '0' : (char)(mant[i] + 1);
+		}
+		if (carry) {
+			memmove(mant + 1, mant, nm);
+			mant[0] = '1';
+			nm++;
+			point++;
+		}
+	}
+	if (nm == 0)
+		point = 0; /* zero, or rounds to it: "0", and no sign */
+	if (nm == 0)
+		neg = 0;
+	if ((neg && pb_buf_addc(b, '-') < 0) || (!neg && plus && nm > 0 && pb_buf_addc(b, '+') < 0))
+		return -1;
+	/* integer part */
+	if (point <= 0) {
+		if (pb_buf_addc(b, '0') < 0)
+			return -1;
+	} else {
+		for (i = 0; i < (size_t)point; i++)
+			if (pb_buf_addc(b, i < nm ? mant[i] : '0') < 0)
+				return -1;
+	}
+	if (digits == 0)
+		return 0;
+	if (pb_buf_addc(b, '.') < 0)
+		return -1;
+	for (i = 0; i < (size_t)digits; i++) {
+		long at = point + (long)i; /* index into mant of this decimal place */
+		if (pb_buf_addc(b, at >= 0 && at < (long)nm ? mant[at] : '0') < 0)
+			return -1;
+	}
+	return 0;
 }

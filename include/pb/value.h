@@ -39,14 +39,31 @@ int pb_parse_date_loose(struct pb_str s, int32_t *days);
 int pb_parse_int_loose(struct pb_str s, long long *out);
 
 /*
- * Printing, into a buffer (appended). Non-integer values: %.6f with
- * trailing zeros removed; rates %.6f; percentage points %.2f with -0.00
- * printed as 0.00. NaN (a rate with denominator 0) prints as empty.
+ * Printing into a buffer (appended), by pb's number rule: a value is the
+ * shortest plain decimal that reads back as the same double — no exponent,
+ * no '+', never -0; integers print without a point. NaN (a rate whose
+ * denominator is 0) prints as empty. Rates and percentage points follow the
+ * same rule: nothing is rounded between commands.
  */
 int pb_put_number(struct pb_buf *b, double v);
 int pb_put_rate(struct pb_buf *b, double v);
 int pb_put_pp(struct pb_buf *b, double v);
-/* A rate num/den, or NaN when den is 0. */
+/* A rate num/den, correctly rounded, or NaN when den is 0. */
 double pb_rate(long long num, long long den);
+/*
+ * The double nearest to the exact fraction num/den (one rounding, to
+ * nearest, ties to even), or NaN when den is 0. Figures derived from counts
+ * — a change in points over the common denominator, ahead_pp — are built as
+ * one exact fraction and rounded here once.
+ */
+double pb_frac128(__int128 num, __int128 den);
+/*
+ * Display: rounds the decimal text dec (optional sign, digits, optional
+ * point and exponent) times 10^shift to digits decimals, half away from zero
+ * (四舍五入), on the text itself, so a figure is rounded once; writes exactly
+ * digits decimals. A result that rounds to zero has no sign; plus prefixes
+ * '+' to a positive one. 0, or -1 when dec is not a decimal number.
+ */
+int pb_put_rounded(struct pb_buf *b, struct pb_str dec, int shift, int digits, int plus);
 
 #endif

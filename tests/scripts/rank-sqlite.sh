@@ -83,10 +83,11 @@ fi
 
 # pct = (n - min rank + 1) / n whatever --ties says
 pb-rank --by grp --score score --ties ordinal "$tmp/s.tsv" |
-	awk -F'\t' 'NR > 1 { print $1 "\t" $6 }' | LC_ALL=C sort >"$tmp/pb.txt"
-sqlite3 -separator $'\t' "$tmp/db" "SELECT entity_id, printf('%.6f', (COUNT(*) OVER p - RANK() OVER w + 1) * 1.0 / COUNT(*) OVER p)
+	awk -F'\t' 'NR > 1 { printf "%s\t%.17g\n", $1, $6 }' | LC_ALL=C sort >"$tmp/pb.txt"
+# sqlite gives the integers; the one division is done in awk (sqlite's printf keeps 15-16 digits)
+sqlite3 -separator $'\t' "$tmp/db" "SELECT entity_id, COUNT(*) OVER p - RANK() OVER w + 1, COUNT(*) OVER p
 	FROM s WINDOW p AS (PARTITION BY grp), w AS (PARTITION BY grp ORDER BY $int DESC)" |
-	awk -F'\t' '{ v = $2; sub(/0+$/, "", v); sub(/\.$/, "", v); print $1 "\t" v }' | LC_ALL=C sort >"$tmp/sql.txt"
+	awk -F'\t' '{ printf "%s\t%.17g\n", $1, $2 / $3 }' | LC_ALL=C sort >"$tmp/sql.txt"
 if diff "$tmp/sql.txt" "$tmp/pb.txt" >"$tmp/diff"; then
 	ok "pct uses the min rank with --ties ordinal"
 else

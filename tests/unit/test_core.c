@@ -161,37 +161,66 @@ static void dates(void **state)
 	check_date("-5", NULL);
 }
 
-static void print_numbers(void **state)
+static void check_number(double v, const char *want)
 {
 	struct pb_buf b = PB_BUF_INIT;
 
-	(void)state;
-	pb_put_rate(&b, 63.0 / 68.0);
-	assert_string_equal(b.p, "0.926471");
-	pb_buf_reset(&b);
-	pb_put_rate(&b, pb_rate(1, 0));
-	assert_int_equal(b.len, 0);
-	pb_put_pp(&b, -0.001);
-	assert_string_equal(b.p, "0.00");
-	pb_buf_reset(&b);
-	pb_put_pp(&b, 5.5);
-	assert_string_equal(b.p, "5.50");
-	pb_buf_reset(&b);
-	pb_put_pp(&b, -1.049999);
-	assert_string_equal(b.p, "-1.05");
-	pb_buf_reset(&b);
-	pb_put_number(&b, 92.5);
-	assert_string_equal(b.p, "92.5");
-	pb_buf_reset(&b);
-	pb_put_number(&b, 3.0);
-	assert_string_equal(b.p, "3");
-	pb_buf_reset(&b);
-	pb_put_number(&b, 1.0 / 3.0);
-	assert_string_equal(b.p, "0.333333");
-	pb_buf_reset(&b);
-	pb_put_number(&b, -0.0000001);
-	assert_string_equal(b.p, "0");
+	pb_put_number(&b, v);
+	assert_string_equal(b.p ? b.p : "", want);
 	pb_buf_release(&b);
+}
+
+static void check_rounded(const char *dec, int shift, int digits, int plus, const char *want)
+{
+	struct pb_buf b = PB_BUF_INIT;
+	int rc = pb_put_rounded(&b, (struct pb_str){ dec, strlen(dec) }, shift, digits, plus);
+
+	if (!want) {
+		assert_int_equal(rc, -1);
+	} else {
+		assert_int_equal(rc, 0);
+		assert_string_equal(b.p, want);
+	}
+	pb_buf_release(&b);
+}
+
+static void print_numbers(void **state)
+{
+	(void)state;
+	/* the shortest plain decimal that reads back as the same double */
+	check_number(63.0 / 68.0, "0.9264705882352942");
+	check_number(836.0 / 1003.0, "0.8334995014955134");
+	check_number(0.1, "0.1");
+	check_number(1, "1");
+	check_number(-0.0, "0");
+	check_number(1e-7, "0.0000001");
+	check_number(1e20, "100000000000000000000");
+	check_number(-2.5e-10, "-0.00000000025");
+	check_number(pb_rate(1, 0), "");
+	/* one exact fraction, rounded once */
+	assert_true(pb_frac128(836, 1003) == 836.0 / 1003.0);
+	assert_true(pb_frac128(100 * (6 * 6 - 4 * 7), 7 * 6) == 19.047619047619047);
+	assert_true(pb_frac128(-1, 3) == -1.0 / 3.0);
+	assert_true(pb_frac128((__int128)1 << 100, 3) == 0x1p100 / 3.0);
+	assert_true(pb_frac128(1, (__int128)3 << 90) == 0x1p-90 / 3.0);
+	assert_true(isnan(pb_frac128(1, 0)));
+	/* display: half away from zero, once, on the decimal text */
+	check_rounded("0.8334995014955134", 2, 1, 0, "83.3");
+	check_rounded("0.8335", 2, 1, 0, "83.4");
+	check_rounded("19.047619047619047", 0, 1, 1, "+19.0");
+	check_rounded("2.35", 0, 1, 1, "+2.4");
+	check_rounded("-2.35", 0, 1, 1, "-2.4");
+	check_rounded("-0.04", 0, 1, 1, "0.0");
+	check_rounded("0.3333333333333333", 2, 6, 0, "33.333333");
+	check_rounded("99.96", 0, 1, 0, "100.0");
+	check_rounded("0", 2, 1, 0, "0.0");
+	check_rounded("1", 2, 1, 0, "100.0");
+	check_rounded("1e-3", 2, 1, 0, "0.1");
+	check_rounded("0.0005", 2, 1, 0, "0.1");
+	check_rounded("123", 0, 0, 0, "123");
+	check_rounded("abc", 0, 1, 0, NULL);
+	check_rounded("1.2.3", 0, 1, 0, NULL);
+	check_rounded("", 0, 1, 0, NULL);
 }
 
 static void text_normalization(void **state)

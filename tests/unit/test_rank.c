@@ -227,9 +227,10 @@ static void test_run_exact_scores(void **state)
 	(void)state;
 	o.score_cols = "x,y";
 	assert_int_equal(run(&o, "entity_id\tx\ty\na\t0.1\t0.2\nb\t0.3\t0\n", &out), 0);
-	assert_string_equal(out,
-	                    "entity_id\tx\ty\tscore\trank\tn\tpct\n"
-	                    "a\t0.1\t0.2\t0.3\t1\t2\t1\nb\t0.3\t0\t0.3\t2\t2\t0.5\n");
+	assert_string_equal(
+	    out,
+	    "entity_id\tx\ty\tscore\trank\tn\tpct\n"
+	    "a\t0.1\t0.2\t0.30000000000000004\t1\t2\t1\nb\t0.3\t0\t0.3\t2\t2\t0.5\n");
 	free(out);
 }
 
@@ -261,8 +262,8 @@ static void test_run_totals_bottom(void **state)
 	                 0);
 	assert_string_equal(out,
 	                    "district\tcity\tscore\trank\tn\tpct\tflag\n"
-	                    "A\tF\t9\t1\t3\t1\t\nB\tF\t5\t2\t3\t0.666667\t整顿\n"
-	                    "C\tF\t5\t2\t3\t0.666667\t整顿\n");
+	                    "A\tF\t9\t1\t3\t1\t\nB\tF\t5\t2\t3\t0.6666666666666666\t整顿\n"
+	                    "C\tF\t5\t2\t3\t0.6666666666666666\t整顿\n");
 	free(out);
 }
 
