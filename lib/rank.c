@@ -3,6 +3,7 @@
  * rank_score.c and rank_history.c, and writes one row per ranked entity
  * through the table of output columns.
  */
+#include <fnmatch.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stddef.h>
@@ -16,14 +17,18 @@
 
 /* ---- reading ---- */
 
-/* Column indexes of one input. */
+/* Column indexes of one input; -1 none. */
 struct src {
 	int id, name, ind, judge, score;
-	int *by, *scores, *extra;
-	double *rowv; /* wide form: the row's values, per --score column */
+	int *by;
+	int *vals;          /* wide: the --score columns; sheet: the --judges columns */
+	size_t nvals;       /* (a row's values go to rowv, one per column) */
+	uint32_t *judge_of; /* sheet: the judge of each vals column */
+	int *extra;
+	double *rowv;
 };
 
-/* The form, the id, name and pass-through columns, decided from the first input's header. */
+/* The form and the id and name columns, decided from the first input's header. */
 static int resolve_first(struct rank_run *k, const struct pb_tsv_reader *r, struct pb_error *err)
 {
 	const struct pb_rank_opts *o = k->o;
@@ -40,9 +45,14 @@ static int resolve_first(struct rank_run *k, const struct pb_tsv_reader *r, stru
 		name = pb_tsv_col(r, "entity_name") >= 0 ? "entity_name"
 		    : pb_tsv_col(r, "unit_name") >= 0    ? "unit_name"
 		                                         : NULL;
+	if (name && strcmp(name, id) == 0)
+		name = NULL; /* a table with names only: the name is the id */
 	if (!(k->id_col = strdup(id)) || (name && !(k->name_col = strdup(name))))
 		return pb_rank_oom(err);
-	if (k->c.scores.n) {
+	if (k->c.judges.n) {
+		k->sheet = k->has_judge = 1;
+		k->sheet_ind = pb_tsv_col(r, "indicator") >= 0;
+	} else if (k->c.scores.n) {
 		k->wide = 1;
 	} else if (pb_tsv_col(r, "indicator") >= 0 && pb_tsv_col(r, "score") >= 0) {
 		k->has_judge = pb_tsv_col(r, "judge") >= 0;
@@ -57,72 +67,153 @@ static int resolve_first(struct rank_run *k, const struct pb_tsv_reader *r, stru
 	}
 	if (k->c.judge == PB_RANK_JUDGE_TRIM && !k->has_judge)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
-		                    "--judge-agg trim needs long-form input with a judge column");
+		                    "--judge-agg trim needs judges: long form with a judge column, "
+		                    "or --judges");
 	return 0;
 }
 
-/* Whether column c of the first input is read as something: else it is passed through. */
-static int is_used(const struct rank_run *k, const char *c)
+/* Whether column i is one of the value columns (--score, --judges). */
+static int is_value_col(const struct src *s, int i)
 {
-	struct pb_str s = pb_str_z(c);
+	size_t j;
 
-	if (strcmp(c, k->id_col) == 0 || (k->name_col && strcmp(c, k->name_col) == 0) ||
-	    pb_list_find(&k->c.by, s) >= 0)
-		return 1;
-	if (k->wide)
-		return pb_list_find(&k->c.scores, s) >= 0;
-	return strcmp(c, "indicator") == 0 || strcmp(c, "score") == 0 ||
-	    (k->has_judge && strcmp(c, "judge") == 0);
+	for (j = 0; j < s->nvals; j++)
+		if (s->vals[j] == i)
+			return 1;
+	return 0;
 }
 
-/* The indicators of wide form and the pass-through columns. */
-static int plan_input(struct rank_run *k, const struct pb_tsv_reader *r, struct pb_error *err)
+/* Whether column i is one of the columns s reads as something. */
+static int src_reads(const struct rank_run *k, const struct src *s, int i)
+{
+	size_t j;
+
+	if (i == s->id || i == s->name || i == s->ind || i == s->judge || i == s->score)
+		return 1;
+	for (j = 0; j < k->c.by.n; j++)
+		if (i == s->by[j])
+			return 1;
+	return is_value_col(s, i);
+}
+
+/* The indicators of wide form (or a sheet's one) and the pass-through columns. */
+static int plan_input(struct rank_run *k, const struct pb_tsv_reader *r, const struct src *s,
+                      struct pb_error *err)
 {
 	size_t i;
 
 	for (i = 0; k->wide && i < k->c.scores.n; i++)
 		if (pb_map_put(&k->inds, k->c.scores.v[i], strlen(k->c.scores.v[i]), NULL) < 0)
 			return pb_rank_oom(err);
+	if (k->sheet && !k->sheet_ind && pb_map_put(&k->inds, "score", 5, NULL) < 0)
+		return pb_rank_oom(err);
 	if (!(k->extra = calloc(r->ncols, sizeof *k->extra)))
 		return pb_rank_oom(err);
 	for (i = 0; i < r->ncols; i++)
-		if (!is_used(k, r->cols[i]) && !(k->extra[k->nextra++] = strdup(r->cols[i])))
+		if (!src_reads(k, s, (int)i) && !(k->extra[k->nextra++] = strdup(r->cols[i])))
 			return pb_rank_oom(err);
 	return 0;
 }
 
-static int resolve_src(struct rank_run *k, const struct pb_tsv_reader *r, struct src *s,
+/* Adds column i as a sheet's judge column, unless it is read already (as a judge or else). */
+static int add_judge(struct rank_run *k, const struct pb_tsv_reader *r, struct src *s, int i)
+{
+	long j;
+
+	if (src_reads(k, s, i))
+		return 0;
+	if ((j = pb_map_put(&k->judges, r->cols[i], strlen(r->cols[i]), NULL)) < 0)
+		return -1;
+	s->judge_of[s->nvals] = (uint32_t)j;
+	s->vals[s->nvals++] = i;
+	return 0;
+}
+
+/*
+ * A sheet's judge columns: --judges names them, or gives shell patterns
+ * (fnmatch) that pick, in header order, every column not read as something
+ * else.
+ */
+static int select_judges(struct rank_run *k, const struct pb_tsv_reader *r, struct src *s,
+                         struct pb_error *err)
+{
+	size_t j, i, before;
+	int col;
+
+	if (!(s->judge_of = calloc(r->ncols + 1, sizeof *s->judge_of)))
+		return pb_rank_oom(err);
+	for (j = 0; j < k->c.judges.n; j++) {
+		const char *item = k->c.judges.v[j];
+		if (!strpbrk(item, "*?[")) {
+			if ((col = pb_rank_find_col(r, item, "a --judges column", err)) < 0)
+				return -1;
+			if (src_reads(k, s, col) && !is_value_col(s, col))
+				return pb_error_set(
+				    err, PB_EXIT_FATAL, r->name, 1,
+				    "--judges: column '%s' is the id, name, --by or "
+				    "indicator column, not a judge",
+				    item);
+			if (add_judge(k, r, s, col) < 0)
+				return pb_rank_oom(err);
+			continue;
+		}
+		for (i = 0, before = s->nvals; i < r->ncols; i++)
+			if (fnmatch(item, r->cols[i], 0) == 0 && add_judge(k, r, s, (int)i) < 0)
+				return pb_rank_oom(err);
+		if (s->nvals == before)
+			return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
+			                    "no column matches --judges '%s'", item);
+	}
+	return 0;
+}
+
+/* The columns every input must have, by the form the first decided. */
+static int src_columns(struct rank_run *k, const struct pb_tsv_reader *r, struct src *s,
                        struct pb_error *err)
 {
+	static const char long_form[] = "long-form scores";
 	size_t j;
 
+	*s = (struct src){ .id = -1, .name = -1, .ind = -1, .judge = -1, .score = -1 };
 	s->by = calloc(k->c.by.n + 1, sizeof *s->by);
-	s->scores = calloc(k->c.scores.n + 1, sizeof *s->scores);
-	s->extra = calloc(k->nextra + 1, sizeof *s->extra);
-	s->rowv = calloc(k->c.scores.n + 1, sizeof *s->rowv);
-	if (!s->by || !s->scores || !s->extra || !s->rowv)
+	s->vals = calloc(r->ncols + 1, sizeof *s->vals);
+	s->rowv = calloc(r->ncols + 1, sizeof *s->rowv);
+	if (!s->by || !s->vals || !s->rowv)
 		return pb_rank_oom(err);
-	if ((s->id = pb_rank_find_col(r, k->id_col, "the entity id; see --id", err)) < 0)
-		return -1;
-	s->name = -1;
-	if (k->name_col &&
-	    (s->name = pb_rank_find_col(r, k->name_col, "the entity name; see --name", err)) < 0)
+	for (j = 0; j < k->c.by.n; j++)
+		s->by[j] = -1;
+	if ((s->id = pb_rank_find_col(r, k->id_col, "the entity id; see --id", err)) < 0 ||
+	    (k->name_col &&
+	     (s->name = pb_rank_find_col(r, k->name_col, "the entity name; see --name", err)) < 0))
 		return -1;
 	for (j = 0; j < k->c.by.n; j++)
 		if ((s->by[j] = pb_rank_find_col(r, k->c.by.v[j], "a --by column", err)) < 0)
 			return -1;
 	for (j = 0; k->wide && j < k->c.scores.n; j++)
-		if ((s->scores[j] =
+		if ((s->vals[s->nvals++] =
 		         pb_rank_find_col(r, k->c.scores.v[j], "a --score column", err)) < 0)
 			return -1;
-	if (!k->wide &&
-	    ((s->ind = pb_rank_find_col(r, "indicator", "long-form scores", err)) < 0 ||
-	     (s->score = pb_rank_find_col(r, "score", "long-form scores", err)) < 0))
+	if ((!k->wide && (!k->sheet || k->sheet_ind) &&
+	     (s->ind = pb_rank_find_col(r, "indicator",
+	                                k->sheet ? "the first input has indicators" : long_form,
+	                                err)) < 0) ||
+	    (!k->wide && !k->sheet &&
+	     (s->score = pb_rank_find_col(r, "score", long_form, err)) < 0))
 		return -1;
-	s->judge = -1;
-	if (k->has_judge &&
+	if (k->has_judge && !k->sheet &&
 	    (s->judge = pb_rank_find_col(r, "judge", "the first input has judges", err)) < 0)
 		return -1;
+	return k->sheet ? select_judges(k, r, s, err) : 0;
+}
+
+/* Where each pass-through column of the first input is in this one (-1: left empty). */
+static int src_extras(struct rank_run *k, const struct pb_tsv_reader *r, struct src *s,
+                      struct pb_error *err)
+{
+	size_t j;
+
+	if (!(s->extra = calloc(k->nextra + 1, sizeof *s->extra)))
+		return pb_rank_oom(err);
 	for (j = 0; j < k->nextra; j++)
 		s->extra[j] = pb_tsv_col(r, k->extra[j]);
 	return 0;
@@ -131,7 +222,8 @@ static int resolve_src(struct rank_run *k, const struct pb_tsv_reader *r, struct
 static void src_release(struct src *s)
 {
 	free(s->by);
-	free(s->scores);
+	free(s->vals);
+	free(s->judge_of);
 	free(s->extra);
 	free(s->rowv);
 	memset(s, 0, sizeof *s);
@@ -165,36 +257,74 @@ static long row_entity(struct rank_run *k, const struct pb_tsv_reader *r, const 
 	return pb_rank_ent_get(k, r->fields, s->name, s->extra, file, r->line, (uint32_t)g, is_new);
 }
 
-static int read_wide_row(struct rank_run *k, const struct pb_tsv_reader *r, const struct src *s,
-                         uint32_t file, struct pb_error *err)
+/* The row's values of s->vals into s->rowv (empty: NaN); 0, or -1 reported: the row is ignored. */
+static int row_values(struct rank_run *k, const struct pb_tsv_reader *r, const struct src *s,
+                      uint32_t file)
 {
-	size_t j, ns = k->c.scores.n;
-	int bad = 0, is_new;
-	long i;
+	size_t j;
+	int bad = 0;
 
-	for (j = 0; j < ns; j++) {
-		struct pb_str v = r->fields[s->scores[j]];
+	for (j = 0; j < s->nvals; j++) {
+		struct pb_str v = r->fields[s->vals[j]];
 		s->rowv[j] = NAN;
 		if (v.n && pb_parse_double(v, &s->rowv[j]) < 0) {
 			pb_rank_data_error(k, file, r->line,
 			                   "%s: '%.*s' is not a number; row ignored",
-			                   k->c.scores.v[j], STR_ARGS(v));
+			                   r->cols[s->vals[j]], STR_ARGS(v));
 			bad = 1;
 		}
 	}
-	if (bad)
+	return bad ? -1 : 0;
+}
+
+/* Entity i's row when it has one already (wide form, a sheet without indicators). */
+static void duplicate_row(struct rank_run *k, long i, uint32_t file, long line)
+{
+	const struct rank_ent *e = &k->e[i];
+
+	pb_rank_data_error(k, file, line, "duplicate row for %s (first at %s:%ld); row ignored",
+	                   pb_rank_who(k, (uint32_t)i), k->fname[e->file], e->line);
+}
+
+static int read_wide_row(struct rank_run *k, const struct pb_tsv_reader *r, const struct src *s,
+                         uint32_t file, struct pb_error *err)
+{
+	int is_new;
+	long i;
+
+	if (row_values(k, r, s, file) < 0)
 		return 0;
 	if ((i = row_entity(k, r, s, file, &is_new)) < 0)
 		return pb_rank_oom(err);
-	if (!is_new) {
-		const struct rank_ent *e = &k->e[i];
-		pb_rank_data_error(k, file, r->line,
-		                   "duplicate row for %s (first at %s:%ld); row ignored",
-		                   pb_rank_who(k, (uint32_t)i), k->fname[e->file], e->line);
-		return 0;
-	}
-	memcpy(&k->val[(size_t)i * ns], s->rowv, ns * sizeof *s->rowv);
+	if (!is_new)
+		duplicate_row(k, i, file, r->line);
+	else
+		memcpy(&k->val[(size_t)i * s->nvals], s->rowv, s->nvals * sizeof *s->rowv);
 	return 0;
+}
+
+/* One score of entity i for indicator ind by judge. 0, or -1 out of memory. */
+static int add_obs(struct rank_run *k, long i, long ind, uint32_t judge, uint32_t file, long line,
+                   double v)
+{
+	if (pb_grow_zeroed(&k->obs, &k->obscap, k->nobs, sizeof *k->obs) < 0)
+		return -1;
+	k->obs[k->nobs++] =
+	    (struct rank_obs){ (uint32_t)i, (uint32_t)ind, judge, file, line, v, 0 };
+	return 0;
+}
+
+/* The row's indicator: -1 an empty one (reported), -2 out of memory. */
+static long row_indicator(struct rank_run *k, const struct pb_tsv_reader *r, const struct src *s,
+                          uint32_t file)
+{
+	struct pb_str in = s->ind >= 0 ? r->fields[s->ind] : PB_STR("score");
+
+	if (in.n == 0) {
+		pb_rank_data_error(k, file, r->line, "empty indicator; row ignored");
+		return -1;
+	}
+	return pb_map_put(&k->inds, in.p, in.n, NULL) < 0 ? -2 : pb_map_find(&k->inds, in.p, in.n);
 }
 
 static int read_long_row(struct rank_run *k, const struct pb_tsv_reader *r, const struct src *s,
@@ -205,12 +335,9 @@ static int read_long_row(struct rank_run *k, const struct pb_tsv_reader *r, cons
 	long i, ind, judge = 0;
 	double v;
 
-	if (f[s->ind].n == 0) {
-		pb_rank_data_error(k, file, r->line, "empty indicator; row ignored");
+	if ((ind = row_indicator(k, r, s, file)) == -1)
 		return 0;
-	}
-	if ((i = row_entity(k, r, s, file, &is_new)) < 0 ||
-	    (ind = pb_map_put(&k->inds, f[s->ind].p, f[s->ind].n, NULL)) < 0)
+	if (ind < 0 || (i = row_entity(k, r, s, file, &is_new)) < 0)
 		return pb_rank_oom(err);
 	if (sv.n == 0)
 		return 0; /* an empty score is a missing value */
@@ -222,11 +349,44 @@ static int read_long_row(struct rank_run *k, const struct pb_tsv_reader *r, cons
 	if (s->judge >= 0 &&
 	    (judge = pb_map_put(&k->judges, f[s->judge].p, f[s->judge].n, NULL)) < 0)
 		return pb_rank_oom(err);
-	if (pb_grow_zeroed(&k->obs, &k->obscap, k->nobs, sizeof *k->obs) < 0)
+	return add_obs(k, i, ind, (uint32_t)judge, file, r->line, v) < 0 ? pb_rank_oom(err) : 0;
+}
+
+/* A sheet row: one entity's scores for one indicator, a column per judge. */
+static int read_sheet_row(struct rank_run *k, const struct pb_tsv_reader *r, const struct src *s,
+                          uint32_t file, struct pb_error *err)
+{
+	int is_new;
+	long i, ind;
+	size_t j;
+
+	if (row_values(k, r, s, file) < 0 || (ind = row_indicator(k, r, s, file)) == -1)
+		return 0;
+	if (ind < 0 || (i = row_entity(k, r, s, file, &is_new)) < 0)
 		return pb_rank_oom(err);
-	k->obs[k->nobs++] =
-	    (struct rank_obs){ (uint32_t)i, (uint32_t)ind, (uint32_t)judge, file, r->line, v, 0 };
+	if (!is_new && !k->sheet_ind) {
+		duplicate_row(k, i, file, r->line);
+		return 0;
+	}
+	for (j = 0; j < s->nvals; j++)
+		if (!isnan(s->rowv[j]) &&
+		    add_obs(k, i, ind, s->judge_of[j], file, r->line, s->rowv[j]) < 0)
+			return pb_rank_oom(err);
 	return 0;
+}
+
+static int read_row(struct rank_run *k, const struct pb_tsv_reader *r, const struct src *s,
+                    uint32_t file, struct pb_error *err)
+{
+	if (r->fields[s->id].n == 0) {
+		pb_rank_data_error(k, file, r->line, "empty %s; row ignored", k->id_col);
+		return 0;
+	}
+	if (is_total_row(k, r, s))
+		return 0;
+	if (k->wide)
+		return read_wide_row(k, r, s, file, err);
+	return k->sheet ? read_sheet_row(k, r, s, file, err) : read_long_row(k, r, s, file, err);
 }
 
 /* Reads input number fi: every row into entities and values. */
@@ -241,17 +401,12 @@ static int read_input(struct rank_run *k, const char *path, uint32_t fi, struct 
 		pb_tsv_close(&r);
 		return -1;
 	}
-	rc = fi == 0 && (resolve_first(k, &r, err) < 0 || plan_input(k, &r, err) < 0) ? -1 : 0;
-	if (rc == 0)
-		rc = resolve_src(k, &r, &s, err);
-	while (rc == 0 && (rc = pb_tsv_next_row(&r, &bad, err)) > 0) {
-		rc = 0;
-		if (r.fields[s.id].n == 0)
-			pb_rank_data_error(k, fi, r.line, "empty %s; row ignored", k->id_col);
-		else if (!is_total_row(k, &r, &s))
-			rc = k->wide ? read_wide_row(k, &r, &s, fi, err)
-			             : read_long_row(k, &r, &s, fi, err);
-	}
+	rc = (fi == 0 && resolve_first(k, &r, err) < 0) || src_columns(k, &r, &s, err) < 0 ||
+	        (fi == 0 && plan_input(k, &r, &s, err) < 0) || src_extras(k, &r, &s, err) < 0
+	    ? -1
+	    : 0;
+	while (rc == 0 && (rc = pb_tsv_next_row(&r, &bad, err)) > 0)
+		rc = read_row(k, &r, &s, fi, err);
 	if (bad)
 		k->data_err = 1;
 	src_release(&s);
@@ -282,9 +437,10 @@ static int read_inputs(struct rank_run *k, struct pb_error *err)
 struct out {
 	const struct rank_run *k;
 	FILE *f;
-	size_t *inds;   /* the indicators written, by index */
-	size_t ninds;   /* (one named score is the composite, not repeated) */
-	size_t *extras; /* the pass-through columns written, by index in k->extra */
+	size_t *inds;             /* the indicators written, by index: not one named score */
+	size_t ninds;             /* nor the one the composite is (see composite_is) */
+	struct pb_str score_name; /* the composite's column: score, or that indicator's name */
+	size_t *extras;           /* the pass-through columns written, by index in k->extra */
 	size_t nextras;
 	struct pb_buf num;
 	/* the group */
@@ -404,6 +560,12 @@ static int put_ind(struct out *o, const struct column *c, size_t i)
 	return put_num(o, o->k->val[(size_t)o->ei * o->k->inds.count + o->inds[i]]);
 }
 
+static struct pb_str score_name(const struct out *o, size_t i)
+{
+	(void)i;
+	return o->score_name;
+}
+
 static int put_score(struct out *o, const struct column *c, size_t i)
 {
 	(void)c, (void)i;
@@ -496,11 +658,6 @@ static int put_rank_change(struct out *o, const struct column *c, size_t i)
 	return 0;
 }
 
-static size_t has_history(const struct out *o)
-{
-	return o->k->o->history != NULL;
-}
-
 static size_t has_sensitivity(const struct out *o)
 {
 	return o->k->c.sens_n > 0;
@@ -545,7 +702,7 @@ static const struct column columns[] = {
 	{ .count = has_name, .names = name_name, .put = put_name },
 	{ .count = n_by, .names = by_name, .put = put_by },
 	{ .count = n_inds, .names = ind_name, .put = put_ind },
-	{ .name = "score", .put = put_score },
+	{ .names = score_name, .put = put_score },
 	{ .name = "rank", FIELD(rank) },
 	{ .name = "n", .put = put_n },
 	{ .name = "pct", .put = put_pct },
@@ -557,7 +714,7 @@ static const struct column columns[] = {
 	  .put = put_prev_rank,
 	  .field = offsetof(struct rank_ent, prev_rank) },
 	{ .name = "rank_change", .count = has_prev, .put = put_rank_change },
-	{ .name = "streak", .count = has_history, FIELD(streak) },
+	{ .name = "streak", .count = has_period, FIELD(streak) },
 	{ .name = "rank_lo", .count = has_sensitivity, FIELD(rank_lo) },
 	{ .name = "rank_hi", .count = has_sensitivity, FIELD(rank_hi) },
 	{ .name = "period", .count = has_period, .put = put_period },
@@ -577,9 +734,33 @@ static struct pb_str col_name(const struct column *c, const struct out *o, size_
 	return c->name ? pb_str_z(c->name) : c->names(o, i);
 }
 
+static int ends_with(struct pb_str s, const char *z)
+{
+	size_t n = strlen(z);
+
+	return s.n >= n && memcmp(s.p + s.n - n, z, n) == 0;
+}
+
 /*
- * Decides the written indicators and pass-through columns; an output column
- * named twice is a fatal error.
+ * The indicator that the composite is, unchanged, when its name carries a
+ * unit (*_rate a fraction, *_pp points) that the composite should keep, so
+ * that a report shows it as such: one indicator, not normalized, weight 1
+ * (the composite of one value is then that value, whatever --aggregate).
+ * -1 when the composite is a score of its own.
+ */
+static long composite_is(const struct rank_run *k)
+{
+	struct pb_str in;
+
+	if (k->inds.count != 1 || k->c.norm != NORM_NONE || k->o->weights_file || k->c.weight.n)
+		return -1;
+	in = pb_rank_ind_name(k, 0);
+	return ends_with(in, "_rate") || ends_with(in, "_pp") ? 0 : -1;
+}
+
+/*
+ * Decides the written indicators, the composite's name and the pass-through
+ * columns; an output column named twice is a fatal error.
  */
 static int out_plan(struct out *o, struct pb_error *err)
 {
@@ -597,8 +778,9 @@ static int out_plan(struct out *o, struct pb_error *err)
 	o->extras = o->inds + k->inds.count;
 	o->cum = o->extras + k->nextra;
 	o->gv = o->xv + k->nextra;
+	o->score_name = composite_is(k) < 0 ? PB_STR("score") : pb_rank_ind_name(k, 0);
 	for (i = 0; i < k->inds.count; i++)
-		if (!pb_str_eqz(pb_rank_ind_name(k, i), "score"))
+		if (!pb_str_eq(pb_rank_ind_name(k, i), o->score_name))
 			o->inds[o->ninds++] = i;
 	for (c = columns; rc == 0 && c < PASS_THROUGH; c++)
 		for (i = 0, n = col_count(c, o); rc == 0 && i < n; i++) {
@@ -742,7 +924,7 @@ static int run_steps(struct rank_run *k, struct out *o, struct pb_error *err)
 		return -1;
 	if (k->o->prev && pb_rank_prev(k, err) < 0)
 		return -1;
-	if (k->o->history && pb_rank_streaks(k, err) < 0)
+	if (k->o->period && pb_rank_streaks(k, err) < 0)
 		return -1;
 	if (k->c.sens_n && pb_rank_sensitivity(k, err) < 0)
 		return -1;

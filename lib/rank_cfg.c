@@ -55,7 +55,7 @@ static int parse_num(const char *z, double *v)
 
 void pb_rank_cfg_release(struct rank_cfg *c)
 {
-	struct pb_list *lists[] = { &c->by, &c->scores, &c->weight, &c->bands_l };
+	struct pb_list *lists[] = { &c->by, &c->scores, &c->judges, &c->weight, &c->bands_l };
 	size_t i;
 
 	for (i = 0; i < sizeof lists / sizeof *lists; i++)
@@ -111,6 +111,16 @@ static int parse_cols(const char *opt, const char *z, struct pb_list *l, struct 
 	for (i = 1; i < l->n; i++)
 		if (pb_list_find(l, pb_str_z(l->v[i])) != (long)i)
 			return usage_err(err, opt, z, "a column is named twice");
+	return 0;
+}
+
+/* --judges COL,…|PATTERN: a sheet has one row per entity (and indicator), not --score columns. */
+static int check_judges(const struct pb_rank_opts *o, struct pb_error *err)
+{
+	if (o->judges && o->score_cols)
+		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0,
+		                    "--judges and --score: give one (with --judges a row holds one "
+		                    "entity's judge scores for one indicator)");
 	return 0;
 }
 
@@ -304,8 +314,9 @@ static int parse_history(const struct pb_rank_opts *o, struct rank_cfg *c, struc
 		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "--period: empty period");
 	if (!o->streak_top)
 		return 0;
-	if (!o->history)
-		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "--streak-top needs --history");
+	if (!o->period)
+		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0,
+		                    "--streak-top needs --period: the streak is counted up to it");
 	if (pb_parse_int(pb_str_z(o->streak_top), &c->streak_top) < 0 || c->streak_top < 1)
 		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0,
 		                    "--streak-top '%s': expected a whole number >= 1",
@@ -346,9 +357,10 @@ int pb_rank_cfg_parse(const struct pb_rank_opts *o, struct rank_cfg *c, struct p
 	memset(c, 0, sizeof *c);
 	c->streak_top = 1;
 	c->sens_pct = 20;
-	if (parse_judge(o->judge_agg, c, err) < 0 || parse_methods(o, c, err) < 0 ||
-	    parse_cols("--by", o->by, &c->by, err) < 0 ||
+	if (check_judges(o, err) < 0 || parse_judge(o->judge_agg, c, err) < 0 ||
+	    parse_methods(o, c, err) < 0 || parse_cols("--by", o->by, &c->by, err) < 0 ||
 	    parse_cols("--score", o->score_cols, &c->scores, err) < 0 ||
+	    parse_cols("--judges", o->judges, &c->judges, err) < 0 ||
 	    parse_weight(o->weight, c, err) < 0 || parse_stars(o->stars, c, err) < 0 ||
 	    parse_bands(o, c, err) < 0 || parse_flags(o, c, err) < 0 ||
 	    parse_history(o, c, err) < 0 || parse_sensitivity(o, c, err) < 0)

@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "pb/value.h"
 #include "rank_int.h"
@@ -305,15 +306,18 @@ static uint32_t unit_run(struct rank_run *k, const struct history *hs, size_t i,
 	return run;
 }
 
-/* Each ranked entity's streak from the history's runs (prior, per unit). */
+/*
+ * Each ranked entity's streak: at the top now (rank <= top), 1 plus its run
+ * in the history just before (none when hs is NULL); else 0.
+ */
 static int streaks(struct rank_run *k, struct history *hs, uint32_t top)
 {
-	uint32_t *prior = calloc(hs->m.nunits + 1, sizeof *prior);
+	uint32_t *prior = hs ? calloc(hs->m.nunits + 1, sizeof *prior) : NULL;
 	size_t i, j;
 
-	if (!prior)
+	if (hs && !prior)
 		return -1;
-	for (i = 0; i < hs->nh; i = j) {
+	for (i = 0; hs && i < hs->nh; i = j) {
 		for (j = i; j < hs->nh && hs->h[j].unit == hs->h[i].unit; j++)
 			;
 		prior[hs->h[i].unit] = unit_run(k, hs, i, j, top);
@@ -321,27 +325,39 @@ static int streaks(struct rank_run *k, struct history *hs, uint32_t top)
 	for (i = 0; i < k->nslots; i++) {
 		uint32_t ei = k->slots[i].ent;
 		struct rank_ent *e = &k->e[ei];
-		e->streak = e->rank <= top ? 1 + prior[match_unit(&hs->m, ei)] : 0;
+		e->streak = e->rank > top ? 0 : 1 + (prior ? prior[match_unit(&hs->m, ei)] : 0);
 	}
 	free(prior);
 	return 0;
 }
 
+/* Whether path is an empty regular file: a history a cron job has only touched so far. */
+static int empty_file(const char *path)
+{
+	struct stat st;
+
+	return strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size == 0;
+}
+
 /*
  * streak = the consecutive periods, ending with --period, in which the entity
  * had rank <= --streak-top; periods are the distinct ones of the history
- * plus --period, in byte order.
+ * plus --period, in byte order. Without a history (or an empty one) the
+ * streak is 1 at the top and 0 below it.
  */
 int pb_rank_streaks(struct rank_run *k, struct pb_error *err)
 {
 	static const char *const want[] = { "period", "rank", NULL };
-	const char *P = k->o->period;
+	const char *P = k->o->period, *path = k->o->history;
 	uint32_t top = (uint32_t)(k->c.streak_top > UINT32_MAX ? UINT32_MAX : k->c.streak_top);
 	struct history hs = { .periods = PB_MAP_INIT };
 	int n, rc = -1;
 
-	if (match_open(k, &hs.m, k->o->history, want,
-	               "--history needs earlier outputs with a period column", err) < 0)
+	if (!path || empty_file(path))
+		return streaks(k, NULL, top) < 0 ? pb_rank_oom(err) : 0;
+	if (match_open(k, &hs.m, path, want, "--history needs earlier outputs with a period column",
+	               err) < 0)
 		goto done;
 	if (pb_map_put(&hs.periods, P, strlen(P), NULL) < 0) {
 		pb_rank_oom(err);

@@ -47,7 +47,7 @@ struct rank_cfg {
 	enum rank_missing missing;
 	int asc;
 	enum rank_ties ties;
-	struct pb_list by, scores, weight, bands_l;
+	struct pb_list by, scores, judges, weight, bands_l;
 	int has_stars;
 	double stars[4];
 	struct rank_band *bands;
@@ -113,7 +113,10 @@ struct rank_run {
 	struct rank_cfg c;
 	const char **fname; /* per input, for messages */
 	size_t ninputs;
-	int wide, has_judge;
+	int wide;      /* wide form: --score columns */
+	int sheet;     /* a judge sheet: --judges columns */
+	int sheet_ind; /* the sheet has an indicator column (else its one indicator is score) */
+	int has_judge;
 	char *id_col, *name_col; /* resolved; name_col NULL = none */
 	char **extra;            /* pass-through columns of the first input */
 	size_t nextra;

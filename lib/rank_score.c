@@ -84,6 +84,7 @@ static int cmp_obs_line(const void *a, const void *b)
 	return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
+/* Long form: by entity, indicator, judge, then input order. */
 static int cmp_obs(const void *a, const void *b)
 {
 	const struct rank_obs *x = a, *y = b;
@@ -95,19 +96,65 @@ static int cmp_obs(const void *a, const void *b)
 	return cmp_obs_line(&x, &y);
 }
 
-/* Marks later scores of the same (entity, indicator, judge) and reports them in input order. */
-static int report_duplicates(struct rank_run *k, struct pb_error *err)
+/* A sheet: by entity, indicator, then input order, so that each row's judges stay together. */
+static int cmp_obs_rows(const void *a, const void *b)
 {
-	const struct rank_obs **dups;
-	size_t i, j, ndup = 0;
+	const struct rank_obs *x = a, *y = b;
+	int c;
+
+	if ((c = cmp_u32v(x->ent, y->ent)) || (c = cmp_u32v(x->ind, y->ind)) ||
+	    (c = cmp_obs_line(&x, &y)))
+		return c;
+	return cmp_u32v(x->judge, y->judge);
+}
+
+/*
+ * Marks the scores that come again for the same (entity, indicator, judge) in
+ * long form, or in a later row for the same (entity, indicator) in a sheet.
+ * The number marked.
+ */
+static size_t mark_duplicates(struct rank_run *k)
+{
+	size_t i, g = 0, ndup = 0;
 
 	for (i = 1; i < k->nobs; i++) {
-		struct rank_obs *a = &k->obs[i - 1], *b = &k->obs[i];
-		if (a->ent == b->ent && a->ind == b->ind && a->judge == b->judge) {
+		struct rank_obs *a = &k->obs[i - 1], *b = &k->obs[i], *first = &k->obs[g];
+		if (a->ent != b->ent || a->ind != b->ind)
+			g = i;
+		else if (k->sheet ? b->file != first->file || b->line != first->line
+		                  : a->judge == b->judge) {
 			b->dup = 1;
 			ndup++;
 		}
 	}
+	return ndup;
+}
+
+/* Reports one duplicate score (long form) or row (a sheet) d. */
+static void report_duplicate(struct rank_run *k, const struct rank_obs *d)
+{
+	const struct rank_obs *first = d;
+	struct pb_str in = pb_rank_ind_name(k, d->ind), jn = { "", 0 };
+	int judge = k->has_judge && !k->sheet;
+
+	while (first->dup)
+		first--;
+	if (judge)
+		jn = pb_map_key(&k->judges, d->judge);
+	pb_rank_data_error(k, d->file, d->line,
+	                   "duplicate %s for %s, indicator '%.*s'%s%.*s%s (first at %s:%ld); row "
+	                   "ignored",
+	                   k->sheet ? "row" : "score", pb_rank_who(k, d->ent), STR_ARGS(in),
+	                   judge ? ", judge '" : "", STR_ARGS(jn), judge ? "'" : "",
+	                   k->fname[first->file], first->line);
+}
+
+/* Marks the duplicates and reports them in input order, a sheet's once per row. */
+static int report_duplicates(struct rank_run *k, struct pb_error *err)
+{
+	const struct rank_obs **dups;
+	size_t i, j, ndup = mark_duplicates(k);
+
 	if (!ndup)
 		return 0;
 	if (!(dups = malloc(ndup * sizeof *dups)))
@@ -116,20 +163,9 @@ static int report_duplicates(struct rank_run *k, struct pb_error *err)
 		if (k->obs[i].dup)
 			dups[j++] = &k->obs[i];
 	qsort(dups, ndup, sizeof *dups, cmp_obs_line);
-	for (i = 0; i < ndup; i++) {
-		const struct rank_obs *d = dups[i], *first = d;
-		struct pb_str in = pb_rank_ind_name(k, d->ind), jn = { "", 0 };
-		while (first->dup)
-			first--;
-		if (k->has_judge)
-			jn = pb_map_key(&k->judges, d->judge);
-		pb_rank_data_error(k, d->file, d->line,
-		                   "duplicate score for %s, indicator '%.*s'%s%.*s%s (first at "
-		                   "%s:%ld); row ignored",
-		                   pb_rank_who(k, d->ent), STR_ARGS(in),
-		                   k->has_judge ? ", judge '" : "", STR_ARGS(jn),
-		                   k->has_judge ? "'" : "", k->fname[first->file], first->line);
-	}
+	for (i = 0; i < ndup; i++)
+		if (i == 0 || cmp_obs_line(&dups[i - 1], &dups[i]) != 0)
+			report_duplicate(k, dups[i]);
 	free(dups);
 	return 0;
 }
@@ -165,7 +201,7 @@ int pb_rank_judges(struct rank_run *k, struct pb_error *err)
 	for (i = 0; i < n * ni; i++)
 		k->val[i] = NAN;
 	if (k->nobs) /* obs is NULL when there is no score row */
-		qsort(k->obs, k->nobs, sizeof *k->obs, cmp_obs);
+		qsort(k->obs, k->nobs, sizeof *k->obs, k->sheet ? cmp_obs_rows : cmp_obs);
 	if (report_duplicates(k, err) < 0)
 		return -1;
 	for (i = 0; i < k->nobs; i = j) {
@@ -521,6 +557,12 @@ static int composite(const double *x, const double *w, size_t ni, enum rank_agg 
 	}
 	if (!(wsum > 0))
 		return 2;
+	if (used == 1) { /* the mean of one value is that value, exactly */
+		for (j = 0; isnan(x[j]); j++)
+			;
+		*out = x[j];
+		return 0;
+	}
 	*out = agg == AGG_MEAN ? acc / wsum : exp(acc / wsum);
 	return isfinite(*out) ? 0 : 4;
 }

@@ -21,6 +21,7 @@ struct pb_rank_opts {
 	const char *name_col;     /* --name: default entity_name, else unit_name, else none */
 	const char *by;           /* --by COL[,COL…] */
 	const char *score_cols;   /* --score COL[,COL…]: wide form */
+	const char *judges;       /* --judges COL,…|PATTERN: one column per judge (a sheet) */
 	const char *judge_agg;    /* mean|median|trim:K */
 	const char *normalize;    /* none|minmax|zscore|rank */
 	const char *weights_file; /* --weights FILE */
@@ -37,7 +38,7 @@ struct pb_rank_opts {
 	const char *prev;         /* --prev FILE */
 	const char *history;      /* --history FILE */
 	const char *period;       /* --period P */
-	const char *streak_top;   /* --streak-top N (default 1) */
+	const char *streak_top;   /* --streak-top N (default 1): a period counts at rank <= N */
 	const char *sensitivity;  /* N[:PCT] */
 	const char *seed;         /* --seed S (default 0) */
 	const char *output;       /* -o FILE; NULL or "-" = stdout */
