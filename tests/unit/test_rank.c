@@ -291,51 +291,29 @@ static void test_run_same_id_two_groups(void **state)
 }
 
 #ifndef NO_ALLOC_HOOK
-static void test_run_alloc_failures(void **state)
+/*
+ * Every allocation of a run, made to fail in turn: the run either fails
+ * (-1, PB_EXIT_FATAL, no output file) or, where the failure costs nothing
+ * (qsort falls back to sorting in place), writes exactly what it writes with
+ * memory to spare. Never a short output with exit 0.
+ */
+static void each_alloc_fails(struct pb_rank_opts *o, const char *input)
 {
-	/*
-	 * Every allocation of a run that uses every step, made to fail in turn:
-	 * the run either fails (-1, PB_EXIT_FATAL, no output file) or, where the
-	 * failure costs nothing (qsort falls back to sorting in place), writes
-	 * exactly what it writes with memory to spare. Never a short output with
-	 * exit 0.
-	 */
-	static const char scores[] =
-	    "entity_id\tentity_name\tg\tindicator\tjudge\tscore\tnote\n"
-	    "a\tA\tx\tp\tj1\t90\tn1\na\tA\tx\tp\tj2\t80\tn1\na\tA\tx\tq\tj1\t70\tn1\n"
-	    "a\tA\tx\tq\tj2\t75\tn1\nb\tB\tx\tp\tj1\t60\tn2\nb\tB\tx\tp\tj2\t85\tn2\n"
-	    "b\tB\tx\tq\tj1\t99\tn2\nb\tB\tx\tq\tj2\t65\tn2\nc\tC\ty\tp\tj1\t50\tn3\n"
-	    "c\tC\ty\tp\tj2\t55\tn3\nc\tC\ty\tq\tj1\t40\tn3\nc\tC\ty\tq\tj2\t45\tn3\n";
-	static const char history[] = "entity_id\tg\trank\tperiod\n"
-	                              "a\tx\t1\t2021Q1\nb\tx\t1\t2021Q2\nc\ty\t1\t2021Q2\n";
-	struct pb_rank_opts o = PB_RANK_OPTS_INIT;
 	struct pb_error err = PB_ERROR_INIT;
 	char dir[] = "/tmp/test_rank_dirXXXXXX", out_path[64], *want, *got;
 	char *inputs[1];
 	long i, total, failed = 0;
 	int want_rc, rc;
 
-	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(out_path, sizeof out_path, "%s/out.tsv", dir);
-	inputs[0] = (char *)temp_file(0, scores);
-	o.inputs = inputs;
-	o.ninputs = 1;
-	o.output = out_path;
-	o.by = "g";
-	o.weight = "p=2,q=1";
-	o.normalize = "minmax";
-	o.stars = "90,80,70,60";
-	o.quota = "A:50%,B";
-	o.top = "1";
-	o.bottom = "1";
-	o.prev = temp_file(1, history);
-	o.history = o.prev;
-	o.period = "2021Q3";
-	o.sensitivity = "20";
+	inputs[0] = (char *)temp_file(0, input);
+	o->inputs = inputs;
+	o->ninputs = 1;
+	o->output = out_path;
 	alloc_count = 0;
 	alloc_fail_at = 1L << 40; /* count, fail none */
-	want_rc = pb_rank_run(&o, &err);
+	want_rc = pb_rank_run(o, &err);
 	total = alloc_count;
 	alloc_fail_at = -1;
 	assert_int_equal(want_rc, 0);
@@ -346,7 +324,7 @@ static void test_run_alloc_failures(void **state)
 		err = (struct pb_error)PB_ERROR_INIT;
 		alloc_count = 0;
 		alloc_fail_at = i;
-		rc = pb_rank_run(&o, &err);
+		rc = pb_rank_run(o, &err);
 		alloc_fail_at = -1;
 		got = slurp(out_path);
 		if (rc < 0) {
@@ -365,7 +343,51 @@ static void test_run_alloc_failures(void **state)
 	unlink(out_path);
 	rmdir(dir);
 	unlink(inputs[0]);
+	o->inputs = NULL;
+	o->ninputs = 0;
+}
+
+static void test_run_alloc_failures(void **state)
+{
+	/* long form with every step: judges, weights, groups, each optional column */
+	static const char scores[] =
+	    "entity_id\tentity_name\tg\tindicator\tjudge\tscore\tnote\n"
+	    "a\tA\tx\tp\tj1\t90\tn1\na\tA\tx\tp\tj2\t80\tn1\na\tA\tx\tq\tj1\t70\tn1\n"
+	    "a\tA\tx\tq\tj2\t75\tn1\nb\tB\tx\tp\tj1\t60\tn2\nb\tB\tx\tp\tj2\t85\tn2\n"
+	    "b\tB\tx\tq\tj1\t99\tn2\nb\tB\tx\tq\tj2\t65\tn2\nc\tC\ty\tp\tj1\t50\tn3\n"
+	    "c\tC\ty\tp\tj2\t55\tn3\nc\tC\ty\tq\tj1\t40\tn3\nc\tC\ty\tq\tj2\t45\tn3\n";
+	static const char history[] = "entity_id\tg\trank\tperiod\n"
+	                              "a\tx\t1\t2021Q1\nb\tx\t1\t2021Q2\nc\ty\t1\t2021Q2\n";
+	/* a judges' sheet, and a coverage table ranked by its rate */
+	static const char sheet[] = "entity_id\tindicator\tJ1\tJ2\tJ3\na\tp\t1\t2\t3\n"
+	                            "a\tq\t4\t\t6\nb\tp\t7\t8\t9\nb\tq\t1\t1\t1\n";
+	static const char rates[] = "district\tunits\tsingle_rate\n甲\t3\t0.3333333333333333\n"
+	                            "乙\t2\t0.5\n合计\t5\t0.4\n";
+	struct pb_rank_opts o = PB_RANK_OPTS_INIT;
+	struct pb_rank_opts sh = PB_RANK_OPTS_INIT, rt = PB_RANK_OPTS_INIT;
+
+	(void)state;
+	o.by = "g";
+	o.weight = "p=2,q=1";
+	o.normalize = "minmax";
+	o.stars = "90,80,70,60";
+	o.quota = "A:50%,B";
+	o.top = "1";
+	o.bottom = "1";
+	o.prev = temp_file(1, history);
+	o.history = o.prev;
+	o.period = "2021Q3";
+	o.sensitivity = "20";
+	each_alloc_fails(&o, scores);
 	unlink(o.prev);
+	sh.judges = "J*";
+	sh.judge_agg = "median";
+	sh.period = "2021Q3";
+	each_alloc_fails(&sh, sheet);
+	rt.id_col = "district";
+	rt.score_cols = "single_rate";
+	rt.grades = "A:0.4,B";
+	each_alloc_fails(&rt, rates);
 }
 #endif
 
@@ -391,6 +413,14 @@ static void test_opts_check(void **state)
 	assert_int_equal(pb_rank_check_opts(&o, &err), -1);
 	o.sensitivity = "100:25";
 	o.seed = "18446744073709551615";
+	assert_int_equal(pb_rank_check_opts(&o, &err), 0);
+	o.judges = "评委*";
+	o.score_cols = "x";
+	assert_int_equal(pb_rank_check_opts(&o, &err), -1); /* a sheet or wide form, not both */
+	o.score_cols = NULL;
+	o.streak_top = "2";
+	assert_int_equal(pb_rank_check_opts(&o, &err), -1); /* the streak runs up to --period */
+	o.period = "2022Q1";
 	assert_int_equal(pb_rank_check_opts(&o, &err), 0);
 }
 
