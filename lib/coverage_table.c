@@ -662,8 +662,10 @@ static int prev_grouping(const struct cov *c, const struct pb_tsv_reader *r, str
 		same &= pb_list_find(&c->by, pb_str_z(r->cols[i])) >= 0;
 		rc |= pb_buf_addf(&theirs, "%s%s", n++ ? "," : "", r->cols[i]);
 	}
-	if (same && n == c->by.n)
+	if (same && n == c->by.n) {
+		pb_buf_release(&theirs);
 		return 0;
+	}
 	for (i = 0; i < c->by.n; i++)
 		rc |= pb_buf_addf(&ours, "%s%s", i ? "," : "", c->by.v[i]);
 	if (rc < 0)

@@ -859,7 +859,7 @@ static int read_merges(struct wb_xlsx *x)
 		rc = pb_error_set(x->err, PB_EXIT_FATAL, pb_wb_where(x->wb, 0), 0,
 		                  "%s ends inside its merged ranges; the file is broken",
 		                  x->sheet_path);
-	if (rc == 0)
+	if (rc == 0 && x->nmerges)
 		qsort(x->merges, x->nmerges, sizeof *x->merges, merge_cmp);
 done:
 	if (x->xp)
