@@ -20,7 +20,7 @@ LIB_OBJ  := $(LIB_SRC:lib/%.c=build/lib/%.o)
 CMDS     := $(sort $(patsubst cmd/%.c,bin/%,$(wildcard cmd/pb-*.c)))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
-HEADERS  := $(wildcard include/pb/*.h)
+HEADERS  := $(wildcard include/pb/*.h lib/*.h)
 
 .PHONY: all check demo bench install clean deps lint format
 .SECONDARY:

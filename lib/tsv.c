@@ -358,11 +358,27 @@ void pb_tsv_put_str(FILE *f, struct pb_str s)
 int pb_out_open(struct pb_out *o, const char *path, struct pb_error *err)
 {
 	struct pb_buf tmp = PB_BUF_INIT;
+	struct stat st;
 	int fd;
 
 	memset(o, 0, sizeof *o);
 	if (!path || strcmp(path, "-") == 0) {
 		o->f = stdout;
+		return 0;
+	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/*
+		 * A device or a pipe (-o /dev/null, -o /dev/stdout, a FIFO) is
+		 * written in place: renaming a file onto it would replace it.
+		 */
+		o->f = fopen(path, "w");
+		if (!o->f)
+			return pb_error_set(err, PB_EXIT_FATAL, path, 0, "cannot open output:");
+		o->path = strdup(path);
+		if (!o->path) {
+			pb_out_abort(o);
+			return pb_error_set(err, PB_EXIT_FATAL, path, 0, "out of memory");
+		}
 		return 0;
 	}
 	if (pb_buf_addf(&tmp, "%s.tmpXXXXXX", path) < 0)
@@ -410,7 +426,7 @@ int pb_out_commit(struct pb_out *o, struct pb_error *err)
 	if (fclose(o->f) != 0)
 		bad = 1;
 	o->f = NULL;
-	if (bad || rename(o->tmp, o->path) != 0) {
+	if (bad || (o->tmp && rename(o->tmp, o->path) != 0)) {
 		pb_error_set(err, PB_EXIT_FATAL, o->path, 0, "cannot write output:");
 		pb_out_abort(o);
 		return -1;
