@@ -22,15 +22,15 @@ awk 'BEGIN {
 	print "unit_id", "unit_name", "unit_type", "district", "town", "org_mode", "org_id", "org_name", "members", "instructor", "established"
 	split("龙光·水悦龙湾 万科又一城 万科城 保利翠雅花园 融创湖滨世家", nanzhuang, " ")
 	# town, compounds, branches before 16 June, branches after
-	add("祖庙街道", 40, 16, 6)
-	add("石湾镇街道", 26, 10, 3)
-	add("张槎街道", 14, 10, 0)
-	add("南庄镇", 16, 5, 2)
+	add("祖庙街道", "祖庙", 40, 16, 6)
+	add("石湾镇街道", "石湾", 26, 10, 3)
+	add("张槎街道", "张槎", 14, 10, 0)
+	add("南庄镇", "南庄", 16, 5, 2)
 }
-function add(town, n, before, after,    i, name, id, est) {
+function add(town, short, n, before, after,    i, name, id, est) {
 	for (i = 1; i <= n; i++) {
 		id = sprintf("CC-%03d", ++seq)
-		name = town == "南庄镇" && i <= 5 ? nanzhuang[i] : town == "祖庙街道" && i == 1 ? "南浦新村" : sprintf("%s小区%02d", substr(town, 1, 2), i)
+		name = town == "南庄镇" && i <= 5 ? nanzhuang[i] : town == "祖庙街道" && i == 1 ? "南浦新村" : sprintf("%s小区%02d", short, i)
 		if (town == "南庄镇")
 			est = "2022-06-12"
 		else if (town == "石湾镇街道")

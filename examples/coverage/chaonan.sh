@@ -22,6 +22,7 @@ awk -f examples/coverage/apportion.awk -f - <<'AWK' >"$out/units.tsv"
 BEGIN {
 	OFS = "\t"
 	nt = split("峡山街道 井都镇 陇田镇 雷岭镇 成田镇 红场镇 胪岗镇 两英镇 仙城镇 陈店镇 司马浦镇", town, " ")
+	split("峡山 井都 陇田 雷岭 成田 红场 胪岗 两英 仙城 陈店 司马浦", short, " ")
 	na = split("区交通运输局 区教育局 区卫生健康局 区民政局 区人力资源和社会保障局 区住房和城乡建设局 区财政局 区农业农村局 区文化广电旅游体育局 区市场监督管理局", agency, " ")
 	print "unit_id", "unit_name", "unit_type", "district", "town", "org_mode", "org_id", "org_name", "org_kind", "members", "instructor", "center_open", "sessions", "trained"
 	for (i = 1; i <= 233; i++)
@@ -31,7 +32,7 @@ BEGIN {
 	for (i = 1; i <= 233; i++) {
 		t = town[(i - 1) % nt + 1]
 		type = i % 5 == 0 ? "community" : "village"
-		name = sprintf("%s%s%02d", substr(t, 1, 2), type == "community" ? "社区" : "村", int((i - 1) / nt) + 1)
+		name = sprintf("%s%s%02d", short[(i - 1) % nt + 1], type == "community" ? "社区" : "村", int((i - 1) / nt) + 1)
 		print sprintf("CN-V%03d", i), name, type, "潮南区", t, "single", sprintf("CN-O%04d", i), name "党组织",
 			(i % 7 ? "general_branch" : "committee"), 55 + (i * 13) % 41, "", (i == 233 ? 0 : 1), sessions[i], trained[i]
 	}

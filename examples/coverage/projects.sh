@@ -22,15 +22,16 @@ BEGIN {
 	OFS = "\t"
 	print "unit_id", "unit_name", "unit_type", "district", "town", "lead", "org_mode", "org_id", "org_kind", "established", "opened", "invested"
 	nd = split("禅城区 南海区 顺德区 高明区 三水区", district, " ")
+	split("禅城 南海 顺德 高明 三水", short, " ")
 	split("青柯街雨水箱涵工程 汾江河西岸岸线提升项目 季华路污水管网工程", zj, " ")
 	for (i = 1; i <= 437; i++)
 		w[i] = 5 + (i * 37) % 41
 	apportion(81346, 437, w, cents100)
 	for (i = 1; i <= 437; i++) {
 		d = district[(i - 1) % nd + 1]
-		town = d == "南海区" ? "桂城街道" : d == "三水区" ? "西南街道" : d == "禅城区" ? "祖庙街道" : substr(d, 1, 2) "镇街"
+		town = d == "南海区" ? "桂城街道" : d == "三水区" ? "西南街道" : d == "禅城区" ? "祖庙街道" : d == "顺德区" ? "大良街道" : "荷城街道"
 		lead = d "重点项目局"
-		name = sprintf("%s重点项目%03d", substr(d, 1, 2), i)
+		name = sprintf("%s重点项目%03d", short[(i - 1) % nd + 1], i)
 		est = sprintf("2022-%02d-%02d", 2 + i % 5, 1 + i % 28)
 		if (i <= 10) {
 			d = "南海区"; town = "大沥镇"; name = sprintf("大沥十大重点项目%02d", i); est = "2022-07-15"

@@ -19,6 +19,7 @@ awk -f examples/coverage/apportion.awk -f - <<'AWK' >"$out/cunju.tsv"
 BEGIN {
 	OFS = "\t"
 	nt = split("凤山街道 香洲街道 新港街道 马宫街道 东涌镇 红草镇 捷胜镇", town, " ")
+	split("凤山 香洲 新港 马宫 东涌 红草 捷胜", short, " ")
 	print "unit_id", "unit_name", "unit_type", "district", "town", "org_mode", "org_id", "signed",
 		"agency_members", "town_cadres", "committee_cadres", "grassroots_cadres", "suggestions", "solved"
 	for (i = 1; i <= 99; i++)
@@ -32,7 +33,7 @@ BEGIN {
 	for (i = 1; i <= 99; i++) {
 		t = town[(i - 1) % nt + 1]
 		type = t ~ /镇$/ ? "village" : "community"
-		name = i == 1 ? "滨海社区" : sprintf("%s%s%02d", substr(t, 1, 2), type == "village" ? "村" : "社区", int((i - 1) / nt) + 1)
+		name = i == 1 ? "滨海社区" : sprintf("%s%s%02d", short[(i - 1) % nt + 1], type == "village" ? "村" : "社区", int((i - 1) / nt) + 1)
 		print sprintf("SW-C%02d", i), name, type, "城区", t, "single", sprintf("SW-O%02d", i), 1,
 			agency[i], towncad[i], committee[i], grassroots[i], suggestions[i], solved[i]
 	}

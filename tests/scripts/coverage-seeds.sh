@@ -30,6 +30,9 @@ for ex in chaonan shanwei shunde huijingcheng chancheng projects; do
 	fi
 done
 
+bad=$(for f in "$tmp"/*/*.tsv; do iconv -f UTF-8 -t UTF-8 "$f" >/dev/null 2>&1 || echo "${f#"$tmp"/}"; done)
+is "every register and answer is valid UTF-8" "$bad" ""
+
 d=$tmp/chaonan
 is "潮南: 1,491 基层党组织" "$(cell "$d/orgs.tsv" 合计 orgs)" 1491
 m=$(cell "$d/orgs.tsv" 合计 members)
