@@ -123,32 +123,33 @@ static int next_line(struct pb_tsv_reader *r, char **line, size_t *len)
 }
 
 /*
- * Splits a line into r->fields. want: the field count a row must have (0:
- * any, the header). A row of another count is not split (nothing is
- * allocated for a line of a million tabs): -2 with its count in r->nfields.
- * -1 out of memory.
+ * Splits a line at TABs into r->fields, one pass; the array grows as needed,
+ * up to max fields (a row: the header's count; the header: PB_TSV_COLS_MAX).
+ * A line with more is not stored past max, so a line of a million tabs
+ * allocates nothing: -2, with its field count in r->nfields. -1 out of memory.
  */
-static int split(struct pb_tsv_reader *r, char *line, size_t len, size_t want)
+static int split(struct pb_tsv_reader *r, char *line, size_t len, size_t max)
 {
-	size_t n = 1, i = 0;
+	size_t i = 0;
 	char *p = line, *end = line + len, *tab;
 
-	for (tab = memchr(p, '\t', len); tab; tab = memchr(tab + 1, '\t', (size_t)(end - tab - 1)))
-		n++;
-	if ((want && n != want) || (!want && n > PB_TSV_COLS_MAX)) {
-		r->nfields = n;
-		return -2;
-	}
-	if (n > r->fields_cap) {
-		size_t cap = n * 2;
-		struct pb_str *f = realloc(r->fields, cap * sizeof *f);
-		if (!f)
-			return -1;
-		r->fields = f;
-		r->fields_cap = cap;
-	}
 	for (;;) {
 		tab = memchr(p, '\t', (size_t)(end - p));
+		if (i == max) {
+			size_t n = i + 1; /* one field too many: count the rest */
+			for (; tab; tab = memchr(tab + 1, '\t', (size_t)(end - tab - 1)))
+				n++;
+			r->nfields = n;
+			return -2;
+		}
+		if (i == r->fields_cap) {
+			size_t cap = r->fields_cap ? r->fields_cap * 2 : 16;
+			struct pb_str *f = realloc(r->fields, cap * sizeof *f);
+			if (!f)
+				return -1;
+			r->fields = f;
+			r->fields_cap = cap;
+		}
 		r->fields[i].p = p;
 		r->fields[i].n = (size_t)((tab ? tab : end) - p);
 		i++;
@@ -156,7 +157,8 @@ static int split(struct pb_tsv_reader *r, char *line, size_t len, size_t want)
 			break;
 		p = tab + 1;
 	}
-	r->nfields = n;
+	r->nfields = i;
+	r->escaped = memchr(line, '\\', len) != NULL;
 	return 0;
 }
 
@@ -165,6 +167,8 @@ static int unescape_fields(struct pb_tsv_reader *r, size_t *bad)
 {
 	size_t i;
 
+	if (!r->escaped)
+		return 0; /* no backslash on the line: nothing to undo */
 	for (i = 0; i < r->nfields; i++) {
 		size_t n = pb_tsv_unescape((char *)r->fields[i].p, r->fields[i].n);
 		if (n == (size_t)-1) {
@@ -196,7 +200,7 @@ static int read_header(struct pb_tsv_reader *r, struct pb_error *err)
 		line += 3;
 		len -= 3;
 	}
-	rc = split(r, line, len, 0);
+	rc = split(r, line, len, PB_TSV_COLS_MAX);
 	if (rc == -2)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
 		                    "header has %zu columns, more than the %u pb reads", r->nfields,
@@ -282,7 +286,7 @@ int pb_tsv_next(struct pb_tsv_reader *r, struct pb_error *err)
 		return pb_error_set(err, PB_EXIT_DATA, r->name, r->line,
 		                    "a NUL byte: pb TSV is UTF-8 text");
 	rc = split(r, line, len, r->ncols);
-	if (rc == -2) {
+	if (rc == -2 || (rc == 0 && r->nfields != r->ncols)) {
 		size_t n = r->nfields;
 		r->nfields = 0;
 		return pb_error_set(err, PB_EXIT_DATA, r->name, r->line,
@@ -370,11 +374,27 @@ void pb_tsv_put_str(FILE *f, struct pb_str s)
 int pb_out_open(struct pb_out *o, const char *path, struct pb_error *err)
 {
 	struct pb_buf tmp = PB_BUF_INIT;
+	struct stat st;
 	int fd;
 
 	memset(o, 0, sizeof *o);
 	if (!path || strcmp(path, "-") == 0) {
 		o->f = stdout;
+		return 0;
+	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/*
+		 * A device or a pipe (-o /dev/null, -o /dev/stdout, a FIFO) is
+		 * written in place: renaming a file onto it would replace it.
+		 */
+		o->f = fopen(path, "w");
+		if (!o->f)
+			return pb_error_set(err, PB_EXIT_FATAL, path, 0, "cannot open output:");
+		o->path = strdup(path);
+		if (!o->path) {
+			pb_out_abort(o);
+			return pb_error_set(err, PB_EXIT_FATAL, path, 0, "out of memory");
+		}
 		return 0;
 	}
 	if (pb_buf_addf(&tmp, "%s.tmpXXXXXX", path) < 0)
@@ -422,7 +442,7 @@ int pb_out_commit(struct pb_out *o, struct pb_error *err)
 	if (fclose(o->f) != 0)
 		bad = 1;
 	o->f = NULL;
-	if (bad || rename(o->tmp, o->path) != 0) {
+	if (bad || (o->tmp && rename(o->tmp, o->path) != 0)) {
 		pb_error_set(err, PB_EXIT_FATAL, o->path, 0, "cannot write output:");
 		pb_out_abort(o);
 		return -1;

@@ -96,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	o.inputs = inputs;
 	o.ninputs = 1;
-	if (pb_rank_opts_check(&o, &err) < 0)
+	if (pb_rank_check_opts(&o, &err) < 0)
 		return 0; /* options that do not go together: a usage error */
 	fuzz_stdout_reset();
 	rc = pb_rank_run(&o, &err);
