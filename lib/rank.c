@@ -27,25 +27,31 @@ struct src {
 	double *rowv;
 };
 
+/* The first of the columns a, b that the header has, other than skip (NULL: none). */
+static const char *first_col(const struct pb_tsv_reader *r, const char *a, const char *b,
+                             const char *skip)
+{
+	if (pb_tsv_col(r, a) >= 0 && (!skip || strcmp(a, skip) != 0))
+		return a;
+	if (pb_tsv_col(r, b) >= 0 && (!skip || strcmp(b, skip) != 0))
+		return b;
+	return NULL;
+}
+
 /* The form and the id and name columns, decided from the first input's header. */
 static int resolve_first(struct rank_run *k, const struct pb_tsv_reader *r, struct pb_error *err)
 {
 	const struct pb_rank_opts *o = k->o;
-	const char *id = o->id_col, *name = o->name_col;
+	const char *id = o->id_col ? o->id_col : first_col(r, "entity_id", "unit_id", NULL);
+	const char *name = o->name_col;
 
-	if (!id)
-		id = pb_tsv_col(r, "entity_id") >= 0 ? "entity_id"
-		    : pb_tsv_col(r, "unit_id") >= 0  ? "unit_id"
-		                                     : NULL;
 	if (!id)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
 		                    "no column entity_id or unit_id; name the id column with --id");
-	if (!name)
-		name = pb_tsv_col(r, "entity_name") >= 0 ? "entity_name"
-		    : pb_tsv_col(r, "unit_name") >= 0    ? "unit_name"
-		                                         : NULL;
+	if (!name) /* a table with names only (--id entity_name) has no other name */
+		name = first_col(r, "entity_name", "unit_name", id);
 	if (name && strcmp(name, id) == 0)
-		name = NULL; /* a table with names only: the name is the id */
+		name = NULL; /* --name the id column: written once, as the id */
 	if (!(k->id_col = strdup(id)) || (name && !(k->name_col = strdup(name))))
 		return pb_rank_oom(err);
 	if (k->c.judges.n) {

@@ -269,7 +269,8 @@ static int put_extra(struct rank_out *o, const struct column *c, size_t i)
 	return put_text(o, o->xv[o->extras[i]]);
 }
 
-#define FIELD(f) .put = put_field, .field = offsetof(struct rank_ent, f)
+/* A column written from a uint32_t field of struct rank_ent. */
+#define FIELD(f) .field = offsetof(struct rank_ent, f)
 
 /*
  * The output columns in order. A new column is one row here; the header and
@@ -282,20 +283,17 @@ static const struct column columns[] = {
 	{ .count = n_by, .names = by_name, .put = put_by },
 	{ .count = n_inds, .names = ind_name, .put = put_ind },
 	{ .names = score_name, .put = put_score },
-	{ .name = "rank", FIELD(rank) },
+	{ .name = "rank", .put = put_field, FIELD(rank) },
 	{ .name = "n", .put = put_n },
 	{ .name = "pct", .put = put_pct },
 	{ .name = "stars", .count = has_stars, .put = put_stars },
 	{ .name = "grade", .count = has_grade, .put = put_grade },
 	{ .name = "flag", .count = has_flag, .put = put_flag },
-	{ .name = "prev_rank",
-	  .count = has_prev,
-	  .put = put_prev_rank,
-	  .field = offsetof(struct rank_ent, prev_rank) },
+	{ .name = "prev_rank", .count = has_prev, .put = put_prev_rank, FIELD(prev_rank) },
 	{ .name = "rank_change", .count = has_prev, .put = put_rank_change },
-	{ .name = "streak", .count = has_period, FIELD(streak) },
-	{ .name = "rank_lo", .count = has_sensitivity, FIELD(rank_lo) },
-	{ .name = "rank_hi", .count = has_sensitivity, FIELD(rank_hi) },
+	{ .name = "streak", .count = has_period, .put = put_field, FIELD(streak) },
+	{ .name = "rank_lo", .count = has_sensitivity, .put = put_field, FIELD(rank_lo) },
+	{ .name = "rank_hi", .count = has_sensitivity, .put = put_field, FIELD(rank_hi) },
 	{ .name = "period", .count = has_period, .put = put_period },
 	{ .count = n_extras, .names = extra_name, .put = put_extra },
 };
