@@ -1,65 +1,73 @@
 /*
- * report: loads pb TSV sections, decides how each column is shown, and
- * writes the text, Markdown and CSV forms (HTML and XLSX have their own
- * files: lib/report_html.c, lib/report_xlsx.c).
+ * report: pb-report's run — checks the options, loads and prepares the
+ * model (lib/report_model.c) and hands it to the format's writer through
+ * one table; the output appears whole or not at all.
  */
 #include "pb/report.h"
 
-#include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "pb/text.h"
 #include "pb/tsv.h"
-#include "pb/value.h"
-#include "pb/vocab.h"
+#include "report_int.h"
+
+/*
+ * One row per format. A stream writer writes to an open FILE (stdout or a
+ * temporary file); a file writer (a library that writes by name) writes the
+ * temporary file itself, so it needs -o.
+ */
+struct writer {
+	const char *name;
+	enum pb_report_format format;
+	int (*stream)(const struct pb_report *rep, FILE *f);
+	int (*file)(const struct pb_report *rep, const char *tmp, struct pb_error *err);
+};
+
+static const struct writer writers[] = {
+	{ "text", PB_REPORT_TEXT, pb_report_write_text, NULL },
+	{ "md", PB_REPORT_MD, pb_report_write_md, NULL },
+	{ "markdown", PB_REPORT_MD, pb_report_write_md, NULL },
+	{ "html", PB_REPORT_HTML, pb_report_write_html, NULL },
+	{ "csv", PB_REPORT_CSV, pb_report_write_csv, NULL },
+	{ "xlsx", PB_REPORT_XLSX, NULL, pb_report_write_xlsx },
+};
+
+#define NWRITERS (sizeof writers / sizeof writers[0])
+
+static const struct writer *writer_for(enum pb_report_format f)
+{
+	size_t i;
+
+	for (i = 0; i < NWRITERS; i++)
+		if (writers[i].format == f)
+			return &writers[i];
+	return &writers[0];
+}
 
 int pb_report_format_parse(const char *name, enum pb_report_format *f)
 {
-	static const char *const names[] = { "text", "md", "html", "csv", "xlsx" };
 	size_t i;
 
-	for (i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcmp(name, names[i]) == 0) {
-			*f = (enum pb_report_format)i;
+	for (i = 0; i < NWRITERS; i++)
+		if (strcmp(name, writers[i].name) == 0) {
+			*f = writers[i].format;
 			return 0;
 		}
-	if (strcmp(name, "markdown") == 0) {
-		*f = PB_REPORT_MD;
-		return 0;
-	}
 	return -1;
-}
-
-/* Splits "COL[:asc|:desc]"; the column part is a view into spec. */
-static int parse_sort(const char *spec, struct pb_str *col, int *desc)
-{
-	const char *colon = strrchr(spec, ':');
-
-	*desc = 0;
-	*col = (struct pb_str){ spec, strlen(spec) };
-	if (colon) {
-		col->n = (size_t)(colon - spec);
-		if (strcmp(colon + 1, "desc") == 0)
-			*desc = 1;
-		else if (strcmp(colon + 1, "asc") != 0)
-			return -1;
-	}
-	return col->n ? 0 : -1;
 }
 
 int pb_report_check_opts(const struct pb_report_opts *o, struct pb_error *err)
 {
 	struct pb_str col;
 	int desc;
-	size_t i, nsec = o->ninputs > 0 ? (size_t)o->ninputs : 1;
+	size_t i, nsec = o->ninputs > 0 ? o->ninputs : 1;
 
-	if (o->format == PB_REPORT_XLSX && (!o->output || strcmp(o->output, "-") == 0))
-		return pb_error_set(err, PB_EXIT_FATAL, "", 0, "--format xlsx needs -o FILE");
+	if (writer_for(o->format)->file && (!o->output || strcmp(o->output, "-") == 0))
+		return pb_error_set(err, PB_EXIT_FATAL, "", 0, "--format %s needs -o FILE",
+		                    writer_for(o->format)->name);
 	if (o->precision < 0 || o->precision > 6)
 		return pb_error_set(err, PB_EXIT_FATAL, "", 0, "--precision must be 0 to 6");
-	if (o->sort && parse_sort(o->sort, &col, &desc) < 0)
+	if (o->sort && pb_report_parse_sort(o->sort, &col, &desc) < 0)
 		return pb_error_set(err, PB_EXIT_FATAL, "", 0,
 		                    "--sort: '%s' is not COL, COL:asc or COL:desc", o->sort);
 	for (i = 0; i < o->nlabels; i++) {
@@ -76,1069 +84,52 @@ int pb_report_check_opts(const struct pb_report_opts *o, struct pb_error *err)
 	return 0;
 }
 
-/* --- display helpers --- */
-
-int pb_report_pad(struct pb_buf *out, const char *s, size_t n, size_t width, int right)
+/* Runs a file writer on the temporary file of out, then reopens it for pb_out_commit. */
+static int write_file(const struct writer *w, const struct pb_report *rep, struct pb_out *out,
+                      struct pb_error *err)
 {
-	size_t w = pb_text_width(s, n), i;
-
-	if (right)
-		for (i = w; i < width; i++)
-			if (pb_buf_addc(out, ' ') < 0)
-				return -1;
-	if (pb_buf_add(out, s, n) < 0)
+	/* the library writes by name: let it replace the temporary file */
+	fclose(out->f);
+	out->f = NULL;
+	if (w->file(rep, out->tmp, err) < 0)
 		return -1;
-	if (!right)
-		for (i = w; i < width; i++)
-			if (pb_buf_addc(out, ' ') < 0)
-				return -1;
+	out->f = fopen(out->tmp, "r+");
+	if (!out->f)
+		return pb_error_set(err, PB_EXIT_FATAL, rep->o->output, 0, "cannot write output:");
 	return 0;
 }
 
-/*
- * Rounds half away from zero (四舍五入) at prec decimals. The values come from
- * decimal text with at most 6 places, so a tolerance far below that decides the
- * halves that binary cannot hold exactly (12.25 is exact, 1.005 is not). The
- * tolerance only decides whether a value is a half: it is never added to the
- * value (that changed the digits of counts from about 1e9 up), and it is
- * capped at 1e-6 so a large value is rounded up only when it is that close to
- * a half.
- */
-static double round_half_up(double v, int prec)
+/* Writes the prepared report through the format's writer, atomically. */
+static int write_report(const struct pb_report *rep, struct pb_error *err)
 {
-	double scale = pow(10.0, prec), x = fabs(v * scale), r = floor(x);
-	double tol = fmin(1e-9 * fmax(1.0, x), 1e-6);
-
-	if (x - r >= 0.5 - tol)
-		r += 1.0;
-	return copysign(r, v) / scale;
-}
-
-int pb_report_put_value(struct pb_buf *out, enum pb_report_kind k, double v, int prec, int signs)
-{
-	char tmp[400]; /* DBL_MAX has 309 digits */
-	const char *p;
-	int zero = 1;
-
-	if (isnan(v))
-		return 0;
-	if (k == PB_RK_RATE)
-		v *= 100.0;
-	else if (k == PB_RK_INT || k == PB_RK_CHANGE)
-		prec = 0;
-	snprintf(tmp, sizeof tmp, "%.*f", prec, round_half_up(v, prec));
-	for (p = tmp; *p; p++)
-		if (*p >= '1' && *p <= '9')
-			zero = 0;
-	p = tmp;
-	if (zero && *p == '-')
-		p++; /* never "-0.0" */
-	if ((k == PB_RK_PP || k == PB_RK_CHANGE) && signs && !zero && *p != '-' &&
-	    pb_buf_addc(out, '+') < 0)
-		return -1;
-	if (pb_buf_adds(out, p) < 0)
-		return -1;
-	return k == PB_RK_RATE ? pb_buf_addc(out, '%') : 0;
-}
-
-int pb_report_html_escape(struct pb_buf *out, const char *s, size_t n)
-{
-	size_t i, start = 0;
-
-	for (i = 0; i < n; i++) {
-		const char *e;
-		switch (s[i]) {
-		case '&': e = "&amp;"; break;
-		case '<': e = "&lt;"; break;
-		case '>': e = "&gt;"; break;
-		case '"': e = "&quot;"; break;
-		case '\'': e = "&#39;"; break;
-		default: continue;
-		}
-		if (pb_buf_add(out, s + start, i - start) < 0 || pb_buf_adds(out, e) < 0)
-			return -1;
-		start = i + 1;
-	}
-	return pb_buf_add(out, s + start, n - start);
-}
-
-/* A number as pb TSV writes one: strtod's form without a leading '+'. */
-static int is_number(struct pb_str s, double *v)
-{
-	double d;
-
-	if (!s.n || s.p[0] == '+' || pb_parse_double(s, &d) < 0)
-		return 0;
-	if (v)
-		*v = d;
-	return 1;
-}
-
-/* A number that is not an identifier in disguise ("007"). */
-static int is_plain_number(struct pb_str s)
-{
-	size_t i = s.n && s.p[0] == '-';
-
-	if (!is_number(s, NULL))
-		return 0;
-	return !(s.n > i + 1 && s.p[i] == '0' && s.p[i + 1] >= '0' && s.p[i + 1] <= '9');
-}
-
-int pb_report_csv_field(struct pb_buf *out, const char *s, size_t n)
-{
-	size_t i;
-	int quote = 0, neutral;
-
-	neutral =
-	    n && s[0] && strchr("=+-@\t\r", s[0]) && !is_number((struct pb_str){ s, n }, NULL);
-	for (i = 0; i < n; i++)
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
-			quote = 1;
-	if ((quote && pb_buf_addc(out, '"') < 0) || (neutral && pb_buf_addc(out, '\'') < 0))
-		return -1;
-	if (!quote)
-		return pb_buf_add(out, s, n);
-	for (i = 0; i < n; i++)
-		if ((s[i] == '"' && pb_buf_addc(out, '"') < 0) || pb_buf_addc(out, s[i]) < 0)
-			return -1;
-	return pb_buf_addc(out, '"');
-}
-
-/* --- the model --- */
-
-struct pb_str pb_report_raw(const struct pb_report_section *s, size_t r, size_t c)
-{
-	const size_t *cell = s->cells + 2 * (r * s->nin + c);
-
-	return (struct pb_str){ s->text.p + cell[0], cell[1] };
-}
-
-int pb_report_num(const struct pb_report_section *s, size_t r, size_t c, double *v)
-{
-	if (s->cols[c].kind == PB_RK_TEXT)
-		return -1;
-	return is_number(pb_report_raw(s, r, s->cols[c].src), v) ? 0 : -1;
-}
-
-/* Whether the charted rows' values of columns [first, last] repeat. */
-static int labels_repeat(const struct pb_report_section *s, long first, long last)
-{
-	size_t i, j;
-	long c;
-	double v;
-
-	for (i = 0; i < s->nrows; i++) {
-		if (s->total[i] || pb_report_num(s, i, (size_t)s->chart, &v) < 0)
-			continue;
-		for (j = i + 1; j < s->nrows; j++) {
-			if (s->total[j] || pb_report_num(s, j, (size_t)s->chart, &v) < 0)
-				continue;
-			for (c = first; c <= last; c++) {
-				size_t src = s->cols[c].src;
-				if (!pb_str_eq(pb_report_raw(s, i, src), pb_report_raw(s, j, src)))
-					break;
-			}
-			if (c > last)
-				return 1;
-		}
-	}
-	return 0;
-}
-
-void pb_report_label_cols(const struct pb_report_section *s, long *first, long *last)
-{
-	size_t c;
-
-	*first = -1;
-	for (c = 0; c < s->ncols; c++) {
-		const struct pb_column_def *def;
-		if (s->cols[c].kind != PB_RK_TEXT)
-			continue;
-		if (*first < 0)
-			*first = (long)c; /* an id, if nothing better follows */
-		def = pb_column_find(s->cols[c].name);
-		if (!def || def->kind != PB_COL_ID) {
-			*first = (long)c;
-			break;
-		}
-	}
-	*last = *first;
-	if (*first < 0 || s->chart < 0)
-		return;
-	while ((size_t)*last + 1 < s->ncols && s->cols[*last + 1].kind == PB_RK_TEXT &&
-	       labels_repeat(s, *first, *last))
-		++*last;
-}
-
-int pb_report_cell(const struct pb_report *rep, const struct pb_report_section *s, size_t r,
-                   size_t c, int signs, int flat, struct pb_buf *out)
-{
-	const struct pb_report_col *col = &s->cols[c];
-	struct pb_str v = pb_report_raw(s, r, col->src);
-	const char *label;
-	double d;
-	size_t i, start;
-
-	if (!v.n)
-		return 0;
-	if (col->kind != PB_RK_TEXT && is_number(v, &d))
-		return pb_report_put_value(out, col->kind, d,
-		                           col->kind == PB_RK_DEC ? col->dec : rep->o->precision,
-		                           signs);
-	if (rep->o->en && pb_str_eqz(v, PB_TOTAL_LABEL))
-		return pb_buf_adds(out, "Total");
-	if (col->vocab && (label = pb_vocab_label((enum pb_vocab_id)col->vocab, v, rep->o->en)))
-		return pb_buf_adds(out, label);
-	if (!flat)
-		return pb_buf_add(out, v.p, v.n);
-	for (i = start = 0; i < v.n; i++) {
-		unsigned char ch = (unsigned char)v.p[i];
-		if (ch >= 0x20 && ch != 0x7f)
-			continue;
-		if (pb_buf_add(out, v.p + start, i - start) < 0 || pb_buf_addc(out, ' ') < 0)
-			return -1;
-		start = i + 1;
-	}
-	return pb_buf_add(out, v.p + start, v.n - start);
-}
-
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-
-	return n > k && strcmp(s + n - k, suffix) == 0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/*
- * Decimals of a PB_RK_DEC column: 2, or more (at most 6) where 2 would show
- * two different values of the column alike (scores 0.934694 and 0.930481 are
- * 0.935 and 0.930, not both 0.93).
- */
-static int dec_places(const struct pb_report_section *s, size_t c)
-{
-	double *v = malloc((s->nrows ? s->nrows : 1) * sizeof *v);
-	size_t r, n = 0;
-	int d = 2;
-
-	if (!v)
-		return d;
-	for (r = 0; r < s->nrows; r++)
-		if (is_number(pb_report_raw(s, r, c), &v[n]))
-			n++;
-	qsort(v, n, sizeof *v, cmp_double);
-	for (r = 1; r < n && d < 6; r++)
-		if (v[r] != v[r - 1] && round_half_up(v[r], d) == round_half_up(v[r - 1], d)) {
-			d++;
-			r = 0; /* check every pair again at the new precision */
-		}
-	free(v);
-	return d;
-}
-
-/* How input column c of s is shown: by its name, then by its values. */
-static void classify(struct pb_report_section *s, size_t c, struct pb_report_col *col)
-{
-	const char *name = s->names[c];
-	const struct pb_column_def *def = pb_column_find(name);
-	int all_num = 1, all_int = 1, any = 0;
-	size_t r;
-
-	col->kind = PB_RK_TEXT;
-	col->dec = 2;
-	col->vocab = def ? (int)def->vocab : 0;
-	if (strcmp(name, "gap") == 0)
-		col->vocab = PB_VOCAB_GAP;
-	if (def && def->kind != PB_COL_INT && def->kind != PB_COL_NUM && def->kind != PB_COL_OUTPUT)
-		return;
-	if (col->vocab)
-		return;
-	for (r = 0; r < s->nrows && all_num; r++) {
-		struct pb_str v = pb_report_raw(s, r, c);
-		long long i;
-		if (!v.n)
-			continue;
-		any = 1;
-		if (!is_plain_number(v))
-			all_num = 0;
-		else if (pb_parse_int(v, &i) < 0)
-			all_int = 0;
-	}
-	if (!all_num)
-		return;
-	if (ends_with(name, "_rate") || strcmp(name, "pct") == 0 || strcmp(name, "fraction") == 0)
-		col->kind = PB_RK_RATE;
-	else if (ends_with(name, "_pp"))
-		col->kind = PB_RK_PP;
-	else if (any && all_int && ends_with(name, "_change"))
-		col->kind = PB_RK_CHANGE;
-	else if (any)
-		col->kind = all_int ? PB_RK_INT : PB_RK_DEC;
-	if (col->kind == PB_RK_DEC)
-		col->dec = dec_places(s, c);
-}
-
-static void section_release(struct pb_report_section *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->nin; i++)
-		free(s->names[i]);
-	free(s->names);
-	for (i = 0; i < s->ncols; i++)
-		free(s->cols[i].label);
-	free(s->cols);
-	free(s->cells);
-	free(s->total);
-	free(s->order);
-	pb_buf_release(&s->text);
-	memset(s, 0, sizeof *s);
-}
-
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t n = *cap ? *cap : 64;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	q = realloc(*p, n * size);
-	if (!q)
-		return -1;
-	*p = q;
-	*cap = n;
-	return 0;
-}
-
-/* Reads one section; row-level errors are reported and counted in *bad. */
-static int load_section(struct pb_report_section *s, const char *path, unsigned long *bad,
-                        struct pb_error *err)
-{
-	struct pb_tsv_reader r;
-	size_t i, cells_cap = 0, rows_cap = 0;
+	const struct writer *w = writer_for(rep->o->format);
+	struct pb_out out = PB_OUT_INIT;
 	int rc;
 
-	if (pb_tsv_open(&r, path, err) < 0) {
-		pb_tsv_close(&r); /* a failed open may hold a buffer */
+	if (pb_out_open(&out, rep->o->output, err) < 0)
+		return -1;
+	rc = w->file ? write_file(w, rep, &out, err) : w->stream(rep, out.f);
+	if (rc < 0) {
+		if (!err->code)
+			pb_error_set(err, PB_EXIT_FATAL, rep->o->output ? rep->o->output : "", 0,
+			             "out of memory");
+		pb_out_abort(&out);
 		return -1;
 	}
-	s->path = path && strcmp(path, "-") ? path : "(stdin)";
-	s->names = calloc(r.ncols, sizeof *s->names);
-	if (!s->names)
-		goto oom;
-	s->nin = r.ncols;
-	for (i = 0; i < r.ncols; i++)
-		if (!(s->names[i] = strdup(r.cols[i])))
-			goto oom;
-	while ((rc = pb_tsv_next(&r, err)) != 0) {
-		size_t base;
-		int total = 0;
-		if (rc < 0) {
-			if (err->code == PB_EXIT_FATAL)
-				goto fail;
-			pb_error_print(err);
-			++*bad;
-			continue;
-		}
-		for (i = 0; i < r.nfields; i++)
-			if (pb_utf8_invalid_at(r.fields[i].p, r.fields[i].n) != (size_t)-1)
-				break;
-		if (i < r.nfields) {
-			pb_warn_at(r.name, r.line, "%s: invalid UTF-8", s->names[i]);
-			++*bad;
-			continue;
-		}
-		if (grow((void **)&s->cells, &cells_cap, 2 * (s->nrows + 1) * s->nin,
-		         sizeof *s->cells) < 0 ||
-		    grow((void **)&s->total, &rows_cap, s->nrows + 1, 1) < 0)
-			goto oom;
-		base = 2 * s->nrows * s->nin;
-		for (i = 0; i < r.nfields; i++) {
-			s->cells[base + 2 * i] = s->text.len;
-			s->cells[base + 2 * i + 1] = r.fields[i].n;
-			if (pb_buf_add(&s->text, r.fields[i].p, r.fields[i].n) < 0 ||
-			    pb_buf_addc(&s->text, '\0') < 0)
-				goto oom;
-			if (pb_str_eqz(r.fields[i], PB_TOTAL_LABEL))
-				total = 1;
-		}
-		s->total[s->nrows++] = (unsigned char)total;
-	}
-	pb_tsv_close(&r);
-	s->order = malloc((s->nrows ? s->nrows : 1) * sizeof *s->order);
-	if (!s->order)
-		return pb_error_set(err, PB_EXIT_FATAL, s->path, 0, "out of memory");
-	for (i = 0; i < s->nrows; i++)
-		s->order[i] = i;
-	return 0;
-oom:
-	pb_error_set(err, PB_EXIT_FATAL, r.name, r.line, "out of memory");
-fail:
-	pb_tsv_close(&r);
-	return -1;
-}
-
-static long find_input_col(const struct pb_report_section *s, const char *name, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < s->nin; i++)
-		if (strlen(s->names[i]) == n && memcmp(s->names[i], name, n) == 0)
-			return (long)i;
-	return -1;
-}
-
-/* The --label override for a column, or NULL. */
-static const char *label_override(const struct pb_report_opts *o, const char *name)
-{
-	size_t i, n = strlen(name);
-
-	for (i = o->nlabels; i-- > 0;)
-		if (strncmp(o->labels[i], name, n) == 0 && o->labels[i][n] == '=')
-			return o->labels[i] + n + 1;
-	return NULL;
-}
-
-static int add_col(const struct pb_report_opts *o, struct pb_report_section *s, size_t c)
-{
-	struct pb_report_col *col = &s->cols[s->ncols];
-	struct pb_buf b = PB_BUF_INIT;
-	const char *over = label_override(o, s->names[c]);
-
-	col->src = c;
-	col->name = s->names[c];
-	classify(s, c, col);
-	if (over) {
-		pb_buf_adds(&b, over);
-	} else {
-		pb_column_label(col->name, o->en, &b);
-		if (col->kind == PB_RK_PP)
-			pb_buf_adds(&b, o->en ? " (pp)" : "(百分点)");
-	}
-	if (!(col->label = pb_buf_detach(&b)))
-		return -1;
-	s->ncols++;
-	return 0;
-}
-
-/* Picks and orders the displayed columns. */
-static int choose_columns(const struct pb_report_opts *o, struct pb_report_section *s,
-                          struct pb_error *err)
-{
-	size_t c;
-
-	s->cols = calloc(s->nin ? s->nin : 1, sizeof *s->cols);
-	if (!s->cols)
-		return pb_error_set(err, PB_EXIT_FATAL, s->path, 0, "out of memory");
-	if (!o->columns) {
-		for (c = 0; c < s->nin; c++)
-			if (add_col(o, s, c) < 0)
-				return pb_error_set(err, PB_EXIT_FATAL, s->path, 0,
-				                    "out of memory");
-		return 0;
-	}
-	for (const char *p = o->columns; *p;) {
-		size_t n = strcspn(p, ",");
-		long i = find_input_col(s, p, n);
-		size_t k;
-		for (k = 0; i >= 0 && k < s->ncols; k++)
-			if (s->cols[k].src == (size_t)i)
-				i = -1; /* listed twice: shown once */
-		if (i >= 0 && add_col(o, s, (size_t)i) < 0)
-			return pb_error_set(err, PB_EXIT_FATAL, s->path, 0, "out of memory");
-		p += n;
-		if (*p == ',')
-			p++;
-	}
-	if (!s->ncols)
-		return pb_error_set(err, PB_EXIT_FATAL, s->path, 0,
-		                    "--columns: this section has none of %s", o->columns);
-	return 0;
-}
-
-/* Each name in a --columns list must exist in some section. */
-static int check_names(const struct pb_report *rep, const char *opt, const char *list, size_t len,
-                       struct pb_error *err)
-{
-	const char *p = list, *end = list + len;
-
-	while (p < end) {
-		size_t n = strcspn(p, ","), i;
-		if (p + n > end)
-			n = (size_t)(end - p);
-		for (i = 0; i < rep->nsecs; i++)
-			if (find_input_col(&rep->secs[i], p, n) >= 0)
-				break;
-		if (n && i == rep->nsecs)
-			return pb_error_set(err, PB_EXIT_FATAL, "", 0,
-			                    "%s: no section has a column '%.*s'", opt, (int)n, p);
-		p += n + 1;
-	}
-	return 0;
-}
-
-/* --- sorting: a stable merge sort of the row order --- */
-
-struct sort_ctx {
-	const struct pb_report_section *s;
-	size_t col; /* input column */
-	int numeric, desc;
-};
-
-static int row_cmp(const struct sort_ctx *k, size_t a, size_t b)
-{
-	struct pb_str x = pb_report_raw(k->s, a, k->col), y = pb_report_raw(k->s, b, k->col);
-	double dx, dy;
-	int c;
-
-	if (!x.n || !y.n) /* empty values last, in either direction */
-		return (int)!x.n - (int)!y.n;
-	if (k->numeric && is_number(x, &dx) && is_number(y, &dy))
-		c = dx < dy ? -1 : dx > dy;
-	else {
-		c = memcmp(x.p, y.p, x.n < y.n ? x.n : y.n);
-		if (!c)
-			c = x.n < y.n ? -1 : x.n > y.n;
-	}
-	return k->desc ? -c : c;
-}
-
-static void merge_sort(const struct sort_ctx *k, size_t *v, size_t *tmp, size_t n)
-{
-	size_t mid = n / 2, i = 0, j = mid, o = 0;
-
-	if (n < 2)
-		return;
-	merge_sort(k, v, tmp, mid);
-	merge_sort(k, v + mid, tmp, n - mid);
-	while (i < mid && j < n)
-		tmp[o++] = row_cmp(k, v[j], v[i]) < 0 ? v[j++] : v[i++];
-	while (i < mid)
-		tmp[o++] = v[i++];
-	while (j < n)
-		tmp[o++] = v[j++];
-	memcpy(v, tmp, n * sizeof *v);
-}
-
-/*
- * Sorts the runs of rows between totals rows; the totals stay where they are,
- * so a subtotal of pb-coverage --rollup stays after its members and the grand
- * total last.
- */
-static int sort_section(struct pb_report_section *s, struct pb_str col, int desc)
-{
-	struct sort_ctx k = { s, 0, 0, desc };
-	long c = find_input_col(s, col.p, col.n);
-	size_t i, start, *tmp;
-	struct pb_report_col kind;
-
-	if (c < 0)
-		return 0;
-	k.col = (size_t)c;
-	classify(s, k.col, &kind);
-	k.numeric = kind.kind != PB_RK_TEXT;
-	tmp = malloc((s->nrows ? s->nrows : 1) * sizeof *tmp);
-	if (!tmp)
-		return -1;
-	for (i = 0; i < s->nrows;) {
-		if (s->total[i]) {
-			s->order[i] = i;
-			i++;
-			continue;
-		}
-		for (start = i; i < s->nrows && !s->total[i]; i++)
-			s->order[i] = i;
-		merge_sort(&k, s->order + start, tmp, i - start);
-	}
-	free(tmp);
-	return 0;
-}
-
-/* --- text --- */
-
-static int put_line(FILE *f, struct pb_buf *b)
-{
-	while (b->len && b->p[b->len - 1] == ' ')
-		b->len--;
-	if (pb_buf_addc(b, '\n') < 0)
-		return -1;
-	fwrite(b->p, 1, b->len, f);
-	pb_buf_reset(b);
-	return 0;
-}
-
-static int put_rule(FILE *f, struct pb_buf *b, size_t width)
-{
-	size_t i;
-
-	for (i = 0; i < width; i++)
-		pb_buf_addc(b, '-');
-	return put_line(f, b);
-}
-
-static int put_flat(struct pb_buf *b, const char *z)
-{
-	for (; *z; z++)
-		if (pb_buf_addc(b, (unsigned char)*z < 0x20 ? ' ' : *z) < 0)
-			return -1;
-	return 0;
-}
-
-/*
- * Text reports must fit a terminal: a text cell or label wider than
- * TEXT_CELL_MAX display columns (a long remark) is cut at a character and
- * ends with "...". Numbers are never cut, and only the text format cuts.
- */
-#define TEXT_CELL_MAX 60
-
-static int fit_cell(struct pb_buf *b)
-{
-	size_t i = 0, w = 0;
-
-	if (!b->len || pb_text_width(b->p, b->len) <= TEXT_CELL_MAX)
-		return 0;
-	while (i < b->len) {
-		unsigned char lead = (unsigned char)b->p[i];
-		size_t n = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1, cw;
-		if (n > b->len - i)
-			n = b->len - i;
-		cw = pb_text_width(b->p + i, n);
-		if (w + cw > TEXT_CELL_MAX - 3)
-			break;
-		w += cw;
-		i += n;
-	}
-	b->len = i;
-	return pb_buf_adds(b, "...");
-}
-
-static int write_text_section(const struct pb_report *rep, const struct pb_report_section *s,
-                              FILE *f)
-{
-	struct pb_buf b = PB_BUF_INIT, cell = PB_BUF_INIT;
-	size_t *w = calloc(s->ncols ? s->ncols : 1, sizeof *w), c, i, total_w = 0;
-	int rc = -1;
-
-	if (!w)
-		return -1;
-	for (c = 0; c < s->ncols; c++) {
-		pb_buf_reset(&cell);
-		put_flat(&cell, s->cols[c].label);
-		fit_cell(&cell);
-		w[c] = pb_text_width(cell.p, cell.len);
-		for (i = 0; i < s->nrows; i++) {
-			size_t cw;
-			pb_buf_reset(&cell);
-			if (pb_report_cell(rep, s, i, c, 1, 1, &cell) < 0 ||
-			    (s->cols[c].kind == PB_RK_TEXT && fit_cell(&cell) < 0))
-				goto out;
-			cw = pb_text_width(cell.p ? cell.p : "", cell.len);
-			if (cw > w[c])
-				w[c] = cw;
-		}
-		total_w += w[c] + (c ? 2 : 0);
-	}
-	if (s->heading) {
-		put_flat(&b, s->heading);
-		put_line(f, &b);
-	}
-	for (c = 0; c < s->ncols; c++) {
-		pb_buf_reset(&cell);
-		put_flat(&cell, s->cols[c].label);
-		fit_cell(&cell);
-		if (c)
-			pb_buf_adds(&b, "  ");
-		pb_report_pad(&b, cell.p, cell.len, w[c], s->cols[c].kind != PB_RK_TEXT);
-	}
-	put_line(f, &b);
-	put_rule(f, &b, total_w);
-	for (i = 0; i < s->nrows; i++) {
-		size_t r = s->order[i];
-		if (i > 0 && s->total[r] != s->total[s->order[i - 1]])
-			put_rule(f, &b, total_w); /* above and below totals rows */
-		for (c = 0; c < s->ncols; c++) {
-			pb_buf_reset(&cell);
-			if (pb_report_cell(rep, s, r, c, 1, 1, &cell) < 0 ||
-			    (s->cols[c].kind == PB_RK_TEXT && fit_cell(&cell) < 0))
-				goto out;
-			if (c)
-				pb_buf_adds(&b, "  ");
-			if (pb_report_pad(&b, cell.p ? cell.p : "", cell.len, w[c],
-			                  s->cols[c].kind != PB_RK_TEXT) < 0)
-				goto out;
-		}
-		if (put_line(f, &b) < 0)
-			goto out;
-	}
-	rc = 0;
-out:
-	free(w);
-	pb_buf_release(&b);
-	pb_buf_release(&cell);
-	return rc;
-}
-
-static int write_text(const struct pb_report *rep, FILE *f)
-{
-	const struct pb_report_opts *o = rep->o;
-	struct pb_buf b = PB_BUF_INIT;
-	size_t i;
-
-	if (o->title) {
-		put_flat(&b, o->title);
-		put_line(f, &b);
-	}
-	if (o->subtitle) {
-		put_flat(&b, o->subtitle);
-		put_line(f, &b);
-	}
-	for (i = 0; i < rep->nsecs; i++) {
-		if (i || o->title || o->subtitle)
-			fputc('\n', f);
-		if (write_text_section(rep, &rep->secs[i], f) < 0)
-			return -1;
-	}
-	if (o->nnotes || rep->has_date)
-		fputc('\n', f);
-	for (i = 0; i < o->nnotes; i++) {
-		put_flat(&b, o->notes[i]);
-		put_line(f, &b);
-	}
-	if (rep->has_date)
-		fprintf(f, "%s%s\n", o->en ? "Generated: " : "生成日期：", rep->date);
-	pb_buf_release(&b);
-	return 0;
-}
-
-/* --- Markdown (GitHub-flavoured) --- */
-
-/* Whether s starts like the rest of an HTML entity after '&': "amp;", "#39;". */
-static int entity_rest(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	if (n && s[0] == '#')
-		i++;
-	while (i < n &&
-	       ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-	        (s[i] >= '0' && s[i] <= '9')))
-		i++;
-	return i > (n && s[0] == '#') && i < n && s[i] == ';';
-}
-
-/*
- * Appends text so that Markdown shows it as it is: punctuation that Markdown
- * reads is backslash-escaped (CommonMark escapes only ASCII punctuation, so
- * "1. " at a line start becomes "1\. ", not "\1. "); control characters
- * become spaces.
- */
-static int md_escape(struct pb_buf *b, const char *s, size_t n, int line_start)
-{
-	size_t i, digits = 0;
-
-	while (line_start && digits < n && s[digits] >= '0' && s[digits] <= '9')
-		digits++;
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (ch < 0x20 || ch == 0x7f) {
-			pb_buf_addc(b, ' ');
-			continue;
-		}
-		if (strchr("\\`*_[]<>|~", ch) || (i == 0 && line_start && strchr("#+-=>", ch)) ||
-		    (digits && i == digits && (ch == '.' || ch == ')')) ||
-		    (ch == '&' && entity_rest(s + i + 1, n - i - 1)))
-			pb_buf_addc(b, '\\');
-		if (pb_buf_addc(b, (char)ch) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int write_md(const struct pb_report *rep, FILE *f)
-{
-	const struct pb_report_opts *o = rep->o;
-	struct pb_buf b = PB_BUF_INIT, cell = PB_BUF_INIT;
-	size_t i, c, k;
-	int rc = -1;
-
-	if (o->title) {
-		pb_buf_adds(&b, "# ");
-		md_escape(&b, o->title, strlen(o->title), 0);
-		pb_buf_adds(&b, "\n\n");
-	}
-	if (o->subtitle) {
-		md_escape(&b, o->subtitle, strlen(o->subtitle), 1);
-		pb_buf_adds(&b, "\n\n");
-	}
-	for (k = 0; k < rep->nsecs; k++) {
-		const struct pb_report_section *s = &rep->secs[k];
-		if (s->heading) {
-			pb_buf_adds(&b, "## ");
-			md_escape(&b, s->heading, strlen(s->heading), 0);
-			pb_buf_adds(&b, "\n\n");
-		}
-		pb_buf_addc(&b, '|');
-		for (c = 0; c < s->ncols; c++) {
-			pb_buf_addc(&b, ' ');
-			md_escape(&b, s->cols[c].label, strlen(s->cols[c].label), 0);
-			pb_buf_adds(&b, " |");
-		}
-		pb_buf_adds(&b, "\n|");
-		for (c = 0; c < s->ncols; c++)
-			pb_buf_adds(&b, s->cols[c].kind == PB_RK_TEXT ? " :--- |" : " ---: |");
-		pb_buf_addc(&b, '\n');
-		for (i = 0; i < s->nrows; i++) {
-			size_t r = s->order[i];
-			pb_buf_addc(&b, '|');
-			for (c = 0; c < s->ncols; c++) {
-				pb_buf_reset(&cell);
-				if (pb_report_cell(rep, s, r, c, 1, 1, &cell) < 0)
-					goto out;
-				pb_buf_addc(&b, ' ');
-				if (s->total[r] && cell.len)
-					pb_buf_adds(&b, "**");
-				md_escape(&b, cell.p ? cell.p : "", cell.len, 0);
-				if (s->total[r] && cell.len)
-					pb_buf_adds(&b, "**");
-				pb_buf_adds(&b, " |");
-			}
-			pb_buf_addc(&b, '\n');
-		}
-		pb_buf_addc(&b, '\n');
-	}
-	for (i = 0; i < o->nnotes; i++) {
-		md_escape(&b, o->notes[i], strlen(o->notes[i]), 1);
-		pb_buf_adds(&b, "\n\n");
-	}
-	if (rep->has_date)
-		pb_buf_addf(&b, "%s%s\n\n", o->en ? "Generated: " : "生成日期：", rep->date);
-	if (!b.p)
-		goto out;
-	fwrite(b.p, 1, b.len - 1, f); /* no blank line at the very end */
-	rc = 0;
-out:
-	pb_buf_release(&b);
-	pb_buf_release(&cell);
-	return rc;
-}
-
-/* --- CSV: UTF-8 with BOM, CRLF, machine numbers, neutralized formulas --- */
-
-static int csv_row1(struct pb_buf *b, const char *z)
-{
-	if (pb_report_csv_field(b, z, strlen(z)) < 0)
-		return -1;
-	return pb_buf_adds(b, "\r\n");
-}
-
-static int csv_cell(const struct pb_report *rep, const struct pb_report_section *s, size_t r,
-                    size_t c, struct pb_buf *b, struct pb_buf *tmp)
-{
-	const struct pb_report_col *col = &s->cols[c];
-	struct pb_str v = pb_report_raw(s, r, col->src);
-	double d;
-
-	pb_buf_reset(tmp);
-	if (col->kind != PB_RK_TEXT && is_number(v, &d)) {
-		/* the pb TSV forms: rates %.6f, points %.2f, others trimmed; never a '+' */
-		if (col->kind == PB_RK_RATE)
-			pb_put_rate(b, fabs(d) < 5e-7 ? 0.0 : d); /* never -0.000000 */
-		else if (col->kind == PB_RK_PP)
-			pb_put_pp(b, d);
-		else
-			pb_put_number(b, d);
-		return 0;
-	}
-	if (pb_report_cell(rep, s, r, c, 0, 0, tmp) < 0)
-		return -1;
-	return pb_report_csv_field(b, tmp->p ? tmp->p : "", tmp->len);
-}
-
-static int write_csv(const struct pb_report *rep, FILE *f)
-{
-	const struct pb_report_opts *o = rep->o;
-	struct pb_buf b = PB_BUF_INIT, tmp = PB_BUF_INIT;
-	size_t i, c, k;
-	int rc = -1;
-
-	pb_buf_adds(&b, "\xEF\xBB\xBF");
-	if (o->title)
-		csv_row1(&b, o->title);
-	if (o->subtitle)
-		csv_row1(&b, o->subtitle);
-	for (k = 0; k < rep->nsecs; k++) {
-		const struct pb_report_section *s = &rep->secs[k];
-		if (k || o->title || o->subtitle)
-			pb_buf_adds(&b, "\r\n");
-		if (s->heading)
-			csv_row1(&b, s->heading);
-		for (c = 0; c < s->ncols; c++) {
-			if (c)
-				pb_buf_addc(&b, ',');
-			pb_report_csv_field(&b, s->cols[c].label, strlen(s->cols[c].label));
-		}
-		pb_buf_adds(&b, "\r\n");
-		for (i = 0; i < s->nrows; i++) {
-			for (c = 0; c < s->ncols; c++) {
-				if (c)
-					pb_buf_addc(&b, ',');
-				if (csv_cell(rep, s, s->order[i], c, &b, &tmp) < 0)
-					goto out;
-			}
-			if (pb_buf_adds(&b, "\r\n") < 0)
-				goto out;
-		}
-		fwrite(b.p, 1, b.len, f);
-		pb_buf_reset(&b);
-	}
-	if (o->nnotes)
-		pb_buf_adds(&b, "\r\n");
-	for (i = 0; i < o->nnotes; i++)
-		csv_row1(&b, o->notes[i]);
-	if (b.len)
-		fwrite(b.p, 1, b.len, f);
-	rc = 0;
-out:
-	pb_buf_release(&b);
-	pb_buf_release(&tmp);
-	return rc;
-}
-
-/* --- the run --- */
-
-static void report_release(struct pb_report *rep)
-{
-	size_t i;
-
-	for (i = 0; i < rep->nsecs; i++)
-		section_release(&rep->secs[i]);
-	free(rep->secs);
-	rep->secs = NULL;
-	rep->nsecs = 0;
-}
-
-static int column_empty(const struct pb_report_section *s, size_t src)
-{
-	size_t r;
-
-	for (r = 0; r < s->nrows; r++)
-		if (pb_report_raw(s, r, src).n)
-			return 0;
-	return 1;
-}
-
-/* Columns, sort order and chart of every section; checks the names given. */
-static int prepare(struct pb_report *rep, struct pb_error *err)
-{
-	const struct pb_report_opts *o = rep->o;
-	struct pb_str sort_col = { NULL, 0 };
-	int desc = 0, chart_ok = 0;
-	size_t i, c;
-
-	if (o->columns && check_names(rep, "--columns", o->columns, strlen(o->columns), err) < 0)
-		return -1;
-	if (o->sort) {
-		parse_sort(o->sort, &sort_col, &desc);
-		if (check_names(rep, "--sort", sort_col.p, sort_col.n, err) < 0)
-			return -1;
-	}
-	if (o->chart && check_names(rep, "--chart", o->chart, strlen(o->chart), err) < 0)
-		return -1;
-	for (i = 0; i < rep->nsecs; i++) {
-		struct pb_report_section *s = &rep->secs[i];
-		s->heading = i < o->nheadings ? o->headings[i] : NULL;
-		s->chart = -1;
-		if (choose_columns(o, s, err) < 0)
-			return -1;
-		if (o->sort && sort_section(s, sort_col, desc) < 0)
-			return pb_error_set(err, PB_EXIT_FATAL, s->path, 0, "out of memory");
-		for (c = 0; o->chart && c < s->ncols; c++) {
-			if (strcmp(s->cols[c].name, o->chart) != 0)
-				continue;
-			if (s->cols[c].kind != PB_RK_TEXT) {
-				s->chart = (long)c;
-				chart_ok = 1;
-			} else if (column_empty(s, s->cols[c].src)) {
-				chart_ok =
-				    1; /* no rows this period: nothing to draw, not an error */
-			}
-		}
-	}
-	if (o->chart && !chart_ok)
-		return pb_error_set(err, PB_EXIT_FATAL, "", 0,
-		                    "--chart: '%s' is not a shown numeric column in any section",
-		                    o->chart);
-	return 0;
-}
-
-static void report_date(struct pb_report *rep)
-{
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	char *end;
-
-	rep->has_date = 0;
-	if (!sde || !*sde)
-		return;
-	errno = 0;
-	(void)strtoll(sde, &end, 10);
-	if (errno || *end)
-		return;
-	pb_format_date(pb_today(), rep->date);
-	rep->has_date = 1;
+	return pb_out_commit(&out, err);
 }
 
 int pb_report_run(const struct pb_report_opts *o, struct pb_error *err)
 {
 	struct pb_report rep;
-	struct pb_out out = PB_OUT_INIT;
 	unsigned long bad = 0;
-	size_t i, n = o->ninputs > 0 ? (size_t)o->ninputs : 1;
 	int rc = -1;
 
-	if (pb_report_check_opts(o, err) < 0)
-		return -1;
 	memset(&rep, 0, sizeof rep);
 	rep.o = o;
-	rep.secs = calloc(n, sizeof *rep.secs);
-	if (!rep.secs)
-		return pb_error_set(err, PB_EXIT_FATAL, "", 0, "out of memory");
-	for (i = 0; i < n; i++)
-		if (rep.nsecs++,
-		    load_section(&rep.secs[i], o->ninputs > 0 ? o->inputs[i] : "-", &bad, err) < 0)
-			goto out; /* report_release frees what the failed section holds */
-	if (prepare(&rep, err) < 0)
-		goto out;
-	report_date(&rep);
-	if (o->format == PB_REPORT_XLSX) {
-		rc = pb_report_write_xlsx(&rep, o->output, err);
-		goto out;
-	}
-	if (pb_out_open(&out, o->output, err) < 0)
-		goto out;
-	switch (o->format) {
-	case PB_REPORT_MD: rc = write_md(&rep, out.f); break;
-	case PB_REPORT_HTML: rc = pb_report_write_html(&rep, out.f, err); break;
-	case PB_REPORT_CSV: rc = write_csv(&rep, out.f); break;
-	default: rc = write_text(&rep, out.f); break;
-	}
-	if (rc < 0) {
-		if (!err->code)
-			pb_error_set(err, PB_EXIT_FATAL, o->output ? o->output : "", 0,
-			             "out of memory");
-		pb_out_abort(&out);
-		goto out;
-	}
-	rc = pb_out_commit(&out, err);
-out:
-	report_release(&rep);
+	if (pb_report_load(&rep, &bad, err) == 0 && pb_report_prepare(&rep, err) == 0)
+		rc = write_report(&rep, err);
+	pb_report_release(&rep);
 	if (rc < 0)
 		return -1;
 	return bad ? PB_EXIT_DATA : 0;

@@ -6,8 +6,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "pb/report.h"
 #include "pb/text.h"
+#include "report_int.h"
 
 static const char css[] =
     "body { font-family: \"Noto Sans CJK SC\", \"Source Han Sans SC\", \"Microsoft YaHei\", "
@@ -33,6 +33,27 @@ static const char css[] =
     "footer { margin-top: 12pt; font-size: 9pt; color: #666; text-align: right; }\n"
     "@media print { body { max-width: none; padding: 0; }"
     " th, tr.total td { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }\n";
+
+int pb_report_html_escape(struct pb_buf *out, const char *s, size_t n)
+{
+	size_t i, start = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *e;
+		switch (s[i]) {
+		case '&': e = "&amp;"; break;
+		case '<': e = "&lt;"; break;
+		case '>': e = "&gt;"; break;
+		case '"': e = "&quot;"; break;
+		case '\'': e = "&#39;"; break;
+		default: continue;
+		}
+		if (pb_buf_add(out, s + start, i - start) < 0 || pb_buf_adds(out, e) < 0)
+			return -1;
+		start = i + 1;
+	}
+	return pb_buf_add(out, s + start, n - start);
+}
 
 static void esc(struct pb_buf *b, const char *z)
 {
@@ -181,7 +202,7 @@ oom:
 	return -1;
 }
 
-int pb_report_write_html(const struct pb_report *rep, FILE *f, struct pb_error *err)
+int pb_report_write_html(const struct pb_report *rep, FILE *f)
 {
 	const struct pb_report_opts *o = rep->o;
 	struct pb_buf b = PB_BUF_INIT;
@@ -245,5 +266,5 @@ int pb_report_write_html(const struct pb_report *rep, FILE *f, struct pb_error *
 	return 0;
 oom:
 	pb_buf_release(&b);
-	return pb_error_set(err, PB_EXIT_FATAL, "", 0, "out of memory");
+	return -1;
 }

@@ -4,14 +4,13 @@
  * (rates in a percent format), text never a formula, a native column chart.
  * The workbook is written to a temporary file and renamed into place.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xlsxwriter.h>
 
-#include "pb/report.h"
 #include "pb/text.h"
-#include "pb/tsv.h"
+#include "pb/value.h"
+#include "report_int.h"
 
 #define SHEET_MAX 31 /* Excel's limit, in UTF-16 units */
 
@@ -54,7 +53,7 @@ static lxw_format *cell_format(lxw_workbook *wb, int total, const char *num)
 
 static void make_formats(lxw_workbook *wb, int prec, struct formats *f)
 {
-	char pct[32], pp[64], dec[16];
+	char pct[32], pp[96], dec[16], half[16];
 	int t, k;
 
 	for (t = 0; t < 2; t++)
@@ -65,7 +64,13 @@ static void make_formats(lxw_workbook *wb, int prec, struct formats *f)
 
 	snprintf(dec, sizeof dec, "0.%.*s", prec, "000000");
 	snprintf(pct, sizeof pct, "%s%%", prec ? dec : "0");
-	snprintf(pp, sizeof pp, "+%s;-%s;%s", prec ? dec : "0", prec ? dec : "0", prec ? dec : "0");
+	/*
+	 * points: signed, and a value that shows as zero has no sign (Excel would
+	 * show -0.04 as "-0.0"): the sections are chosen by the half of the last place
+	 */
+	snprintf(half, sizeof half, "0.%.*s5", prec, "000000");
+	snprintf(pp, sizeof pp, "[>=%s]+%s;[<=-%s]-%s;%s", half, prec ? dec : "0", half,
+	         prec ? dec : "0", prec ? dec : "0");
 	for (t = 0; t < 2; t++)
 		for (k = 0; k < F_KINDS; k++) {
 			const char *num = "@";
@@ -94,20 +99,13 @@ static void make_formats(lxw_workbook *wb, int prec, struct formats *f)
 	format_set_font_size(f->note, 10);
 }
 
-/* UTF-16 length of the UTF-8 sequence starting at p (n bytes in it). */
+/* Length in bytes of the UTF-8 character at p (n bytes left), and *units its UTF-16 length. */
 static size_t cp_len(const unsigned char *p, size_t n, size_t *units)
 {
-	size_t len = 1;
+	int cp;
+	size_t len = pb_utf8_next((const char *)p, n, &cp);
 
-	if (p[0] >= 0xF0)
-		len = 4;
-	else if (p[0] >= 0xE0)
-		len = 3;
-	else if (p[0] >= 0xC0)
-		len = 2;
-	if (len > n)
-		len = n;
-	*units = len == 4 ? 2 : 1;
+	*units = cp > 0xFFFF ? 2 : 1;
 	return len;
 }
 
@@ -349,15 +347,9 @@ static int write_sheet(const struct pb_report *rep, lxw_workbook *wb,
 
 static time_t source_date(void)
 {
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	long long v;
-	char *end;
+	long long t;
 
-	if (!sde || !*sde)
-		return 0;
-	errno = 0;
-	v = strtoll(sde, &end, 10);
-	return errno || *end || v <= 0 ? 0 : (time_t)v;
+	return pb_source_date_epoch(&t) && t > 0 ? (time_t)t : 0;
 }
 
 int pb_report_write_xlsx(const struct pb_report *rep, const char *path, struct pb_error *err)
@@ -365,24 +357,17 @@ int pb_report_write_xlsx(const struct pb_report *rep, const char *path, struct p
 	const struct pb_report_opts *o = rep->o;
 	lxw_workbook_options wopt = { LXW_FALSE, NULL, LXW_FALSE };
 	lxw_doc_properties props;
-	struct pb_out out = PB_OUT_INIT;
 	struct formats f;
 	lxw_workbook *wb;
 	lxw_error xe;
 	char(*names)[128];
 	size_t i;
 
-	if (pb_out_open(&out, path, err) < 0)
-		return -1;
-	/* libxlsxwriter writes by name: let it replace the temporary file */
-	fclose(out.f);
-	out.f = NULL;
 	names = calloc(rep->nsecs ? rep->nsecs : 1, sizeof *names);
-	wb = names ? workbook_new_opt(out.tmp, &wopt) : NULL;
+	wb = names ? workbook_new_opt(path, &wopt) : NULL;
 	if (!wb) {
 		free(names);
-		pb_out_abort(&out);
-		return pb_error_set(err, PB_EXIT_FATAL, path, 0, "cannot create workbook");
+		return pb_error_set(err, PB_EXIT_FATAL, o->output, 0, "cannot create workbook");
 	}
 	memset(&props, 0, sizeof props);
 	props.title = (char *)o->title;
@@ -394,25 +379,17 @@ int pb_report_write_xlsx(const struct pb_report *rep, const char *path, struct p
 	for (i = 0; i < rep->nsecs; i++) {
 		sheet_name(rep->secs[i].heading, i, o->en, names, names[i]);
 		if (write_sheet(rep, wb, &rep->secs[i], names[i], &f) < 0) {
-			pb_error_set(err, PB_EXIT_FATAL, path, 0, "cannot add sheet '%s'",
+			pb_error_set(err, PB_EXIT_FATAL, o->output, 0, "cannot add sheet '%s'",
 			             names[i]);
 			workbook_close(wb);
 			free(names);
-			pb_out_abort(&out);
 			return -1;
 		}
 	}
 	xe = workbook_close(wb);
 	free(names);
-	if (xe != LXW_NO_ERROR) {
-		pb_out_abort(&out);
-		return pb_error_set(err, PB_EXIT_FATAL, path, 0, "cannot write workbook: %s",
+	if (xe != LXW_NO_ERROR)
+		return pb_error_set(err, PB_EXIT_FATAL, o->output, 0, "cannot write workbook: %s",
 		                    lxw_strerror(xe));
-	}
-	out.f = fopen(out.tmp, "r+");
-	if (!out.f) {
-		pb_out_abort(&out);
-		return pb_error_set(err, PB_EXIT_FATAL, path, 0, "cannot write workbook:");
-	}
-	return pb_out_commit(&out, err);
+	return 0;
 }

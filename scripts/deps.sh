@@ -3,7 +3,7 @@
 # render the HTML report in a test), when any is missing.
 # Uses apt-get (through sudo when not root) and says what it does.
 set -e
-pkgs="gcc make libcsv-dev libpcre2-dev libutf8proc-dev libxlsxwriter-dev libcmocka-dev sqlite3 mawk unzip python3 bc parallel chromium fonts-wqy-microhei"
+pkgs="gcc make libcsv-dev libpcre2-dev libutf8proc-dev libxlsxwriter-dev libzip-dev libexpat1-dev libfreexl-dev libreoffice-calc-nogui libcmocka-dev sqlite3 mawk unzip python3 bc parallel chromium fonts-wqy-microhei"
 [ -n "$PB_EXTRA_PKGS" ] && pkgs="$pkgs $PB_EXTRA_PKGS"
 missing=""
 for p in $pkgs; do

@@ -43,8 +43,7 @@ struct pb_report_opts {
 
 #define PB_REPORT_OPTS_INIT                                                                        \
 	{                                                                                          \
-		PB_REPORT_TEXT, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, 0, NULL, NULL, NULL, 1,  \
-		    0, NULL, 0                                                                     \
+		.format = PB_REPORT_TEXT, .precision = 1                                           \
 	}
 
 /* Parses a --format name: 0 and *f set, or -1. */
@@ -53,7 +52,8 @@ int pb_report_format_parse(const char *name, enum pb_report_format *f);
 /*
  * Checks that the options go together (xlsx needs -o, --label has a '=',
  * --sort's direction, precision 0..6, no more headings than sections): 0,
- * or -1 with err (PB_EXIT_FATAL, a usage error). pb_report_run calls it too.
+ * or -1 with err (PB_EXIT_FATAL, a usage error). Call it once before
+ * pb_report_run, which trusts the options it is given.
  */
 int pb_report_check_opts(const struct pb_report_opts *o, struct pb_error *err);
 
@@ -66,7 +66,7 @@ int pb_report_check_opts(const struct pb_report_opts *o, struct pb_error *err);
  */
 int pb_report_run(const struct pb_report_opts *o, struct pb_error *err);
 
-/* --- display helpers, exported for the writers and the unit tests --- */
+/* --- display helpers, exported for the unit tests --- */
 
 /* How a column's cells are shown. */
 enum pb_report_kind {
@@ -86,13 +86,16 @@ enum pb_report_kind {
 int pb_report_pad(struct pb_buf *out, const char *s, size_t n, size_t width, int right);
 
 /*
- * Appends the human form of a numeric value: RATE v*100 with prec decimals
- * and '%'; PP with prec decimals and a sign ("+5.5", "-1.1", "0.0");
- * DEC with prec decimals; INT as a whole number; CHANGE as a signed whole
- * number. Halves round away from zero. signs = 0 drops the '+' (csv).
- * Never prints "-0.0".
+ * Appends the human form of a number v, given as the decimal text pb TSV
+ * holds: RATE v*100 with prec decimals and '%'; PP with prec decimals and a
+ * sign ("+5.5", "-1.1", "0.0"); DEC with prec decimals; INT as a whole
+ * number; CHANGE as a signed whole number. Rounded once, on the text, half
+ * away from zero (四舍五入: 0.8335 is 83.4%, 0.8334995 is 83.3%). signs = 0
+ * drops the '+'. Never prints "-0.0". Text that is no decimal number is
+ * appended as it is.
  */
-int pb_report_put_value(struct pb_buf *out, enum pb_report_kind k, double v, int prec, int signs);
+int pb_report_put_value(struct pb_buf *out, enum pb_report_kind k, struct pb_str v, int prec,
+                        int signs);
 
 /* Appends s with & < > " ' escaped as &amp; &lt; &gt; &quot; &#39;. */
 int pb_report_html_escape(struct pb_buf *out, const char *s, size_t n);
@@ -104,62 +107,5 @@ int pb_report_html_escape(struct pb_buf *out, const char *s, size_t n);
  * so a spreadsheet never runs it as a formula.
  */
 int pb_report_csv_field(struct pb_buf *out, const char *s, size_t n);
-
-/* --- the loaded report, shared by the writers (lib/report*.c) --- */
-
-struct pb_report_col {
-	size_t src;       /* index of the input column */
-	const char *name; /* input column name; borrowed from the section */
-	char *label;      /* display label; owned */
-	enum pb_report_kind kind;
-	int dec;   /* decimals of a PB_RK_DEC column: 2 to 6 */
-	int vocab; /* enum pb_vocab_id of its values, or 0 */
-};
-
-struct pb_report_section {
-	const char *path;           /* input name, for messages */
-	const char *heading;        /* borrowed from the options, or NULL */
-	size_t nin;                 /* input columns */
-	char **names;               /* input header; owned */
-	struct pb_report_col *cols; /* displayed columns, in display order */
-	size_t ncols;
-	size_t nrows;
-	size_t *cells;        /* nrows * nin pairs (offset, length) into text */
-	unsigned char *total; /* per row: 1 when a cell says 合计 */
-	size_t *order;        /* display order of the rows */
-	struct pb_buf text;   /* every cell's bytes, each followed by a NUL */
-	long chart;           /* index into cols of the --chart column, or -1 */
-};
-
-struct pb_report {
-	const struct pb_report_opts *o;
-	struct pb_report_section *secs;
-	size_t nsecs;
-	int has_date;  /* SOURCE_DATE_EPOCH is set: show the generation date */
-	char date[11]; /* YYYY-MM-DD */
-};
-
-/* A cell's raw bytes (input column c of row r); borrowed from s. */
-struct pb_str pb_report_raw(const struct pb_report_section *s, size_t r, size_t c);
-/*
- * Appends the display form of displayed column c of row r: a vocabulary
- * label, 合计 (Total in English), or a number formatted by its kind.
- * signs = 0 for csv (no '+'). Control characters become spaces when flat.
- */
-int pb_report_cell(const struct pb_report *rep, const struct pb_report_section *s, size_t r,
-                   size_t c, int signs, int flat, struct pb_buf *out);
-/* The numeric value of displayed column c of row r: 0 and *v, or -1 (empty or text). */
-int pb_report_num(const struct pb_report_section *s, size_t r, size_t c, double *v);
-/*
- * The columns that label the chart's bars: the first displayed text column
- * that is not an id (unit_id, entity_id...; an id only when there is nothing
- * else; *first, or -1 when there is no text column), extended over the text columns right
- * after it (*last) while its values alone repeat among the charted rows.
- */
-void pb_report_label_cols(const struct pb_report_section *s, long *first, long *last);
-
-/* The writers: 0, or -1 with err. */
-int pb_report_write_html(const struct pb_report *rep, FILE *f, struct pb_error *err);
-int pb_report_write_xlsx(const struct pb_report *rep, const char *path, struct pb_error *err);
 
 #endif

@@ -71,7 +71,7 @@ assert fmt('K5') == '0.0%', fmt('K5')
 assert fmt('K9') == '0.0%'  # the total row too
 c5 = cells['C5']
 assert c5.get('t') is None and c5.find(M + 'v').text == '120'
-assert fmt('N5').startswith('+0.0;-0.0'), fmt('N5')
+assert fmt('N5') == '[>=0.05]+0.0;[<=-0.05]-0.0;0.0', fmt('N5')  # no -0.0 for a tiny negative
 assert cells['A5'].get('t') == 's'
 PY
 
@@ -179,3 +179,17 @@ assert cells['C2'].find(M + 'v').text == '0.934694'
 PY
 t "a rate chart's value axis runs from 0 to 100%, as the HTML chart's bars do" \
 	grep -q '<c:valAx><c:axId val="[0-9]*"/><c:scaling><c:orientation val="minMax"/><c:max val="1"/><c:min val="0"/></c:scaling>' "$tmp/x/xl/charts/chart1.xml"
+
+# numbers: the workbook stores the full value (never one rounded for display), to the
+# 16 significant digits libxlsxwriter writes (Excel shows 15)
+pb-report --format xlsx -o "$tmp/num.xlsx" tests/cli/report-numbers/cov.tsv
+mkdir "$tmp/num"
+unzip -q "$tmp/num.xlsx" -d "$tmp/num"
+t "full values stored: 836/1003 and 6/7 - 4/6, not the figures shown" python3 - "$tmp/num" <<'PY'
+import sys, xml.etree.ElementTree as ET
+M = '{http://schemas.openxmlformats.org/spreadsheetml/2006/main}'
+sh = ET.parse(sys.argv[1] + '/xl/worksheets/sheet1.xml').getroot()
+cells = {c.get('r'): c.find(M + 'v').text for c in sh.iter(M + 'c') if c.find(M + 'v') is not None}
+for ref, v in (('D3', 0.8334995014955134), ('E2', 19.047619047619047), ('F2', 2.35), ('D4', 0.8335)):
+    assert cells[ref] == '%.16G' % v, (ref, cells[ref])
+PY

@@ -58,11 +58,11 @@ static void pad_counts_display_columns(void **state)
 	free(p);
 }
 
-static char *value(enum pb_report_kind k, double v, int prec, int signs)
+static char *value(enum pb_report_kind k, const char *v, int prec, int signs)
 {
 	struct pb_buf b = PB_BUF_INIT;
 
-	assert_int_equal(pb_report_put_value(&b, k, v, prec, signs), 0);
+	assert_int_equal(pb_report_put_value(&b, k, pb_str_z(v), prec, signs), 0);
 	pb_buf_addc(&b, '\0');
 	return pb_buf_detach(&b);
 }
@@ -77,41 +77,50 @@ static char *value(enum pb_report_kind k, double v, int prec, int signs)
 static void values_are_shown_for_people(void **state)
 {
 	(void)state;
-	VALUE_IS(PB_RK_RATE, 0.925926, 1, 1, "92.6%");
-	VALUE_IS(PB_RK_RATE, 1.0, 1, 1, "100.0%");
-	VALUE_IS(PB_RK_RATE, 0.925926, 2, 1, "92.59%");
-	VALUE_IS(PB_RK_RATE, 0.925926, 0, 1, "93%");
-	VALUE_IS(PB_RK_RATE, 0.0, 1, 1, "0.0%");
-	VALUE_IS(PB_RK_PP, 5.5, 1, 1, "+5.5");
-	VALUE_IS(PB_RK_PP, 5.5, 1, 0, "5.5");
-	VALUE_IS(PB_RK_PP, -1.26, 1, 1, "-1.3");
-	VALUE_IS(PB_RK_PP, 0.0, 1, 1, "0.0");
-	VALUE_IS(PB_RK_PP, -0.01, 1, 1, "0.0"); /* never -0.0, never +0.0 */
-	VALUE_IS(PB_RK_PP, 0.04, 1, 1, "0.0");
-	VALUE_IS(PB_RK_PP, 17.23, 2, 1, "+17.23");
-	/* 四舍五入: halves go away from zero, also where binary holds them inexactly */
-	VALUE_IS(PB_RK_PP, 12.25, 1, 1, "+12.3");
-	VALUE_IS(PB_RK_PP, -12.25, 1, 1, "-12.3");
-	VALUE_IS(PB_RK_PP, -1.05, 1, 1, "-1.1");
-	VALUE_IS(PB_RK_PP, 1.005, 2, 1, "+1.01");
-	VALUE_IS(PB_RK_PP, 2.675, 2, 0, "2.68");
-	VALUE_IS(PB_RK_RATE, 0.12345, 2, 1, "12.35%");
-	VALUE_IS(PB_RK_RATE, 0.0005, 1, 1, "0.1%");
-	VALUE_IS(PB_RK_DEC, 0.125, 2, 1, "0.13");
-	VALUE_IS(PB_RK_DEC, 0.934694, 3, 1, "0.935"); /* a column's decimals come from the caller */
-	VALUE_IS(PB_RK_INT, 2.5, 1, 1, "3");
-	VALUE_IS(PB_RK_CHANGE, 2, 1, 1, "+2");
-	VALUE_IS(PB_RK_CHANGE, -3, 1, 1, "-3");
-	VALUE_IS(PB_RK_CHANGE, 0, 1, 1, "0");
-	VALUE_IS(PB_RK_CHANGE, 2, 1, 0, "2");
-	VALUE_IS(PB_RK_DEC, 88.333333, 2, 1, "88.33");
-	VALUE_IS(PB_RK_INT, 1290, 1, 1, "1290");
-	/* large values keep every digit: the half-rounding tolerance never moves a value */
-	VALUE_IS(PB_RK_INT, 12345678901.0, 1, 1, "12345678901");
-	VALUE_IS(PB_RK_INT, 1e20, 1, 1, "100000000000000000000");
-	VALUE_IS(PB_RK_DEC, 123456789012.34, 2, 1, "123456789012.34");
-	VALUE_IS(PB_RK_PP, 1234567.25, 1, 1, "+1234567.3");
-	VALUE_IS(PB_RK_RATE, NAN, 1, 1, "");
+	VALUE_IS(PB_RK_RATE, "0.925926", 1, 1, "92.6%");
+	VALUE_IS(PB_RK_RATE, "1", 1, 1, "100.0%");
+	VALUE_IS(PB_RK_RATE, "0.925926", 2, 1, "92.59%");
+	VALUE_IS(PB_RK_RATE, "0.925926", 0, 1, "93%");
+	VALUE_IS(PB_RK_RATE, "0", 1, 1, "0.0%");
+	VALUE_IS(PB_RK_PP, "5.5", 1, 1, "+5.5");
+	VALUE_IS(PB_RK_PP, "5.5", 1, 0, "5.5");
+	VALUE_IS(PB_RK_PP, "-1.26", 1, 1, "-1.3");
+	VALUE_IS(PB_RK_PP, "0", 1, 1, "0.0");
+	VALUE_IS(PB_RK_PP, "-0.01", 1, 1, "0.0"); /* never -0.0, never +0.0 */
+	VALUE_IS(PB_RK_PP, "0.04", 1, 1, "0.0");
+	VALUE_IS(PB_RK_PP, "17.23", 2, 1, "+17.23");
+	/* 四舍五入 on the decimal text: halves go away from zero, once */
+	VALUE_IS(PB_RK_PP, "12.25", 1, 1, "+12.3");
+	VALUE_IS(PB_RK_PP, "-12.25", 1, 1, "-12.3");
+	VALUE_IS(PB_RK_PP, "-1.05", 1, 1, "-1.1");
+	VALUE_IS(PB_RK_PP, "1.005", 2, 1, "+1.01");
+	VALUE_IS(PB_RK_PP, "2.675", 2, 0, "2.68");
+	VALUE_IS(PB_RK_PP, "2.35", 1, 1, "+2.4");
+	VALUE_IS(PB_RK_RATE, "0.12345", 2, 1, "12.35%");
+	VALUE_IS(PB_RK_RATE, "0.0005", 1, 1, "0.1%");
+	VALUE_IS(PB_RK_RATE, "1e-05", 3, 1, "0.001%");
+	/* rounded once: the full value, not a value rounded before */
+	VALUE_IS(PB_RK_PP, "19.047619047619047", 1, 1, "+19.0");   /* 6/7 - 4/6 */
+	VALUE_IS(PB_RK_RATE, "0.8334995014955134", 1, 1, "83.3%"); /* 836/1003 */
+	VALUE_IS(PB_RK_RATE, "0.8335", 1, 1, "83.4%");             /* 1667/2000 */
+	VALUE_IS(PB_RK_RATE, "0.3333333333333333", 6, 1, "33.333333%");
+	VALUE_IS(PB_RK_PP, "17.2349", 2, 1, "+17.23");
+	VALUE_IS(PB_RK_DEC, "0.125", 2, 1, "0.13");
+	VALUE_IS(PB_RK_DEC, "0.934694", 3, 1,
+	         "0.935"); /* a column's decimals come from the caller */
+	VALUE_IS(PB_RK_INT, "2.5", 1, 1, "3");
+	VALUE_IS(PB_RK_CHANGE, "2", 1, 1, "+2");
+	VALUE_IS(PB_RK_CHANGE, "-3", 1, 1, "-3");
+	VALUE_IS(PB_RK_CHANGE, "0", 1, 1, "0");
+	VALUE_IS(PB_RK_CHANGE, "2", 1, 0, "2");
+	VALUE_IS(PB_RK_DEC, "88.333333", 2, 1, "88.33");
+	VALUE_IS(PB_RK_INT, "1290", 1, 1, "1290");
+	/* large values keep every digit */
+	VALUE_IS(PB_RK_INT, "12345678901", 1, 1, "12345678901");
+	VALUE_IS(PB_RK_INT, "100000000000000000000", 1, 1, "100000000000000000000");
+	VALUE_IS(PB_RK_DEC, "123456789012.34", 2, 1, "123456789012.34");
+	VALUE_IS(PB_RK_PP, "1234567.25", 1, 1, "+1234567.3");
+	VALUE_IS(PB_RK_RATE, "", 1, 1, "");
 }
 
 static char *html(const char *s)
