@@ -27,9 +27,10 @@
 #define MARGIN_RIGHT  1474 /* 26 mm */
 #define LINE_PITCH    579  /* 22 lines on a page of 三号 text */
 #define CELL_PAD      216  /* a table cell's left and right margins together */
-#define COL_TWIPS     6    /* a display column (half an em) at a half point of size, with room */
-#define WIDE_TABLE    8    /* more columns than this: a landscape page */
-#define EMU_PER_PT    12700
+#define COL_TWIPS_2                                                                                \
+	11           /* twice the twips of a display column (half an em, with room) a half point */
+#define WIDE_TABLE 8 /* more columns than this: a landscape page */
+#define EMU_PER_PT 12700
 
 static const char ns[] =
     "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" "
@@ -151,7 +152,7 @@ static size_t natural_width(const struct pb_report *rep, const struct pb_report_
 		cw = pb_text_width(cell->p ? cell->p : "", cell->len);
 		w = cw > w ? cw : w;
 	}
-	w += 1; /* room for a face whose digits are wider than half an em */
+	w += s->cols[c].kind == PB_RK_TEXT ? 1 : 2; /* room for bold digits wider than half an em */
 	return w < 4 ? 4 : w > 40 ? 40 : w;
 }
 
@@ -173,12 +174,12 @@ static int table_layout(const struct pb_report *rep, const struct pb_report_sect
 		total += (size_t)(widths[c] = (int)natural_width(rep, s, c, &cell));
 	pb_buf_release(&cell);
 	for (k = 0; k < sizeof sizes / sizeof sizes[0]; k++)
-		if ((long)total * sizes[k] * COL_TWIPS + (long)s->ncols * CELL_PAD <= avail) {
+		if ((long)total * sizes[k] * COL_TWIPS_2 / 2 + (long)s->ncols * CELL_PAD <= avail) {
 			sz = sizes[k];
 			break;
 		}
 	for (c = 0; c < s->ncols; c++)
-		used += widths[c] = widths[c] * sz * COL_TWIPS + CELL_PAD;
+		used += widths[c] = widths[c] * sz * COL_TWIPS_2 / 2 + CELL_PAD;
 	for (c = 0; c < s->ncols && used > 0; c++) /* stretch or shrink to the text width */
 		widths[c] = (int)((long)widths[c] * avail / used);
 	return sz;
@@ -247,6 +248,19 @@ static void write_table(struct docx *d, const struct pb_report_section *s, int l
 	pb_buf_adds(b, "</w:tbl>\n");
 	pb_buf_release(&cell);
 	free(w);
+}
+
+/*
+ * Whether a table goes on a landscape page: when it has more than 8 columns
+ * and would need a face smaller than 小五 (9 pt) on a portrait one.
+ */
+static int needs_landscape(const struct pb_report *rep, const struct pb_report_section *s)
+{
+	int *w = calloc(s->ncols ? s->ncols : 1, sizeof *w), wide;
+
+	wide = s->ncols > WIDE_TABLE && (!w || table_layout(rep, s, 0, w) < 18);
+	free(w);
+	return wide;
 }
 
 /* --- charts --- */
@@ -333,7 +347,7 @@ static int write_body(struct docx *d)
 		para(b, "PbBody", rep->prose[i]);
 	for (i = 0; i < rep->nsecs; i++) {
 		const struct pb_report_section *s = &rep->secs[i];
-		int wide = s->ncols > WIDE_TABLE;
+		int wide = needs_landscape(rep, s);
 		orient(d, wide);
 		if (s->heading)
 			para(b, "PbHeading", s->heading);

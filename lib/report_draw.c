@@ -139,13 +139,17 @@ static double legend(cairo_t *cr, const struct pb_report_chart *ch, const struct
 
 static void draw_trend(cairo_t *cr, const struct pb_report_chart *ch, const struct frame *fr)
 {
-	double left = 56, top = 30, bottom = 22 + legend(cr, ch, fr, 0, 0) + 8;
-	double plot_w = fr->w - left - 16, plot_h = fr->h - top - bottom, v;
-	double dx = ch->ncat > 1 ? plot_w / (double)(ch->ncat - 1) : 0;
+	double left = 56, top = 30, bottom = 22 + legend(cr, ch, fr, 0, 0) + 8, right, plot_w,
+	       plot_h, v, dx;
 	size_t i, k;
 	char tick[32];
 
 	font(cr, fr, FONT_PT, 0);
+	right = ch->ncat ? fmax(16, text_w(cr, ch->cats[ch->ncat - 1]) / 2 + 4) : 16;
+	left = ch->ncat ? fmax(left, text_w(cr, ch->cats[0]) / 2 + 4) : left;
+	plot_w = fr->w - left - right;
+	plot_h = fr->h - top - bottom;
+	dx = ch->ncat > 1 ? plot_w / (double)(ch->ncat - 1) : 0;
 	cairo_set_line_width(cr, 0.6);
 	for (v = ch->lo; v <= ch->hi + ch->step / 2; v += ch->step) {
 		double y = top + plot_h - (v - ch->lo) / (ch->hi - ch->lo) * plot_h;

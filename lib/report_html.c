@@ -143,10 +143,11 @@ static void trend_axis(const struct pb_report_chart *ch, struct pb_buf *b, doubl
 	}
 }
 
-/* A line per group over the periods, one polyline each, with a legend below. */
+/* A line per group over the periods, one path each (broken where a period has no value), a legend
+ * below. */
 static void write_trend(const struct pb_report_chart *ch, struct pb_buf *b)
 {
-	const double W = 760, left = 60, top = 30, plot_w = W - left - 20, plot_h = 260;
+	const double W = 760, left = 60, top = 30, plot_w = W - left - 40, plot_h = 260;
 	double dx = ch->ncat > 1 ? plot_w / (double)(ch->ncat - 1) : 0;
 	double legend_y = top + plot_h + 40, H = legend_y + 20.0 * (double)((ch->nseries + 3) / 4);
 	size_t i, k;
@@ -164,18 +165,28 @@ static void write_trend(const struct pb_report_chart *ch, struct pb_buf *b)
 	}
 	for (i = 0; i < ch->nseries; i++) {
 		const char *colour = line_colours[i % NLINE_COLOURS];
-		pb_buf_addf(b, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
-		            colour);
+		struct pb_buf dots = PB_BUF_INIT;
+		int pen = 0, any = 0;
+		pb_buf_addf(b, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"2\" d=\"", colour);
 		for (k = 0; k < ch->ncat; k++) {
-			double v = ch->v[i * ch->ncat + k];
-			if (!isnan(v))
-				pb_buf_addf(b, "%s%.1f,%.1f", k ? " " : "", left + dx * (double)k,
-				            top + plot_h -
-				                (v - ch->lo) / (ch->hi - ch->lo) * plot_h);
+			double v = ch->v[i * ch->ncat + k], x = left + dx * (double)k;
+			double y = top + plot_h - (v - ch->lo) / (ch->hi - ch->lo) * plot_h;
+			if (isnan(v)) { /* no value this period: a gap in the line */
+				pen = 0;
+				continue;
+			}
+			pb_buf_addf(b, "%s%c%.1f,%.1f", any ? " " : "", pen ? 'L' : 'M', x, y);
+			pb_buf_addf(&dots,
+			            "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>\n", x,
+			            y, colour);
+			pen = any = 1;
 		}
 		pb_buf_adds(b, "\"><title>");
 		esc(b, ch->names[i]);
-		pb_buf_addf(b, "</title></polyline>\n<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\">",
+		pb_buf_adds(b, "</title></path>\n");
+		pb_buf_add(b, dots.p ? dots.p : "", dots.len);
+		pb_buf_release(&dots);
+		pb_buf_addf(b, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\">",
 		            left + 180.0 * (double)(i % 4), legend_y + 20.0 * (double)(i / 4),
 		            colour);
 		pb_buf_adds(b, "&#x25A0; ");

@@ -263,6 +263,21 @@ static int levels_cmp(const void *ctx, size_t a, size_t b)
 }
 
 /*
+ * The official order for input column c of s, if it orders s: in a ranking
+ * (pb-rank's rank, n and pct), only a group column (--by) is put in order,
+ * never the ranked entities themselves, which stay in rank order.
+ */
+static const struct pb_report_order *ordering(const struct pb_report *rep,
+                                              const struct pb_report_section *s, size_t c)
+{
+	const struct pb_report_order *ord = order_for(rep, s, c);
+	int ranking = pb_report_find_col(s, PB_STR("rank")) >= 0 &&
+	    pb_report_find_col(s, PB_STR("n")) >= 0 && pb_report_find_col(s, PB_STR("pct")) >= 0;
+
+	return ord && ranking && !values_repeat(s, c) ? NULL : ord;
+}
+
+/*
  * Puts the rows in the official order of every column that has one. The
  * columns left of the last ordered one are levels too when their values
  * repeat (a district left of an ordered unit_type keeps its rows together);
@@ -275,7 +290,7 @@ static int official_order(const struct pb_report *rep, struct pb_report_section 
 	int any = 0, rc = -1;
 
 	for (c = 0; c < s->nin; c++)
-		if (order_for(rep, s, c))
+		if (ordering(rep, s, c))
 			last = c, any = 1;
 	if (!any || !s->nrows)
 		return 0;
@@ -283,7 +298,7 @@ static int official_order(const struct pb_report *rep, struct pb_report_section 
 	if (!l.keys)
 		return -1;
 	for (c = 0; c <= last; c++) {
-		const struct pb_report_order *ord = order_for(rep, s, c);
+		const struct pb_report_order *ord = ordering(rep, s, c);
 		if (!ord && !values_repeat(s, c))
 			continue;
 		if (level_keys(s, c, ord, l.keys + l.n * s->nrows) < 0)

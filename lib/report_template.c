@@ -50,19 +50,54 @@ static int total_from(const struct pb_report_section *s, size_t r, size_t c)
 }
 
 /*
+ * The rows whose leading group columns show the parts: *n of them, the last
+ * in *match; the one that is a total at the levels left unnamed in *total
+ * (-1 unless exactly one is). One part may also be any other group column's
+ * value (an entity's name) when the leading one names no row.
+ */
+static void match_parts(const struct pb_report *rep, const struct pb_report_section *s,
+                        const struct pb_str *part, size_t np, size_t *n, long *match, long *total)
+{
+	struct pb_buf tmp = PB_BUF_INIT;
+	size_t r, c, ntotal = 0, nother = 0;
+	long other = -1;
+
+	*n = 0, *match = *total = -1;
+	for (r = 0; r < s->nrows; r++) {
+		for (c = 0; c < np && cell_is(rep, s, r, c, part[c], &tmp); c++)
+			;
+		if (c < np)
+			continue;
+		++*n, *match = (long)r;
+		if (total_from(s, r, np))
+			ntotal++, *total = (long)r;
+	}
+	for (r = 0; np == 1 && *match < 0 && r < s->nrows; r++)
+		for (c = 1; c < s->ngroup; c++)
+			if (cell_is(rep, s, r, c, part[0], &tmp)) {
+				nother++, other = (long)r;
+				break;
+			}
+	if (nother)
+		*n = nother, *match = other;
+	if (ntotal != 1)
+		*total = -1;
+	pb_buf_release(&tmp);
+}
+
+/*
  * The row that ROW names: its parts ('/' between levels) match the leading
  * group columns; of several rows, the one that is a total at the levels
  * left unnamed ("禅城区" in a table by district and type is its subtotal).
- * A ROW of one part may also name a row by any one group column (an
- * entity's name). The row, or -1 with why filled.
+ * A ROW that names no row so is tried whole (a value that holds a '/').
+ * The row, or -1 with why filled.
  */
 static long find_row(const struct pb_report *rep, const struct pb_report_section *s,
                      struct pb_str row, char *why, size_t nwhy)
 {
 	struct pb_str part[ROW_PARTS];
-	struct pb_buf tmp = PB_BUF_INIT;
-	size_t np = 0, r, c, nmatch = 0, ntotal = 0;
-	long match = -1, total = -1;
+	size_t np = 0, n;
+	long match, total;
 	const char *p = row.p, *end = row.p + row.n;
 
 	while (np < ROW_PARTS) {
@@ -72,32 +107,19 @@ static long find_row(const struct pb_report *rep, const struct pb_report_section
 			break;
 		p = slash + 1;
 	}
-	if (np > s->ngroup) {
-		snprintf(why, nwhy, "the table has %zu group column(s), not %zu", s->ngroup, np);
-		return -1;
-	}
-	for (r = 0; r < s->nrows; r++) {
-		for (c = 0; c < np && cell_is(rep, s, r, c, part[c], &tmp); c++)
-			;
-		if (c < np)
-			continue;
-		nmatch++, match = (long)r;
-		if (total_from(s, r, np))
-			ntotal++, total = (long)r;
-	}
-	for (r = 0; !nmatch && np == 1 && r < s->nrows; r++)
-		for (c = 1; c < s->ngroup; c++)
-			if (cell_is(rep, s, r, c, part[0], &tmp)) {
-				nmatch++, match = (long)r;
-				break;
-			}
-	pb_buf_release(&tmp);
-	if (nmatch == 1)
+	n = 0;
+	if (np <= s->ngroup)
+		match_parts(rep, s, part, np, &n, &match, &total);
+	if (!n && np > 1)
+		match_parts(rep, s, &row, 1, &n, &match, &total);
+	if (n == 1)
 		return match;
-	if (ntotal == 1)
+	if (n && total >= 0)
 		return total;
-	if (nmatch)
-		snprintf(why, nwhy, "%zu rows match '%.*s'", nmatch, (int)row.n, row.p);
+	if (n)
+		snprintf(why, nwhy, "%zu rows match '%.*s'", n, (int)row.n, row.p);
+	else if (np > s->ngroup)
+		snprintf(why, nwhy, "the table has %zu group column(s), not %zu", s->ngroup, np);
 	else
 		snprintf(why, nwhy, "no row is '%.*s'", (int)row.n, row.p);
 	return -1;

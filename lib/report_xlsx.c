@@ -261,10 +261,12 @@ static int bars_in_table(const struct pb_report_section *s, const struct pb_repo
 {
 	size_t i;
 
+	if (ch->trend || !ch->ncat)
+		return 0;
 	for (i = 0; i < ch->ncat; i++)
 		if (ch->rows[i] != s->order[i])
 			return 0;
-	return !ch->trend && ch->ncat > 0;
+	return 1;
 }
 
 /* The chart's series read from the table: categories over the label columns (several: a multi-level
