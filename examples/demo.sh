@@ -19,10 +19,10 @@ sh examples/report/bulletin.sh "$out/units.tsv" "$out/targets.tsv" 2022-07-31 "$
 
 echo "== the detail for a spreadsheet: by district and type, subtotals and the city total"
 pb-coverage --as-of 2022-07-31 --by district,unit_type --rollup "$out/units.tsv" |
-	pb-report --format csv --order district=@examples/report/districts.txt -o "$out/覆盖明细.csv"
+	pb-report --format csv --order district=@examples/report/districts.txt -o "$out/通报.csv"
 echo
 echo "The 通报 is written:"
 echo "  $out/通报.docx   Word/WPS: the 公文 on A4, prose, tables and charts"
 echo "  $out/通报.html   a browser: one page, prints on A4"
 echo "  $out/通报.xlsx   Excel/WPS: a sheet a section, charts below the tables"
-echo "  $out/覆盖明细.csv  the detail, for a spreadsheet"
+echo "  $out/通报.csv    the detail by district and type, for a spreadsheet"
