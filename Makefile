@@ -14,7 +14,7 @@ LDFLAGS  += -fsanitize=address,undefined
 export LSAN_OPTIONS ?= suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 endif
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude
-LDLIBS   += -lcsv -lpcre2-8 -lutf8proc -lxlsxwriter -lzip -lcairo -lfontconfig -lm
+LDLIBS   += -lcsv -lpcre2-8 -lutf8proc -lxlsxwriter -lzip -lexpat -lfreexl -lcairo -lfontconfig -lm
 
 LIB_SRC  := $(sort $(wildcard lib/*.c))
 LIB_OBJ  := $(LIB_SRC:lib/%.c=build/lib/%.o)
@@ -56,14 +56,25 @@ check: deps all $(UNIT_BIN)
 demo: deps all
 	@sh examples/demo.sh
 
-bench: deps all
-	@sh scripts/bench.sh
+# the benchmark's own programs (generator, libcsv floor, timer): built here, not by `all`
+BENCH_BIN := build/bench/gen build/bench/csvparse build/bench/runstat
+build/bench/%: bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(if $(filter %/csvparse,$@),-lcsv)
 
+bench: deps all $(BENCH_BIN)
+	@bash scripts/bench.sh
+
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the commands, their man
+# pages, and bash completion (one file, installed under each command's name so
+# bash-completion finds it when that command is typed)
+BASH_COMPLETIONS ?= $(PREFIX)/share/bash-completion/completions
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man7
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man7 $(DESTDIR)$(BASH_COMPLETIONS)
 	install -m 755 $(CMDS) $(DESTDIR)$(PREFIX)/bin
 	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 $(wildcard man/*.7) $(DESTDIR)$(PREFIX)/share/man/man7
+	for c in $(notdir $(CMDS)); do install -m 644 completions/pb $(DESTDIR)$(BASH_COMPLETIONS)/$$c || exit 1; done
 
 lint:
 	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol)\s*\(' lib/*.c cmd/*.c include/pb/*.h \

@@ -26,7 +26,7 @@ static const char help_text[] =
     "      --as-of DATE       count units open on DATE; organizations present on DATE\n"
     "      --compare PREV     add *_delta_pp against an earlier pb-coverage output\n"
     "      --targets FILE     add target, done, progress_rate, time_rate, ahead_pp\n"
-    "      --time-rate R      use R (0..1) as time_rate instead of the calendar\n"
+    "      --time-rate R      use R (0..1, or a fraction such as 6.5/12) as time_rate\n"
     "      --gaps             list the units that need action, with a leading gap column\n"
     "      --status COL       count COL's values instead of org_mode\n"
     "      --covered V1,...   the values of --status COL that count as covered (1)\n"
@@ -136,15 +136,7 @@ static void parse_options(int argc, char **argv, struct pb_coverage_opts *o)
 			break;
 		case OPT_COMPARE: o->compare = optarg; break;
 		case OPT_TARGETS: o->targets = optarg; break;
-		case OPT_TIME_RATE:
-			if (pb_parse_double((struct pb_str){ optarg, strlen(optarg) },
-			                    &o->time_rate) < 0 ||
-			    o->time_rate < 0 || o->time_rate > 1)
-				pb_usage_die(usage_text,
-				             "--time-rate: '%s' is not a number from 0 to 1",
-				             optarg);
-			o->has_time_rate = 1;
-			break;
+		case OPT_TIME_RATE: o->time_rate = optarg; break;
 		case OPT_GAPS: o->gaps = 1; break;
 		case OPT_STATUS: o->status = optarg; break;
 		case OPT_COVERED: o->covered = optarg; break;

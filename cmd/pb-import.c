@@ -15,23 +15,36 @@ static const char usage_text[] =
     "usage: pb-import [--kind units|scores|links|targets|raw] [options] [FILE...]\n";
 
 static const char help_text[] =
-    "Reads registers (台账) as staff keep them — CSV or tab-separated text in UTF-8\n"
-    "(with or without BOM), GB18030/GBK or UTF-16 — and writes clean pb TSV.\n"
-    "Every row read is either written or rejected with its reason.\n"
+    "Reads registers (台账) as staff keep them — an .xlsx or .xls workbook, or CSV or\n"
+    "tab-separated text in UTF-8 (with or without BOM), GB18030/GBK or UTF-16 — and\n"
+    "writes clean pb TSV. Title rows above the header are skipped; a header on two\n"
+    "rows (a group cell over its columns) is read as one. Every row read is either\n"
+    "written or rejected with its reason.\n"
     "\n"
     "  -k, --kind KIND        units (default), scores, links, targets, or raw (no schema)\n"
     "  -e, --encoding ENC     auto (default), utf-8, gb18030 (also gbk, cp936), utf-16\n"
     "      --format FMT       auto (default: tabs beat commas in the header), csv, tsv\n"
+    "      --sheet NAME|N     the workbook's sheet NAME, or the Nth counting every sheet\n"
+    "                         (default: the first visible one)\n"
+    "      --header-row N     the header is on line (sheet row) N; default: the first of\n"
+    "                         the first 20 rows that names two known columns\n"
     "  -m, --map CANON=SRC    read source column SRC as canonical column CANON (repeatable;\n"
     "                         wins over the built-in Chinese and English aliases)\n"
     "      --map-file FILE    more mappings, one CANON=SRC (or CANON<TAB>SRC) a line\n"
     "      --rules FILE       PCRE2 rules PATTERN<TAB>unit_type, tried in order before the\n"
     "                         built-in ones, to infer unit_type from unit_name\n"
+    "      --aliases FILE     the office's wordings of values: pb TSV column, value,\n"
+    "                         canonical (org_mode 单独建 single; district 禅城 禅城区)\n"
+    "      --fill-down COL,.. an empty cell of these columns takes the value above it\n"
+    "                         (merged cells saved as CSV or .xls)\n"
     "      --keep[=COL,...]   pass unmapped source columns through (all, or those named)\n"
     "      --no-normalize     convert only: no NFKC, trimming or value rewriting\n"
+    "      --strict           reject a row with a bad optional value (a date, members,\n"
+    "                         org_kind, instructor) instead of leaving the field empty\n"
     "      --rejects FILE     write rejected rows (source columns + reject_reason) as pb TSV\n"
     "      --max-errors N     give up (exit 2) after N rejected rows (default: no limit)\n"
-    "      --as-of DATE       reject unit dates after DATE (default: today)\n"
+    "      --as-of DATE       established and opened dates after DATE are bad (default:\n"
+    "                         today); a later closed or dissolved date is a plan\n"
     "  -o, --output FILE      write to FILE atomically (default: standard output)\n"
     "  -q, --quiet            no progress display\n"
     "      --progress         show progress even when stderr is not a terminal\n"
@@ -45,11 +58,14 @@ static const char help_text[] =
     "org_id = \"o\" + the same over org_name alone; entity_id = \"e\" + the same over\n"
     "entity_name.\n"
     "\n"
-    "At the end, on stderr: pb-import: read N, wrote M, rejected K (N = M + K).\n"
+    "At the end, on stderr: pb-import: read N, wrote M, rejected K, emptied E fields\n"
+    "(N = M + K). Rows of only empty cells are not rows.\n"
     "Exit: 0 all rows written, 1 some rows rejected, 2 usage or fatal error.\n"
     "\n"
     "Examples:\n"
-    "  pb-import --kind units 台账.csv >units.tsv\n"
+    "  pb-import --kind units 台账.xlsx >units.tsv\n"
+    "  pb-import --sheet 非公企业 --aliases aliases.tsv -o units.tsv 台账.xlsx\n"
+    "  pb-import --fill-down 所属镇街 台账.xls >units.tsv\n"
     "  pb-import --rejects bad.tsv --map unit_name=小区名 -o units.tsv 禅城小区.csv\n"
     "  pb-import --kind scores --encoding gb18030 评分表.csv >scores.tsv\n"
     "  pb-import --kind raw --no-normalize export.csv >export.tsv\n";
@@ -62,7 +78,12 @@ enum {
 	OPT_NO_NORMALIZE,
 	OPT_REJECTS,
 	OPT_MAX_ERRORS,
-	OPT_AS_OF
+	OPT_AS_OF,
+	OPT_SHEET,
+	OPT_HEADER_ROW,
+	OPT_FILL_DOWN,
+	OPT_ALIASES,
+	OPT_STRICT
 };
 
 static const struct option long_options[] = {
@@ -77,6 +98,11 @@ static const struct option long_options[] = {
 	{ "rejects", required_argument, NULL, OPT_REJECTS },
 	{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
 	{ "as-of", required_argument, NULL, OPT_AS_OF },
+	{ "sheet", required_argument, NULL, OPT_SHEET },
+	{ "header-row", required_argument, NULL, OPT_HEADER_ROW },
+	{ "fill-down", required_argument, NULL, OPT_FILL_DOWN },
+	{ "aliases", required_argument, NULL, OPT_ALIASES },
+	{ "strict", no_argument, NULL, OPT_STRICT },
 	PB_CLI_OPTIONS
 };
 
@@ -88,6 +114,7 @@ static void parse_options(int argc, char **argv, struct pb_import_opts *o, const
 		                    .output = &o->output,
 		                    .longs = long_options,
 		                    .shorts = PB_CLI_SHORT "k:e:m:" };
+	struct pb_error err = PB_ERROR_INIT;
 	int c;
 	size_t nmaps = 0;
 
@@ -122,12 +149,7 @@ static void parse_options(int argc, char **argv, struct pb_import_opts *o, const
 				             "--format: unknown format '%s' (auto, csv, tsv)",
 				             optarg);
 			break;
-		case 'm':
-			if (!strchr(optarg, '=') || optarg[0] == '=')
-				pb_usage_die(usage_text,
-				             "--map: expected canonical=源列名, got '%s'", optarg);
-			(*maps)[nmaps++] = optarg;
-			break;
+		case 'm': (*maps)[nmaps++] = optarg; break;
 		case OPT_MAP_FILE: o->map_file = optarg; break;
 		case OPT_RULES: o->rules_file = optarg; break;
 		case OPT_KEEP:
@@ -157,19 +179,29 @@ static void parse_options(int argc, char **argv, struct pb_import_opts *o, const
 				             optarg);
 			o->has_as_of = 1;
 			break;
+		case OPT_SHEET: o->sheet = optarg; break;
+		case OPT_HEADER_ROW: {
+			long long v;
+			if (pb_parse_int((struct pb_str){ optarg, strlen(optarg) }, &v) < 0 ||
+			    v < 1 || v > 1048576)
+				pb_usage_die(usage_text,
+				             "--header-row: expected a row number >= 1, got '%s'",
+				             optarg);
+			o->header_row = (long)v;
+			break;
+		}
+		case OPT_FILL_DOWN: o->fill_down = optarg; break;
+		case OPT_ALIASES: o->aliases_file = optarg; break;
+		case OPT_STRICT: o->strict = 1; break;
 		default: pb_usage_die(usage_text, NULL);
 		}
 	}
-	if (o->output && o->rejects_path && strcmp(o->output, "-") != 0 &&
-	    strcmp(o->output, o->rejects_path) == 0)
-		pb_usage_die(usage_text, "--rejects and -o name the same file '%s'",
-		             o->rejects_path);
-	if (o->rules_file && o->kind != PB_KIND_UNITS)
-		pb_usage_die(usage_text, "--rules infers unit_type: it needs --kind units");
 	o->maps = *maps;
 	o->nmaps = nmaps;
 	o->inputs = (const char *const *)argv + optind;
 	o->ninputs = (size_t)(argc - optind);
+	if (pb_import_check_opts(o, &err) < 0)
+		pb_usage_die(usage_text, "%s", err.msg);
 }
 
 int main(int argc, char **argv)
@@ -186,7 +218,8 @@ int main(int argc, char **argv)
 	if (rc < 0)
 		rc = pb_error_print(&err);
 	wrc = pb_close_stdout();
-	pb_warn("read %llu, wrote %llu, rejected %llu", st.read, st.wrote, st.rejected);
+	pb_warn("read %llu, wrote %llu, rejected %llu, emptied %llu fields", st.read, st.wrote,
+	        st.rejected, st.emptied);
 	free(maps);
 	return wrc ? wrc : rc;
 }

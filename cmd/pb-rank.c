@@ -9,15 +9,14 @@
 #include "pb/rank.h"
 
 static const char usage_text[] =
-    "usage: pb-rank [--id COL] [--name COL] [--by COL,…] [--score COL,…]\n"
+    "usage: pb-rank [--id COL] [--name COL] [--by COL,…] [--score COL,… | --judges COL,…]\n"
     "               [--judge-agg mean|median|trim:K] [--normalize none|minmax|zscore|rank]\n"
     "               [--weights FILE | --weight IND=W,…] [--aggregate sum|mean|geomean]\n"
     "               [--missing zero|mean|skip] [--order desc|asc] [--ties min|dense|ordinal]\n"
     "               [--stars T5,T4,T3,T2] [--grades L:T,…,L | --quota L:P%,…,L]\n"
     "               [--top N|P%[:LABEL]] [--bottom N|P%[:LABEL]] [--prev FILE]\n"
-    "               [--history FILE --period P [--streak-top N]] [--sensitivity N[:PCT] [--seed "
-    "S]]\n"
-    "               [-o FILE] [--quiet|--progress] [FILE…]\n";
+    "               [--period P [--history FILE] [--streak-top N]]\n"
+    "               [--sensitivity N[:PCT] [--seed S]] [-o FILE] [--quiet|--progress] [FILE…]\n";
 
 static const char help_text[] =
     "\n"
@@ -27,6 +26,9 @@ static const char help_text[] =
     "  long form   one score a row: id, [name], [group…], indicator, [judge], score\n"
     "  wide form   one entity a row, one column per indicator: --score COL,…\n"
     "              (a table with a score column but no indicator column is wide: --score score)\n"
+    "  judge sheet one entity a row, one column per judge: --judges COL,… or a shell\n"
+    "              pattern such as --judges '评委*'; with an indicator column, a row per\n"
+    "              entity and indicator, else the sheet's one indicator is the score\n"
     "  --id COL           entity id column (default entity_id, else unit_id)\n"
     "  --name COL         name column (default entity_name, else unit_name, else none)\n"
     "  --by COL,…         rank within groups of these columns; an entity is then its group\n"
@@ -50,6 +52,9 @@ static const char help_text[] =
     "\n"
     "Output columns: id, name, group columns, each indicator's judge-aggregated value,\n"
     "score, rank, n, pct, then the optional columns below, then pass-through columns.\n"
+    "Numbers are written in full (the shortest decimal that reads back exactly) and ranked\n"
+    "as computed, never rounded. A score that is one *_rate or *_pp indicator unchanged\n"
+    "(no --normalize, no weights) keeps that name instead of score.\n"
     "  n    entities ranked in the group\n"
     "  pct  the share of the group this entity ranks at or above: (n - rank + 1) / n,\n"
     "       always with the min rank whatever --ties says; the leader has 1\n"
@@ -67,9 +72,12 @@ static const char help_text[] =
     "                          with --by, rows match on the --by columns and the id when\n"
     "                          FILE has every --by column (pb-rank output does), else on\n"
     "                          the id alone (every entity with that id gets the row)\n"
-    "  --history FILE          streak: consecutive periods up to --period P with rank 1\n"
-    "  --period P              (or rank <= --streak-top N); also adds a period column;\n"
-    "                          history rows match entities as for --prev\n"
+    "  --period P              streak and period: streak 1 at the top (rank 1, or rank <=\n"
+    "                          --streak-top N), else 0, from the first period on\n"
+    "  --history FILE          streak: consecutive periods up to P at the top, from earlier\n"
+    "                          outputs appended to FILE (repeated headers skipped; an empty\n"
+    "                          FILE is an empty history, a missing one an error); history\n"
+    "                          rows match entities as for --prev\n"
     "  --sensitivity N[:PCT]   rank_lo, rank_hi: 5th and 95th percentile rank over N random\n"
     "  --seed S                weight perturbations of ±PCT% (default 20), seeded by S (default "
     "0)\n"
@@ -87,13 +95,17 @@ static const char help_text[] =
     "  pb-coverage --by district,unit_type units.tsv |\n"
     "      pb-rank --by district --id unit_type --score single_rate\n"
     "  pb-rank --weights weights.tsv --stars 90,80,70,60 --top 10%:示范点 items.tsv\n"
-    "  pb-rank --history ranks.tsv --period 2022Q1 --score score quarter.tsv\n";
+    "  pb-rank --judges '评委*' --judge-agg trim:1 sheet.tsv\n"
+    "  touch ranks.tsv    # once; then every quarter:\n"
+    "  pb-rank --id district --period 2022Q1 --history ranks.tsv -o 2022Q1.tsv quarter.tsv &&\n"
+    "      cat 2022Q1.tsv >>ranks.tsv\n";
 
 enum {
 	OPT_ID = 256,
 	OPT_NAME,
 	OPT_BY,
 	OPT_SCORE,
+	OPT_JUDGES,
 	OPT_JUDGE_AGG,
 	OPT_NORMALIZE,
 	OPT_WEIGHTS,
@@ -120,6 +132,7 @@ static const struct option long_opts[] = {
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "by", required_argument, NULL, OPT_BY },
 	{ "score", required_argument, NULL, OPT_SCORE },
+	{ "judges", required_argument, NULL, OPT_JUDGES },
 	{ "judge-agg", required_argument, NULL, OPT_JUDGE_AGG },
 	{ "normalize", required_argument, NULL, OPT_NORMALIZE },
 	{ "weights", required_argument, NULL, OPT_WEIGHTS },
@@ -159,6 +172,7 @@ static void parse_options(int argc, char **argv, struct pb_rank_opts *o)
 		case OPT_NAME: o->name_col = optarg; break;
 		case OPT_BY: o->by = optarg; break;
 		case OPT_SCORE: o->score_cols = optarg; break;
+		case OPT_JUDGES: o->judges = optarg; break;
 		case OPT_JUDGE_AGG: o->judge_agg = optarg; break;
 		case OPT_NORMALIZE: o->normalize = optarg; break;
 		case OPT_WEIGHTS: o->weights_file = optarg; break;
@@ -183,7 +197,7 @@ static void parse_options(int argc, char **argv, struct pb_rank_opts *o)
 	}
 	o->inputs = argv + optind;
 	o->ninputs = (size_t)(argc - optind);
-	if (pb_rank_opts_check(o, &err) < 0) {
+	if (pb_rank_check_opts(o, &err) < 0) {
 		pb_error_print(&err);
 		pb_usage_die(usage_text, NULL);
 	}

@@ -8,7 +8,7 @@
 # needs none; it refuses partials made with different options.
 set -eu
 cd "$(dirname "$0")/.."
-PATH="$PWD/bin:$PWD/examples/coverage:$PATH"
+PATH="$PWD/bin:$PATH"
 units=${1:-examples/coverage/units.tsv}
 opts="--by district,unit_type --rollup --as-of 2022-06-30"
 tmp=$(mktemp -d)
@@ -43,20 +43,11 @@ pb-coverage --merge "$tmp"/part.*.cov >"$tmp/split.tsv"
 check "$tmp/split.tsv"
 
 echo "== across machines: Hadoop Streaming, simulated (map per split, sort = shuffle, one reducer)"
-# On a cluster (pb-coverage and the mapper shipped with -files):
-#   hadoop jar hadoop-streaming.jar \
-#     -files examples/coverage/hadoop-map.sh,header.tsv,bin/pb-coverage \
-#     -input /data/units -output /data/cov -numReduceTasks 1 \
-#     -mapper "sh hadoop-map.sh header.tsv $opts" -reducer "pb-coverage --merge"
-# Spark (PySpark), the same two commands through pipe():
-#   rdd = sc.textFile("/data/units")   # header only in the first partition
-#   cov = (rdd.mapPartitions(lambda it: [HEADER] + [l for l in it if l != HEADER])
-#             .pipe("pb-coverage " + OPTS + " --partial")
-#             .coalesce(1).pipe("pb-coverage --merge"))
+# examples/scale/hadoop/run.sh is the job as typed on a cluster; local.sh stands in for
+# `hadoop jar hadoop-streaming.jar` here: raw splits (only the first has the header), the
+# mapper per split, a sort by key, the reducer. Spark's pipe() is in man/pb-coverage.1.
 head -1 "$units" >"$tmp/header.tsv"
-mkdir "$tmp/splits"
-split -l 400 "$units" "$tmp/splits/input."   # raw splits: only the first has the header
-for s in "$tmp"/splits/input.*; do
-	hadoop-map.sh "$tmp/header.tsv" $opts <"$s"
-done | LC_ALL=C sort | pb-coverage --merge >"$tmp/hadoop.tsv"
-check "$tmp/hadoop.tsv"
+# shellcheck disable=SC2086
+HADOOP="sh examples/scale/hadoop/local.sh" LOCAL_SPLITS=4 \
+	sh examples/scale/hadoop/run.sh "$tmp/header.tsv" "$units" "$tmp/hadoop" $opts
+check "$tmp/hadoop/part-00000"

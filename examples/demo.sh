@@ -1,6 +1,8 @@
 #!/bin/sh
-# The example pipeline: a city register as WPS saves it (GB18030) through
-# import, coverage, ranking and report. Run by `make demo`.
+# The example pipeline: a register as an office keeps it (an .xlsx with title
+# rows and districts merged down their rows), then a city register as WPS
+# saves it (GB18030) through import, coverage, ranking and report. Run by
+# `make demo`.
 set -eu
 cd "$(dirname "$0")/.."
 PATH="$PWD/bin:$PATH"
@@ -8,6 +10,10 @@ out=build/demo
 mkdir -p "$out"
 data=examples/data
 
+echo "== pb-import: 非公台账.xlsx as the office keeps it (title rows, a two-row header, merged districts)"
+pb-import --as-of 2023-06-30 --aliases "$data/非公台账-别名.tsv" -o "$out/feigong.tsv" "$data/非公台账.xlsx"
+pb-coverage --by district,town --total "$out/feigong.tsv" | cut -f1-7,11
+echo
 echo "== pb-import: the 佛山 register (GB18030, Chinese headers) and the year's target"
 pb-import --as-of 2022-08-04 --rejects "$out/rejects.tsv" -o "$out/units.tsv" "$data/foshan-units.csv"
 pb-import --kind targets -o "$out/targets.tsv" "$data/foshan-targets.csv"

@@ -4,15 +4,19 @@
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
 #include "pb/text.h"
+#include "pb/workbook.h"
 
 #define READ_CHUNK  (256u << 10)
 #define SNIFF_BYTES (64u << 10)
+/* libcsv grows its field buffer by a fixed block; pb makes the block grow too */
+#define CSV_BLOCK_MIN (64u << 10)
 /* stands for an undecodable byte: never valid UTF-8, never a separator */
 #define BAD_BYTE '\xFF'
 
@@ -61,8 +65,73 @@ static int csv_start(struct pb_input *in)
 	return 0;
 }
 
+static int read_chunk(struct pb_input *in);
+
+/* Copies what stdin holds (raw's bytes, then the rest) to a temporary file: its path, or NULL. */
+static char *spool_stdin(struct pb_input *in)
+{
+	const char *dir = getenv("TMPDIR");
+	struct pb_buf path = PB_BUF_INIT;
+	int fd, ok;
+
+	pb_buf_addf(&path, "%s/pb-import-XXXXXX", dir && *dir ? dir : "/tmp");
+	if (!path.p || (fd = mkstemp(path.p)) < 0) {
+		pb_buf_release(&path);
+		return NULL;
+	}
+	do {
+		const char *p = in->raw.p;
+		size_t n = in->raw.len;
+		ok = 1;
+		while (n > 0 && ok) {
+			ssize_t w = write(fd, p, n);
+			ok = w > 0 || (w < 0 && errno == EINTR);
+			if (w > 0) {
+				p += w;
+				n -= (size_t)w;
+			}
+		}
+		in->raw.len = 0;
+	} while (ok && !in->eof && read_chunk(in) >= 0);
+	if (close(fd) != 0 || !ok || !in->eof) {
+		unlink(path.p);
+		pb_buf_release(&path);
+		return NULL;
+	}
+	return pb_buf_detach(&path);
+}
+
+/* A workbook, by its first bytes, is read as one; 0 (maybe not one), or -1 with err. */
+static int open_workbook(struct pb_input *in, const char *path, const char *sheet,
+                         struct pb_error *err)
+{
+	enum pb_workbook_type type;
+	char *spool = NULL;
+
+	while (!in->eof && in->raw.len < 8)
+		if (read_chunk(in) < 0)
+			return pb_error_set(err, PB_EXIT_FATAL, in->name, 0, "read error:");
+	type = pb_workbook_sniff(in->raw.p, in->raw.len);
+	if (type == PB_WORKBOOK_NONE)
+		return 0;
+	if (!in->own_fd && !(spool = spool_stdin(in)))
+		return pb_error_set(err, PB_EXIT_FATAL, in->name, 0,
+		                    "cannot copy the workbook on standard input to a temporary "
+		                    "file:");
+	in->wb = pb_workbook_open(spool ? spool : path, in->name, type, sheet, err);
+	if (spool) {
+		unlink(spool); /* the reader holds it open */
+		free(spool);
+	}
+	if (!in->wb)
+		return -1;
+	in->enc = PB_ENC_UTF8;
+	in->started = 1;
+	return 0;
+}
+
 int pb_input_open(struct pb_input *in, const char *path, enum pb_encoding enc, enum pb_format fmt,
-                  struct pb_error *err)
+                  const char *sheet, struct pb_error *err)
 {
 	memset(in, 0, sizeof *in);
 	in->cd = (iconv_t)-1;
@@ -79,9 +148,28 @@ int pb_input_open(struct pb_input *in, const char *path, enum pb_encoding enc, e
 			return pb_error_set(err, PB_EXIT_FATAL, path, 0, "cannot open:");
 		in->own_fd = 1;
 	}
+	if (open_workbook(in, path, sheet, err) < 0)
+		return -1;
+	if (in->wb)
+		return 0;
 	in->csv = calloc(1, sizeof *in->csv);
 	if (!in->csv)
 		return pb_error_set(err, PB_EXIT_FATAL, in->name, 0, "out of memory");
+	return 0;
+}
+
+long pb_input_where(const struct pb_input *in, long line, char *buf, size_t cap, const char **file)
+{
+	const char *sheet = in->wb ? pb_workbook_sheet(in->wb) : NULL;
+
+	*file = in->name;
+	if (!sheet)
+		return line;
+	if (line > 0)
+		snprintf(buf, cap, "%s:%s!%ld", in->name, sheet, line);
+	else
+		snprintf(buf, cap, "%s:%s", in->name, sheet);
+	*file = buf;
 	return 0;
 }
 
@@ -93,6 +181,7 @@ void pb_input_close(struct pb_input *in)
 		close(in->fd);
 	if (in->cd != (iconv_t)-1)
 		iconv_close(in->cd);
+	pb_workbook_free(in->wb);
 	if (in->csv) {
 		if (in->started)
 			csv_free(in->csv);
@@ -218,6 +307,9 @@ static int decode(struct pb_input *in)
 	char *ip, *op;
 	size_t il, ol;
 
+	/* dec.p must exist even when nothing was read (an empty file) */
+	if (pb_buf_grow(&in->dec, 0) < 0)
+		return -1;
 	if (in->cd == (iconv_t)-1) {
 		if (pb_buf_add(&in->dec, in->raw.p, in->raw.len) < 0)
 			return -1;
@@ -267,10 +359,9 @@ static int more(struct pb_input *in, struct pb_error *err)
 		in->dec.len -= in->dec_pos;
 		in->dec_pos = 0;
 	}
-	if (in->eof)
+	if (in->eof && in->started)
 		return 0;
-	rc = read_chunk(in);
-	if (rc < 0)
+	if (!in->eof && read_chunk(in) < 0)
 		return pb_error_set(err, PB_EXIT_FATAL, in->name, 0, "read error:");
 	if (!in->started) {
 		/* sniff enough bytes to decide the encoding */
@@ -343,15 +434,18 @@ static void on_row(int c, void *data)
 	in->rec_done = 1;
 }
 
-static int deliver(struct pb_input *in)
+static int deliver(struct pb_input *in, struct pb_error *err)
 {
 	size_t i;
 
+	/* an empty record (",") has no bytes, but its views must still point somewhere */
+	if (pb_buf_grow(&in->bytes, 0) < 0)
+		return pb_error_set(err, PB_EXIT_FATAL, in->name, 0, "out of memory");
 	if (in->nf > in->fields_cap) {
 		size_t cap = in->nf * 2;
 		struct pb_str *f = realloc(in->fields, cap * sizeof *f);
 		if (!f)
-			return -1;
+			return pb_error_set(err, PB_EXIT_FATAL, in->name, 0, "out of memory");
 		in->fields = f;
 		in->fields_cap = cap;
 	}
@@ -380,10 +474,41 @@ static void consume_segment(struct pb_input *in, int term, size_t k)
 	in->dec_pos += term ? k + 1 : k;
 }
 
+/*
+ * libcsv adds blk_size bytes each time a field outgrows its buffer: with the
+ * default 128 a 2 MiB field costs 16,000 reallocs of a growing buffer.
+ * A block as large as the buffer itself makes the growth geometric.
+ */
+static size_t parse_segment(struct pb_input *in, const char *seg, size_t n)
+{
+	size_t blk = in->csv->entry_size > CSV_BLOCK_MIN ? in->csv->entry_size : CSV_BLOCK_MIN;
+
+	csv_set_blk_size(in->csv, blk);
+	return csv_parse(in->csv, seg, n, on_field, on_row, in);
+}
+
 static void restart_parser(struct pb_input *in)
 {
 	csv_free(in->csv);
 	csv_start(in);
+}
+
+/* The next row of a workbook's sheet, as a record. */
+static int next_row(struct pb_input *in, struct pb_error *err)
+{
+	const struct pb_str *cells;
+	size_t n;
+	int rc = pb_workbook_next(in->wb, &cells, &n, &in->rline, &in->bad, err);
+
+	if (rc <= 0) {
+		in->finished = rc == 0;
+		return rc;
+	}
+	if (n && pb_grow_zeroed(&in->fields, &in->fields_cap, n - 1, sizeof *in->fields) < 0)
+		return pb_error_set(err, PB_EXIT_FATAL, in->name, 0, "out of memory");
+	memcpy(in->fields, cells, n * sizeof *cells);
+	in->nfields = n;
+	return 1;
 }
 
 int pb_input_next(struct pb_input *in, struct pb_error *err)
@@ -397,6 +522,8 @@ int pb_input_next(struct pb_input *in, struct pb_error *err)
 
 	if (in->finished)
 		return 0;
+	if (in->wb)
+		return next_row(in, err);
 	for (;;) {
 		size_t k, seglen;
 		const char *seg;
@@ -425,7 +552,7 @@ int pb_input_next(struct pb_input *in, struct pb_error *err)
 						         "inside quotes opened on line %ld",
 						         in->rec_line);
 				}
-				return deliver(in);
+				return deliver(in, err);
 			}
 			if (in->dec_pos >= in->dec.len)
 				continue;
@@ -470,8 +597,7 @@ int pb_input_next(struct pb_input *in, struct pb_error *err)
 				in->rec_done = 1;
 				/* this segment has no line end: skip on to the next one */
 				in->skip_line = !term;
-			} else if (csv_parse(in->csv, seg, seglen, on_field, on_row, in) !=
-			           seglen) {
+			} else if (parse_segment(in, seg, seglen) != seglen) {
 				if (!in->reason[0])
 					snprintf(in->reason, sizeof in->reason,
 					         "malformed quotes: a quote inside a quoted field "
@@ -483,6 +609,6 @@ int pb_input_next(struct pb_input *in, struct pb_error *err)
 		}
 		consume_segment(in, term, k);
 		if (in->rec_done)
-			return deliver(in);
+			return deliver(in, err);
 	}
 }

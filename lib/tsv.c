@@ -122,22 +122,21 @@ static int next_line(struct pb_tsv_reader *r, char **line, size_t *len)
 	}
 }
 
+/* Splits a line at TABs into r->fields, one pass; the array grows as needed. */
 static int split(struct pb_tsv_reader *r, char *line, size_t len)
 {
-	size_t n = 1, i = 0;
+	size_t i = 0;
 	char *p = line, *end = line + len, *tab;
 
-	for (tab = memchr(p, '\t', len); tab; tab = memchr(tab + 1, '\t', (size_t)(end - tab - 1)))
-		n++;
-	if (n > r->fields_cap) {
-		size_t cap = n * 2;
-		struct pb_str *f = realloc(r->fields, cap * sizeof *f);
-		if (!f)
-			return -1;
-		r->fields = f;
-		r->fields_cap = cap;
-	}
 	for (;;) {
+		if (i == r->fields_cap) {
+			size_t cap = r->fields_cap ? r->fields_cap * 2 : 16;
+			struct pb_str *f = realloc(r->fields, cap * sizeof *f);
+			if (!f)
+				return -1;
+			r->fields = f;
+			r->fields_cap = cap;
+		}
 		tab = memchr(p, '\t', (size_t)(end - p));
 		r->fields[i].p = p;
 		r->fields[i].n = (size_t)((tab ? tab : end) - p);
@@ -146,7 +145,8 @@ static int split(struct pb_tsv_reader *r, char *line, size_t len)
 			break;
 		p = tab + 1;
 	}
-	r->nfields = n;
+	r->nfields = i;
+	r->escaped = memchr(line, '\\', len) != NULL;
 	return 0;
 }
 
@@ -155,6 +155,8 @@ static int unescape_fields(struct pb_tsv_reader *r, size_t *bad)
 {
 	size_t i;
 
+	if (!r->escaped)
+		return 0; /* no backslash on the line: nothing to undo */
 	for (i = 0; i < r->nfields; i++) {
 		size_t n = pb_tsv_unescape((char *)r->fields[i].p, r->fields[i].n);
 		if (n == (size_t)-1) {
@@ -356,11 +358,27 @@ void pb_tsv_put_str(FILE *f, struct pb_str s)
 int pb_out_open(struct pb_out *o, const char *path, struct pb_error *err)
 {
 	struct pb_buf tmp = PB_BUF_INIT;
+	struct stat st;
 	int fd;
 
 	memset(o, 0, sizeof *o);
 	if (!path || strcmp(path, "-") == 0) {
 		o->f = stdout;
+		return 0;
+	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/*
+		 * A device or a pipe (-o /dev/null, -o /dev/stdout, a FIFO) is
+		 * written in place: renaming a file onto it would replace it.
+		 */
+		o->f = fopen(path, "w");
+		if (!o->f)
+			return pb_error_set(err, PB_EXIT_FATAL, path, 0, "cannot open output:");
+		o->path = strdup(path);
+		if (!o->path) {
+			pb_out_abort(o);
+			return pb_error_set(err, PB_EXIT_FATAL, path, 0, "out of memory");
+		}
 		return 0;
 	}
 	if (pb_buf_addf(&tmp, "%s.tmpXXXXXX", path) < 0)
@@ -408,7 +426,7 @@ int pb_out_commit(struct pb_out *o, struct pb_error *err)
 	if (fclose(o->f) != 0)
 		bad = 1;
 	o->f = NULL;
-	if (bad || rename(o->tmp, o->path) != 0) {
+	if (bad || (o->tmp && rename(o->tmp, o->path) != 0)) {
 		pb_error_set(err, PB_EXIT_FATAL, o->path, 0, "cannot write output:");
 		pb_out_abort(o);
 		return -1;

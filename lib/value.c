@@ -218,17 +218,28 @@ static int skip_time(const char *p, const char *end)
 int pb_parse_date_loose(struct pb_str s, int32_t *days)
 {
 	const char *p = s.p, *end = s.p + s.n;
-	long y, m, d;
+	long y, m, d = 1;
 	size_t n;
 
 	if (s.n == 0)
 		return -1;
 	if (pb_parse_date(s, days) == 0)
 		return 0;
-	/* an Excel serial day number, possibly with a time fraction */
+	/* digits only: YYYYMMDD, or YYYYMM (a month is its first day) */
+	if ((s.n == 8 || s.n == 6) && digits_at(s.p, s.n)) {
+		read_digits(p, end, 4, &y);
+		read_digits(p + 4, end, 2, &m);
+		if (s.n == 8)
+			read_digits(p + 6, end, 2, &d);
+		return make_date(y, m, d, days);
+	}
+	/* an Excel serial day number, possibly with a time fraction; not YYYY.M (2022.10 is
+	 * October) */
 	{
 		double v;
-		if (pb_parse_double(s, &v) == 0 && memchr(s.p, '-', s.n) == NULL) {
+		int month = s.n >= 6 && s.n <= 7 && digits_at(p, 4) && p[4] == '.' &&
+		    digits_at(p + 5, s.n - 5);
+		if (!month && pb_parse_double(s, &v) == 0 && memchr(s.p, '-', s.n) == NULL) {
 			if (v < 1 || v >= 2958466)
 				return -1;
 			/* Excel counts 1900-02-29, which never was: serials from 61 on are one
@@ -249,7 +260,11 @@ int pb_parse_date_loose(struct pb_str s, int32_t *days)
 		if (!(n = read_digits(p, end, 2, &m)))
 			return -1;
 		p += n;
-		if (!match_sep(&p, end, "月") || !(n = read_digits(p, end, 2, &d)))
+		if (!match_sep(&p, end, "月"))
+			return -1;
+		if (p == end) /* 2022年6月: the month's first day */
+			return make_date(y, m, 1, days);
+		if (!(n = read_digits(p, end, 2, &d)))
 			return -1;
 		p += n;
 		if (!match_sep(&p, end, "日"))
@@ -262,7 +277,9 @@ int pb_parse_date_loose(struct pb_str s, int32_t *days)
 		if (!(n = read_digits(p, end, 2, &m)))
 			return -1;
 		p += n;
-		if (p >= end || *p != sep)
+		if (p == end) /* 2022-06, 2022/6, 2022.10: the month's first day */
+			return make_date(y, m, 1, days);
+		if (*p != sep)
 			return -1;
 		p++;
 		if (!(n = read_digits(p, end, 2, &d)))
@@ -335,6 +352,34 @@ static int put_plain(struct pb_buf *b, const char *digits, size_t nd, int exp)
 	return 0;
 }
 
+/*
+ * The fast path for values with few decimals (20, 88.5, 0.25): when M/10^k,
+ * one correctly rounded division of two exactly held numbers, gives v back,
+ * the decimal M×10^-k reads back as v too, and the smallest such k is the
+ * shortest text. 0 when written, 1 when v needs the general path.
+ */
+static int put_few_decimals(struct pb_buf *b, double v)
+{
+	static const double pow10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6 };
+	char digits[24];
+	unsigned long long m;
+	int k, nd;
+
+	for (k = 0; k < (int)(sizeof pow10 / sizeof *pow10); k++) {
+		double scaled = nearbyint(fabs(v) * pow10[k]);
+		if (scaled >= 0x1p53)
+			return 1;
+		if (scaled / pow10[k] != fabs(v))
+			continue;
+		m = (unsigned long long)scaled;
+		nd = snprintf(digits, sizeof digits, "%llu", m);
+		if (v < 0 && pb_buf_addc(b, '-') < 0)
+			return -1;
+		return put_plain(b, digits, (size_t)nd, nd - 1 - k) < 0 ? -1 : 0;
+	}
+	return 1;
+}
+
 int pb_put_number(struct pb_buf *b, double v)
 {
 	char tmp[40], digits[20];
@@ -346,12 +391,21 @@ int pb_put_number(struct pb_buf *b, double v)
 		return 0;
 	if (v == 0)
 		return pb_buf_addc(b, '0'); /* never -0 */
-	/* the fewest significant digits that read back as the same double */
-	for (prec = 0; prec < 17; prec++) {
+	if (put_few_decimals(b, v) == 0)
+		return 0;
+	/*
+	 * The fewest significant digits that read back as the same double. Any
+	 * decimal of at most 15 digits survives the trip to double and back
+	 * (DBL_DIG), so if 15 digits round-trip, they are that decimal with
+	 * trailing zeros, which put_plain drops; else 16, else 17 always do.
+	 */
+	for (prec = 14; prec < 16; prec++) {
 		snprintf(tmp, sizeof tmp, "%.*e", prec, v);
 		if (strtod(tmp, NULL) == v)
 			break;
 	}
+	if (prec == 16)
+		snprintf(tmp, sizeof tmp, "%.16e", v);
 	e = strchr(tmp, 'e');
 	exp = (int)strtol(e + 1, NULL, 10);
 	for (q = tmp; q < e; q++)

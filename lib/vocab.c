@@ -10,7 +10,7 @@
 static const struct pb_vocab_entry unit_types[] = {
 	{ "village_group", "村民小组", "village group", A("村小组", "自然村") },
 	{ "econ_coop", "经济社", "economic co-operative",
-	  A("经济合作社", "股份合作经济社", "经济联合社") },
+	  A("经济合作社", "股份合作经济社", "经济联合社", "股份经济合作社") },
 	{ "village", "行政村", "village", A("村", "建制村") },
 	{ "community", "社区", "community", A("居委会", "社区居委会") },
 	{ "residential", "物业住宅小区", "residential compound",
@@ -28,11 +28,13 @@ static const struct pb_vocab_entry unit_types[] = {
 };
 
 static const struct pb_vocab_entry org_modes[] = {
-	{ "single", "单独组建", "own organization", A("单建", "独立组建", "单独建立") },
-	{ "joint", "联合组建", "joint organization", A("联建", "联合建立") },
+	{ "single", "单独组建", "own organization",
+	  A("单建", "独立组建", "单独建立", "单独建", "单独") },
+	{ "joint", "联合组建", "joint organization", A("联建", "联合建立", "联合建", "联合") },
 	{ "work", "工作覆盖", "work coverage",
-	  A("选派党建指导员", "党建指导员", "工作覆盖(党建指导员)") },
-	{ "none", "空白", "blank", A("未建", "无", "空白点", "未覆盖", "empty") },
+	  A("选派党建指导员", "党建指导员", "工作覆盖(党建指导员)", "选派党建工作指导员") },
+	{ "none", "空白", "blank",
+	  A("未建", "无", "空白点", "未覆盖", "empty", "未组建", "未建立党组织", "无党组织") },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -18,11 +18,10 @@ struct pb_coverage_opts {
 	int rollup;       /* --rollup: subtotals for every prefix of by, and the grand total */
 	long min_members; /* --min-members (default 3) */
 	int has_as_of;
-	int32_t as_of;       /* --as-of, days since 1970-01-01 */
-	const char *compare; /* --compare PREV.tsv */
-	const char *targets; /* --targets FILE */
-	int has_time_rate;
-	double time_rate;         /* --time-rate R, in [0,1] */
+	int32_t as_of;            /* --as-of, days since 1970-01-01 */
+	const char *compare;      /* --compare PREV.tsv */
+	const char *targets;      /* --targets FILE */
+	const char *time_rate;    /* --time-rate R: a decimal or a fraction (6.5/12) in [0,1] */
 	int gaps;                 /* --gaps: list the units that need action */
 	const char *status;       /* --status COL */
 	const char *covered;      /* --covered V1,V2 (default "1") */
@@ -39,8 +38,7 @@ struct pb_coverage_opts {
 
 #define PB_COVERAGE_OPTS_INIT                                                                      \
 	{                                                                                          \
-		NULL, 0, 0, 3, 0, 0, NULL, NULL, 0, 0.0, 0, NULL, NULL, NULL, NULL, NULL, 1, 0, 0, \
-		    NULL, NULL, 0                                                                  \
+		.min_members = 3, .min_links = 1                                                   \
 	}
 
 /*
@@ -59,8 +57,8 @@ int pb_coverage_run(const struct pb_coverage_opts *o, struct pb_error *err);
 
 /*
  * The calendar share of a period [start, end] elapsed on as_of, both ends
- * inclusive: (as_of - start + 1) / (end - start + 1), clamped to [0,1].
- * NaN when end < start.
+ * inclusive: (as_of - start + 1) / (end - start + 1), clamped to [0,1] and
+ * correctly rounded. NaN when end < start.
  */
 double pb_coverage_time_rate(int32_t start, int32_t end, int32_t as_of);
 

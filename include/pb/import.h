@@ -1,8 +1,9 @@
 /*
- * import: pb-import's work — turns a register as staff keep it (CSV/TSV,
- * any of the supported encodings, Chinese headers) into clean pb TSV of one
- * record kind: header aliases, normalization, validation, derived ids, and
- * a rejects file so every row read is either written or rejected.
+ * import: pb-import's work — turns a register as staff keep it (CSV/TSV in
+ * any of the supported encodings, or an .xlsx/.xls sheet; title rows above
+ * a one- or two-row Chinese header) into clean pb TSV of one record kind:
+ * header aliases, value aliases, normalization, validation, derived ids,
+ * and a rejects file so every row read is either written or rejected.
  */
 #ifndef PB_IMPORT_H
 #define PB_IMPORT_H
@@ -29,20 +30,34 @@ struct pb_import_opts {
 	const char *output;            /* -o; NULL = stdout */
 	unsigned long long max_errors; /* 0 = no limit */
 	int has_as_of;
-	int32_t as_of;             /* dates after it are rejected; default today */
+	int32_t as_of;             /* established/opened after it are bad; default today */
 	const char *const *inputs; /* none = stdin */
 	size_t ninputs;
+	const char *sheet;        /* --sheet NAME|N; NULL: the first visible sheet */
+	long header_row;          /* --header-row N; 0: found by its names */
+	const char *fill_down;    /* --fill-down COL,…: an empty cell takes the value above */
+	const char *aliases_file; /* --aliases: pb TSV column, value, canonical */
+	int strict;               /* --strict: a bad optional value rejects its row */
 };
 
 #define PB_IMPORT_OPTS_INIT                                                                        \
 	{                                                                                          \
-		PB_KIND_UNITS, PB_ENC_AUTO, PB_FMT_AUTO, 1, 0, NULL, NULL, 0, NULL, NULL, NULL,    \
-		    NULL, 0, 0, 0, NULL, 0                                                         \
+		.kind = PB_KIND_UNITS, .encoding = PB_ENC_AUTO, .format = PB_FMT_AUTO,             \
+		.normalize = 1,                                                                    \
 	}
 
 struct pb_import_stats {
 	unsigned long long read, wrote, rejected;
+	unsigned long long emptied; /* bad optional values left empty (rows still written) */
 };
+
+/*
+ * Checks that the options go together (--map syntax, -o and --rejects apart,
+ * --rules with --kind units, --aliases with a schema and normalization,
+ * --fill-down and --sheet not empty): 0, or -1 with err (PB_EXIT_FATAL, a usage
+ * error). pb_import_run calls it too.
+ */
+int pb_import_check_opts(const struct pb_import_opts *o, struct pb_error *err);
 
 /*
  * Runs the import. Each rejected row is reported on stderr as FILE:LINE:

@@ -1,9 +1,11 @@
 /*
  * input: reads the files staff actually have — CSV (RFC 4180, via libcsv in
  * strict mode) or tab-separated text, in UTF-8 with or without BOM,
- * GB18030/GBK or UTF-16 with BOM (via iconv) — as records of UTF-8 fields,
- * each with the physical line it starts on. A malformed record is still
- * delivered, with the reason, so the caller can reject it and go on.
+ * GB18030/GBK or UTF-16 with BOM (via iconv), or a sheet of an .xlsx/.xls
+ * workbook (pb/workbook.h), told apart by their first bytes — as records of
+ * UTF-8 fields, each with the physical line (or sheet row) it starts on. A
+ * malformed record is still delivered, with the reason, so the caller can
+ * reject it and go on.
  */
 #ifndef PB_INPUT_H
 #define PB_INPUT_H
@@ -13,6 +15,7 @@
 
 #include "pb/buf.h"
 #include "pb/diag.h"
+#include "pb/workbook.h"
 
 enum pb_encoding { PB_ENC_AUTO, PB_ENC_UTF8, PB_ENC_GB18030, PB_ENC_UTF16LE, PB_ENC_UTF16BE };
 enum pb_format { PB_FMT_AUTO, PB_FMT_CSV, PB_FMT_TSV };
@@ -29,7 +32,8 @@ const char *pb_encoding_name(enum pb_encoding enc);
 struct csv_parser;
 
 struct pb_input {
-	const char *name; /* for messages */
+	const char *name;       /* for messages */
+	struct pb_workbook *wb; /* a workbook's sheet, or NULL for text */
 	int fd, own_fd;
 	enum pb_encoding enc; /* detected or given */
 	enum pb_format fmt;   /* detected or given */
@@ -58,9 +62,14 @@ struct pb_input {
 	const char *bad; /* NULL, or why the record is malformed */
 };
 
-/* Opens path ("-" or NULL = stdin). 0, or -1 with err (PB_EXIT_FATAL). */
+/*
+ * Opens path ("-" or NULL = stdin). A workbook (by its first bytes) is read
+ * through pb/workbook.h, sheet as pb_workbook_open takes it; a workbook on
+ * stdin is first copied to a temporary file. 0, or -1 with err
+ * (PB_EXIT_FATAL).
+ */
 int pb_input_open(struct pb_input *in, const char *path, enum pb_encoding enc, enum pb_format fmt,
-                  struct pb_error *err);
+                  const char *sheet, struct pb_error *err);
 /*
  * Next record: 1 (fields, nfields, rline and bad set), 0 at the end, -1 on a
  * read or conversion failure (err, PB_EXIT_FATAL). Fields are UTF-8 as far as
@@ -68,5 +77,12 @@ int pb_input_open(struct pb_input *in, const char *path, enum pb_encoding enc, e
  */
 int pb_input_next(struct pb_input *in, struct pb_error *err);
 void pb_input_close(struct pb_input *in);
+
+/*
+ * Where line (a record's rline; 0 for the whole input) is, as diagnostics
+ * name it: "FILE" and the line for text, "FILE:SHEET!ROW" and 0 for a sheet.
+ * Sets *file (in->name or buf) and returns the line to print with it.
+ */
+long pb_input_where(const struct pb_input *in, long line, char *buf, size_t cap, const char **file);
 
 #endif

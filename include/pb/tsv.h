@@ -30,6 +30,7 @@ struct pb_tsv_reader {
 	size_t nfields;
 	struct pb_str *fields;
 	size_t fields_cap;
+	int escaped; /* the current line holds a backslash */
 };
 
 /*
@@ -67,12 +68,13 @@ size_t pb_tsv_unescape(char *p, size_t n);
 
 /*
  * An output that is stdout ("-" or NULL) or a file written to a temporary
- * name in the same folder and renamed into place by pb_out_commit.
+ * name in the same folder and renamed into place by pb_out_commit. A path
+ * that names a device or a pipe (/dev/null, a FIFO) is written in place.
  */
 struct pb_out {
 	FILE *f;
 	char *path; /* final path, or NULL for stdout */
-	char *tmp;  /* temporary path while open */
+	char *tmp;  /* temporary path while open; NULL when written in place */
 };
 
 #define PB_OUT_INIT                                                                                \

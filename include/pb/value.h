@@ -28,8 +28,10 @@ int32_t pb_today(void);
 
 /*
  * Lenient date as typed by staff: 2022-8-4, 2022/08/04, 2022.8.4,
- * 2022年8月4日, or an Excel serial day number (1 = 1900-01-01, 1900 date
- * system). The input has been NFKC-normalized and trimmed. 0 or -1.
+ * 2022年8月4日, 20220612, a month alone (2022年6月, 2022-06, 2022.6,
+ * 2022.10 = October, 202206: its first day), or an Excel serial day number
+ * (1 = 1900-01-01, 1900 date system). The input has been NFKC-normalized
+ * and trimmed. 0 or -1.
  */
 int pb_parse_date_loose(struct pb_str s, int32_t *days);
 /*

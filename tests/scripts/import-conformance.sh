@@ -2,6 +2,7 @@
 # csv-spectrum conformance: pb-import --kind raw --no-normalize must reproduce
 # every expected JSON exactly (location_coordinates is excluded: its expected
 # output is wrong upstream and its CSV is not RFC 4180).
+# The cases are copied under tests/conformance/csv-spectrum (BSD-2-Clause, see its LICENSE).
 set -u
 dir=${CSV_SPECTRUM:-tests/conformance/csv-spectrum}
 [ -d "$dir" ] || { echo "not ok 1 - csv-spectrum not found at $dir"; exit 1; }

@@ -21,7 +21,7 @@ printf '\xff\xfea\x00,\x00b\x00\n\x001\x00,\x002\x00\n\x003\x00,\x004\x00\n\x00\
 pb-import --kind raw "$tmp/odd.csv" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 check "$rc:$(tr '\t\n' ',;' <"$tmp/out")" "1:a,b;1,2;3,4;" "UTF-16 with an odd byte count: good rows kept, the stray byte rejected"
-check "$(tail -1 "$tmp/err")" "pb-import: read 3, wrote 2, rejected 1" "UTF-16 odd byte count: N = M + K"
+check "$(tail -1 "$tmp/err")" "pb-import: read 3, wrote 2, rejected 1, emptied 0 fields" "UTF-16 odd byte count: N = M + K"
 
 # a character whose bytes straddle offset 262144 (the first read), for 2- and 4-byte forms
 python3 - "$tmp" <<'PY'
@@ -53,12 +53,12 @@ done
 python3 -c 'import sys; sys.stdout.write("a,b\n1,2\n3," + "x" * (20 << 20))' >"$tmp/long.csv"
 pb-import --kind raw "$tmp/long.csv" >"$tmp/out" 2>"$tmp/err"
 rc=$?
-check "$rc:$(tail -1 "$tmp/err")" "1:pb-import: read 2, wrote 1, rejected 1" "a 20 MB line is one rejected record"
+check "$rc:$(tail -1 "$tmp/err")" "1:pb-import: read 2, wrote 1, rejected 1, emptied 0 fields" "a 20 MB line is one rejected record"
 check "$(grep -c 'long.csv:3: record longer than' "$tmp/err")" "1" "the long record is named by its line"
 # the same with a line after it: reading goes on there
 python3 -c 'import sys; sys.stdout.write("a,b\n1,\"" + "x" * (20 << 20) + "\n5,6\n")' >"$tmp/long2.csv"
 pb-import --kind raw "$tmp/long2.csv" >"$tmp/out" 2>"$tmp/err"
-check "$?:$(tr '\t\n' ',;' <"$tmp/out"):$(tail -1 "$tmp/err")" "1:a,b;5,6;:pb-import: read 2, wrote 1, rejected 1" \
+check "$?:$(tr '\t\n' ',;' <"$tmp/out"):$(tail -1 "$tmp/err")" "1:a,b;5,6;:pb-import: read 2, wrote 1, rejected 1, emptied 0 fields" \
 	"after a record cut off at 16 MiB, the rest of its line is skipped and the next line read"
 
 # 100,000 columns: header and row come through (and quickly: no pairwise name checks)

@@ -159,6 +159,21 @@ static void dates(void **state)
 	check_date("44777.5", "2022-08-04");
 	check_date("0", NULL);
 	check_date("-5", NULL);
+	/* a month alone is its first day; compact digit forms */
+	check_date("2022年6月", "2022-06-01");
+	check_date("2022.6", "2022-06-01");
+	check_date("2022.10", "2022-10-01"); /* October, not 2022.1 */
+	check_date("2022.1", "2022-01-01");
+	check_date("2022-06", "2022-06-01");
+	check_date("2022/6", "2022-06-01");
+	check_date("202206", "2022-06-01");
+	check_date("20220612", "2022-06-12");
+	check_date("2022.13", NULL);
+	check_date("202213", NULL);
+	check_date("20220631", NULL);
+	check_date("2022.123", "1905-07-14"); /* not a month: an Excel day number, as before */
+	check_date("2022年6", NULL);
+	check_date("2022-06-", NULL);
 }
 
 static void check_number(double v, const char *want)

@@ -1,4 +1,4 @@
-/* Unit tests of lib/coverage.c: the calendar, option checks, and whole runs on small registers. */
+/* Unit tests of pb-coverage's engine (lib/coverage*.c): the calendar, option checks, and whole runs on small registers. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -34,7 +34,7 @@ static void open_bytes(struct pb_input *in, const void *p, size_t n, enum pb_enc
 	struct pb_error err = PB_ERROR_INIT;
 
 	write_file(p, n);
-	assert_int_equal(pb_input_open(in, path, enc, PB_FMT_AUTO, &err), 0);
+	assert_int_equal(pb_input_open(in, path, enc, PB_FMT_AUTO, NULL, &err), 0);
 }
 
 static void close_bytes(struct pb_input *in)
@@ -255,10 +255,33 @@ static void huge_record_skips_the_rest_of_its_line(void **state)
 
 static void empty_input(void **state)
 {
+	static const enum pb_encoding encs[] = { PB_ENC_AUTO, PB_ENC_UTF8, PB_ENC_GB18030,
+		                                 PB_ENC_UTF16LE, PB_ENC_UTF16BE };
 	struct pb_input in;
+	size_t i;
 
 	(void)state;
-	open_bytes(&in, "", 0, PB_ENC_AUTO);
+	/* a converting encoding once wrote a NUL through a buffer nothing had made */
+	for (i = 0; i < sizeof encs / sizeof encs[0]; i++) {
+		open_bytes(&in, "", 0, encs[i]);
+		expect_end(&in);
+		close_bytes(&in);
+	}
+}
+
+static void empty_fields_are_views(void **state)
+{
+	struct pb_input in;
+	struct pb_error err = PB_ERROR_INIT;
+
+	(void)state;
+	/* a record of empty fields has no bytes, yet its views point somewhere */
+	open_bytes(&in, ",\n", 2, PB_ENC_AUTO);
+	assert_int_equal(pb_input_next(&in, &err), 1);
+	assert_int_equal(in.nfields, 2);
+	assert_non_null(in.fields[0].p);
+	assert_non_null(in.fields[1].p);
+	assert_int_equal(in.fields[0].n + in.fields[1].n, 0);
 	expect_end(&in);
 	close_bytes(&in);
 }
@@ -358,6 +381,7 @@ int main(void)
 		cmocka_unit_test(huge_field_rejects_only_its_row),
 		cmocka_unit_test(huge_record_skips_the_rest_of_its_line),
 		cmocka_unit_test(empty_input),
+		cmocka_unit_test(empty_fields_are_views),
 		cmocka_unit_test(rules_infer_types),
 		cmocka_unit_test(derived_ids_are_stable),
 	};

@@ -1,4 +1,5 @@
-/* Unit tests of lib/rank.c: judge aggregation, shares, percentiles, the PRNG and whole runs. */
+/* Unit tests of pb-rank's engine (lib/rank*.c): judge aggregation, shares, percentiles, the PRNG
+ * and whole runs. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,7 +12,55 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pb/rank.h"
+#include "../../lib/rank_int.h"
+
+/*
+ * Allocation failures, injected: malloc, calloc and realloc replaced by
+ * glibc's own under a countdown, so a test can make the Nth allocation of a
+ * run fail. Not under AddressSanitizer, which owns the allocator.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define NO_ALLOC_HOOK 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NO_ALLOC_HOOK 1
+#endif
+#endif
+
+#ifndef NO_ALLOC_HOOK
+extern void *__libc_malloc(size_t n);
+extern void *__libc_calloc(size_t n, size_t size);
+extern void *__libc_realloc(void *p, size_t n);
+extern void __libc_free(void *p);
+
+static long alloc_fail_at = -1; /* the allocation that fails, counted from 0; -1 none */
+static long alloc_count;
+
+static int alloc_fails(void)
+{
+	return alloc_fail_at >= 0 && alloc_count++ == alloc_fail_at;
+}
+
+void *malloc(size_t n)
+{
+	return alloc_fails() ? NULL : __libc_malloc(n);
+}
+
+void *calloc(size_t n, size_t size)
+{
+	return alloc_fails() ? NULL : __libc_calloc(n, size);
+}
+
+void *realloc(void *p, size_t n)
+{
+	return alloc_fails() ? NULL : __libc_realloc(p, n);
+}
+
+void free(void *p)
+{
+	__libc_free(p);
+}
+#endif
 
 static void test_judge_mean_median(void **state)
 {
@@ -90,34 +139,60 @@ static void test_splitmix(void **state)
 	assert_true(pb_rank_splitmix64(&s) == 3203168211198807973ULL);
 }
 
+/* Writes text to a new temporary file; returns its path (static storage per slot). */
+static const char *temp_file(int slot, const char *text)
+{
+	static char paths[4][32];
+	int fd;
+
+	snprintf(paths[slot], sizeof paths[slot], "/tmp/test_rank_%dXXXXXX", slot);
+	fd = mkstemp(paths[slot]);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return paths[slot];
+}
+
+/* The whole of a file (caller frees), or NULL when it does not exist. */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *s;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	s = calloc(1, (size_t)n + 1);
+	assert_non_null(s);
+	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return s;
+}
+
 /* Runs pb_rank_run on input text; returns its code and the output in out (caller frees). */
 static int run(struct pb_rank_opts *o, const char *input, char **out)
 {
-	char in_path[] = "/tmp/test_rank_inXXXXXX", out_path[] = "/tmp/test_rank_outXXXXXX";
-	int fd = mkstemp(in_path), ofd = mkstemp(out_path), rc;
+	char dir[] = "/tmp/test_rank_outXXXXXX", out_path[64];
 	struct pb_error err = PB_ERROR_INIT;
-	char *inputs[1] = { in_path };
-	FILE *f;
-	long n;
+	char *inputs[1];
+	int rc;
 
-	assert_true(fd >= 0 && ofd >= 0);
-	assert_int_equal(write(fd, input, strlen(input)), (ssize_t)strlen(input));
-	close(fd);
-	close(ofd);
+	assert_non_null(mkdtemp(dir));
+	snprintf(out_path, sizeof out_path, "%s/out.tsv", dir);
+	inputs[0] = (char *)temp_file(0, input);
 	o->inputs = inputs;
 	o->ninputs = 1;
 	o->output = out_path;
 	rc = pb_rank_run(o, &err);
-	f = fopen(out_path, "r");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	*out = calloc(1, (size_t)n + 1);
-	assert_int_equal(fread(*out, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	unlink(in_path);
+	*out = slurp(out_path);
+	if (!*out)
+		*out = strdup("");
+	unlink(inputs[0]);
 	unlink(out_path);
+	rmdir(dir);
 	o->inputs = NULL;
 	o->ninputs = 0;
 	return rc;
@@ -215,29 +290,138 @@ static void test_run_same_id_two_groups(void **state)
 	free(out);
 }
 
+#ifndef NO_ALLOC_HOOK
+/*
+ * Every allocation of a run, made to fail in turn: the run either fails
+ * (-1, PB_EXIT_FATAL, no output file) or, where the failure costs nothing
+ * (qsort falls back to sorting in place), writes exactly what it writes with
+ * memory to spare. Never a short output with exit 0.
+ */
+static void each_alloc_fails(struct pb_rank_opts *o, const char *input)
+{
+	struct pb_error err = PB_ERROR_INIT;
+	char dir[] = "/tmp/test_rank_dirXXXXXX", out_path[64], *want, *got;
+	char *inputs[1];
+	long i, total, failed = 0;
+	int want_rc, rc;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(out_path, sizeof out_path, "%s/out.tsv", dir);
+	inputs[0] = (char *)temp_file(0, input);
+	o->inputs = inputs;
+	o->ninputs = 1;
+	o->output = out_path;
+	alloc_count = 0;
+	alloc_fail_at = 1L << 40; /* count, fail none */
+	want_rc = pb_rank_run(o, &err);
+	total = alloc_count;
+	alloc_fail_at = -1;
+	assert_int_equal(want_rc, 0);
+	want = slurp(out_path);
+	assert_non_null(want);
+	for (i = 0; i < total; i++) {
+		unlink(out_path);
+		err = (struct pb_error)PB_ERROR_INIT;
+		alloc_count = 0;
+		alloc_fail_at = i;
+		rc = pb_rank_run(o, &err);
+		alloc_fail_at = -1;
+		got = slurp(out_path);
+		if (rc < 0) {
+			failed++;
+			assert_int_equal(err.code, PB_EXIT_FATAL);
+			assert_null(got);
+		} else {
+			assert_int_equal(rc, want_rc);
+			assert_non_null(got);
+			assert_string_equal(got, want);
+		}
+		free(got);
+	}
+	assert_true(failed > total / 2);
+	free(want);
+	unlink(out_path);
+	rmdir(dir);
+	unlink(inputs[0]);
+	o->inputs = NULL;
+	o->ninputs = 0;
+}
+
+static void test_run_alloc_failures(void **state)
+{
+	/* long form with every step: judges, weights, groups, each optional column */
+	static const char scores[] =
+	    "entity_id\tentity_name\tg\tindicator\tjudge\tscore\tnote\n"
+	    "a\tA\tx\tp\tj1\t90\tn1\na\tA\tx\tp\tj2\t80\tn1\na\tA\tx\tq\tj1\t70\tn1\n"
+	    "a\tA\tx\tq\tj2\t75\tn1\nb\tB\tx\tp\tj1\t60\tn2\nb\tB\tx\tp\tj2\t85\tn2\n"
+	    "b\tB\tx\tq\tj1\t99\tn2\nb\tB\tx\tq\tj2\t65\tn2\nc\tC\ty\tp\tj1\t50\tn3\n"
+	    "c\tC\ty\tp\tj2\t55\tn3\nc\tC\ty\tq\tj1\t40\tn3\nc\tC\ty\tq\tj2\t45\tn3\n";
+	static const char history[] = "entity_id\tg\trank\tperiod\n"
+	                              "a\tx\t1\t2021Q1\nb\tx\t1\t2021Q2\nc\ty\t1\t2021Q2\n";
+	/* a judges' sheet, and a coverage table ranked by its rate */
+	static const char sheet[] = "entity_id\tindicator\tJ1\tJ2\tJ3\na\tp\t1\t2\t3\n"
+	                            "a\tq\t4\t\t6\nb\tp\t7\t8\t9\nb\tq\t1\t1\t1\n";
+	static const char rates[] = "district\tunits\tsingle_rate\n甲\t3\t0.3333333333333333\n"
+	                            "乙\t2\t0.5\n合计\t5\t0.4\n";
+	struct pb_rank_opts o = PB_RANK_OPTS_INIT;
+	struct pb_rank_opts sh = PB_RANK_OPTS_INIT, rt = PB_RANK_OPTS_INIT;
+
+	(void)state;
+	o.by = "g";
+	o.weight = "p=2,q=1";
+	o.normalize = "minmax";
+	o.stars = "90,80,70,60";
+	o.quota = "A:50%,B";
+	o.top = "1";
+	o.bottom = "1";
+	o.prev = temp_file(1, history);
+	o.history = o.prev;
+	o.period = "2021Q3";
+	o.sensitivity = "20";
+	each_alloc_fails(&o, scores);
+	unlink(o.prev);
+	sh.judges = "J*";
+	sh.judge_agg = "median";
+	sh.period = "2021Q3";
+	each_alloc_fails(&sh, sheet);
+	rt.id_col = "district";
+	rt.score_cols = "single_rate";
+	rt.grades = "A:0.4,B";
+	each_alloc_fails(&rt, rates);
+}
+#endif
+
 static void test_opts_check(void **state)
 {
 	struct pb_rank_opts o = PB_RANK_OPTS_INIT;
 	struct pb_error err = PB_ERROR_INIT;
 
 	(void)state;
-	assert_int_equal(pb_rank_opts_check(&o, &err), 0);
+	assert_int_equal(pb_rank_check_opts(&o, &err), 0);
 	o.judge_agg = "trim:0";
-	assert_int_equal(pb_rank_opts_check(&o, &err), -1);
+	assert_int_equal(pb_rank_check_opts(&o, &err), -1);
 	assert_int_equal(err.code, PB_EXIT_FATAL);
 	o.judge_agg = "trim:2";
 	o.grades = "A:90,B";
 	o.quota = "A:10%,B";
-	assert_int_equal(pb_rank_opts_check(&o, &err), -1);
+	assert_int_equal(pb_rank_check_opts(&o, &err), -1);
 	o.quota = NULL;
 	o.grades = "A:80,B:90";
-	assert_int_equal(pb_rank_opts_check(&o, &err), -1);
+	assert_int_equal(pb_rank_check_opts(&o, &err), -1);
 	o.grades = "A:90,B:80,C";
 	o.sensitivity = "100:100";
-	assert_int_equal(pb_rank_opts_check(&o, &err), -1);
+	assert_int_equal(pb_rank_check_opts(&o, &err), -1);
 	o.sensitivity = "100:25";
 	o.seed = "18446744073709551615";
-	assert_int_equal(pb_rank_opts_check(&o, &err), 0);
+	assert_int_equal(pb_rank_check_opts(&o, &err), 0);
+	o.judges = "评委*";
+	o.score_cols = "x";
+	assert_int_equal(pb_rank_check_opts(&o, &err), -1); /* a sheet or wide form, not both */
+	o.score_cols = NULL;
+	o.streak_top = "2";
+	assert_int_equal(pb_rank_check_opts(&o, &err), -1); /* the streak runs up to --period */
+	o.period = "2022Q1";
+	assert_int_equal(pb_rank_check_opts(&o, &err), 0);
 }
 
 int main(void)
@@ -253,6 +437,9 @@ int main(void)
 		cmocka_unit_test(test_run_bad_rows),
 		cmocka_unit_test(test_run_totals_bottom),
 		cmocka_unit_test(test_run_same_id_two_groups),
+#ifndef NO_ALLOC_HOOK /* AddressSanitizer owns the allocator */
+		cmocka_unit_test(test_run_alloc_failures),
+#endif
 		cmocka_unit_test(test_opts_check),
 	};
 

@@ -1,0 +1,481 @@
+/* import_value: normalizing and checking values, derived ids, and the rules of each kind. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import_int.h"
+#include "pb/value.h"
+
+static struct pb_str vstr(const struct import *im, int pos)
+{
+	const struct val *v;
+
+	if (pos < 0)
+		return (struct pb_str){ "", 0 };
+	v = &im->vals[pos];
+	if (v->p)
+		return (struct pb_str){ v->p, v->n };
+	return (struct pb_str){ im->scratch.p + v->off, v->n };
+}
+
+static void vset_copy(struct import *im, int pos, const char *p, size_t n)
+{
+	im->vals[pos].p = NULL;
+	im->vals[pos].off = im->scratch.len;
+	im->vals[pos].n = n;
+	pb_buf_add(&im->scratch, p, n);
+}
+
+static const char *col_label(const struct plan *pl, int pos)
+{
+	return pl->defs[pos]->name;
+}
+
+/* Uses s as the value; copies it when it lives in the normalizer's reused buffer. */
+static int keep_view(struct import *im, int pos, struct pb_str s)
+{
+	im->vals[pos].p = s.p;
+	im->vals[pos].n = s.n;
+	if (im->norm.out.p && s.p >= im->norm.out.p && s.p < im->norm.out.p + im->norm.out.cap)
+		vset_copy(im, pos, s.p, s.n);
+	return 0;
+}
+
+/* Digits only, no sign, no leading zero: already how pb TSV writes a count. */
+static int canonical_int(struct pb_str s)
+{
+	size_t i;
+
+	if (s.n == 0 || s.n > 18 || (s.p[0] == '0' && s.n > 1))
+		return 0;
+	for (i = 0; i < s.n; i++)
+		if (s.p[i] < '0' || s.p[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* The integer digits of a bare number (digits, maybe a fraction), else 0. */
+static size_t excel_digits(struct pb_str s)
+{
+	size_t i = 0, n;
+
+	while (i < s.n && s.p[i] >= '0' && s.p[i] <= '9')
+		i++;
+	n = i;
+	if (n && i < s.n && s.p[i] == '.')
+		for (i++; i < s.n && s.p[i] >= '0' && s.p[i] <= '9'; i++)
+			;
+	return i == s.n ? n : 0;
+}
+
+/* A bare number is a date only as a 5-digit Excel day number, YYYYMM, YYYYMMDD or YYYY.M. */
+static int bare_number_date(struct pb_str s)
+{
+	size_t n = excel_digits(s);
+	const char *dot = memchr(s.p, '.', s.n);
+
+	if (n == 0 || n == 5)
+		return 1;
+	if (!dot)
+		return n == 6 || n == 8;
+	return n == 4 && s.n - n - 1 >= 1 && s.n - n - 1 <= 2;
+}
+
+/*
+ * 1,234.5 as 1234.5 (in tmp) when the commas are thousands separators of the
+ * integer part, as pb_parse_int_loose accepts them; otherwise s unchanged.
+ */
+static struct pb_str drop_thousands(struct pb_str s, char *tmp, size_t cap)
+{
+	const char *dot = memchr(s.p, '.', s.n);
+	size_t ip = dot ? (size_t)(dot - s.p) : s.n, i, n = 0;
+	long long v;
+
+	if (!memchr(s.p, ',', ip) || memchr(s.p + ip, ',', s.n - ip) || s.n >= cap ||
+	    s.p[ip - 1] < '0' || s.p[ip - 1] > '9' ||
+	    pb_parse_int_loose((struct pb_str){ s.p, ip }, &v) < 0)
+		return s;
+	for (i = 0; i < s.n; i++)
+		if (s.p[i] != ',')
+			tmp[n++] = s.p[i];
+	return (struct pb_str){ tmp, n };
+}
+
+/* What registers write where a name is missing: 无, 暂无, /, — … */
+static int placeholder(struct pb_str s)
+{
+	static const char *const words[] = { "无",   "暂无", "没有", "空",   "待定", "未定",
+		                             "/",    "-",    "--",   "—",    "——",   "0",
+		                             "none", "n/a",  "na",   "null", NULL };
+	const char *const *w;
+
+	for (w = words; *w; w++)
+		if (pb_text_eq_ascii_ci(s, *w))
+			return 1;
+	return 0;
+}
+
+/* Normalizes and checks one schema value by its column kind. -1 with reason. */
+static int check_value(struct import *im, const struct plan *pl, int pos, struct pb_str s)
+{
+	const struct pb_column_def *def = pl->defs[pos];
+	const int norm = im->o->normalize;
+	long long iv;
+	int32_t day;
+	double dv;
+	char tmp[32];
+
+	if (s.n == 0) {
+		im->vals[pos].p = "";
+		im->vals[pos].n = 0;
+		return 0;
+	}
+	switch (def->kind) {
+	case PB_COL_VOCAB: {
+		const struct pb_vocab_entry *e = pb_vocab_lookup(def->vocab, s);
+		if (!e || (!norm && !pb_str_eqz(s, e->value)))
+			FAIL("%s: '%.*s' is not one of %s", col_label(pl, pos), (int)s.n, s.p,
+			     pb_vocab_list(def->vocab));
+		im->vals[pos].p = e->value;
+		im->vals[pos].n = strlen(e->value);
+		return 0;
+	}
+	case PB_COL_INT:
+		if ((norm ? pb_parse_int_loose(s, &iv) : pb_parse_int(s, &iv)) < 0)
+			FAIL("%s: '%.*s' is not a whole number", col_label(pl, pos), (int)s.n, s.p);
+		if (iv < 0)
+			FAIL("%s: %lld is negative; expected a whole number >= 0",
+			     col_label(pl, pos), iv);
+		if (canonical_int(s))
+			return keep_view(im, pos, s);
+		snprintf(tmp, sizeof tmp, "%lld", iv);
+		vset_copy(im, pos, tmp, strlen(tmp));
+		return 0;
+	case PB_COL_NUM:
+		if (norm && s.n > 3 && memcmp(s.p + s.n - 3, "分", 3) == 0)
+			s.n -= 3;
+		if (norm)
+			s = drop_thousands(s, tmp, sizeof tmp);
+		if (pb_parse_double(s, &dv) < 0)
+			FAIL("%s: '%.*s' is not a number", col_label(pl, pos), (int)s.n, s.p);
+		pb_buf_reset(&im->key);
+		pb_put_number(&im->key, dv);
+		vset_copy(im, pos, im->key.p, im->key.len);
+		return 0;
+	case PB_COL_DATE:
+		if (norm && !bare_number_date(s))
+			FAIL("%s: '%.*s' is not a date; a bare number is a date only as an Excel "
+			     "day "
+			     "number of 5 digits (44777 = 2022-08-04), YYYYMM or YYYYMMDD, so a "
+			     "year alone is not taken for one",
+			     col_label(pl, pos), (int)s.n, s.p);
+		if ((norm ? pb_parse_date_loose(s, &day) : pb_parse_date(s, &day)) < 0)
+			FAIL("%s: '%.*s' is not a date; expected YYYY-MM-DD (2022-8-4, 2022/08/04, "
+			     "2022年8月4日, 20220612, a month as 2022年6月, 2022.6 or 202206, and "
+			     "Excel day numbers are read too)",
+			     col_label(pl, pos), (int)s.n, s.p);
+		if (day < pb_days_from_civil(1949, 1, 1) || day > pb_days_from_civil(2100, 12, 31))
+			FAIL("%s: '%.*s' is not a date from 1949 to 2100", col_label(pl, pos),
+			     (int)s.n, s.p);
+		/* a future closing or dissolution is a plan; a future start is a mistake */
+		if (im->o->kind == PB_KIND_UNITS && day > im->as_of &&
+		    (pos == im->p_established || pos == im->p_opened)) {
+			char asof[11];
+			pb_format_date(day, tmp);
+			pb_format_date(im->as_of, asof);
+			FAIL("%s: %s is after the as-of date %s", col_label(pl, pos), tmp, asof);
+		}
+		/* already YYYY-MM-DD: keep the bytes, no formatting on the common path */
+		if (s.n == 10 && pb_parse_date(s, &day) == 0)
+			return keep_view(im, pos, s);
+		pb_format_date(day, tmp);
+		vset_copy(im, pos, tmp, 10);
+		return 0;
+	default:
+		if (pos == im->p_instructor && norm && placeholder(s))
+			FAIL("%s: '%.*s' is not a name", col_label(pl, pos), (int)s.n, s.p);
+		return keep_view(im, pos, s);
+	}
+}
+
+void pb_import_derive_id(char prefix, const struct pb_str *parts, size_t nparts, char out[18])
+{
+	static const char hex[] = "0123456789abcdef";
+	char stack[512];
+	struct pb_buf b = PB_BUF_INIT;
+	size_t i, n = 0;
+	uint64_t h;
+	int k;
+
+	/* the parts joined by U+001F: on the stack, as they nearly always fit */
+	for (i = 0; i < nparts; i++)
+		n += parts[i].n + 1;
+	if (n > sizeof stack)
+		for (i = 0; i < nparts; i++) {
+			if (i)
+				pb_buf_addc(&b, '\x1f');
+			pb_buf_add(&b, parts[i].p, parts[i].n);
+		}
+	else
+		for (i = 0, n = 0; i < nparts; i++) {
+			if (i)
+				stack[n++] = '\x1f';
+			if (parts[i].n)
+				memcpy(stack + n, parts[i].p, parts[i].n);
+			n += parts[i].n;
+		}
+	h = b.p ? pb_hash(b.p, b.len) : pb_hash(stack, n);
+	out[0] = prefix;
+	for (k = 16; k >= 1; k--, h >>= 4)
+		out[k] = hex[h & 15];
+	out[17] = '\0';
+	pb_buf_release(&b);
+}
+
+static int is_mode(struct pb_str mode, const char *a, const char *b)
+{
+	return pb_str_eqz(mode, a) || pb_str_eqz(mode, b);
+}
+
+/*
+ * What pb-import derives for a unit: unit_type from its name, org_id from
+ * org_name (single and joint only: a work or none unit's org_name is the
+ * organization that sends its instructor, not its own), unit_id from the
+ * region and name. vset_copy may move the scratch buffer, so no view into it
+ * is held across a derivation.
+ */
+static void derive_units(struct import *im)
+{
+	struct pb_str org_name;
+	char id[18];
+
+	if (vstr(im, im->p_unit_type).n == 0) {
+		const char *t = pb_rules_match(im->rules, vstr(im, im->p_unit_name));
+		if (!t)
+			t = "other";
+		im->vals[im->p_unit_type].p = t;
+		im->vals[im->p_unit_type].n = strlen(t);
+	}
+	if (vstr(im, im->p_org_id).n == 0 && vstr(im, im->p_org_name).n > 0 &&
+	    is_mode(vstr(im, im->p_org_mode), "single", "joint")) {
+		org_name = vstr(im, im->p_org_name);
+		pb_import_derive_id('o', &org_name, 1, id);
+		vset_copy(im, im->p_org_id, id, 17);
+	}
+	if (vstr(im, im->p_unit_id).n == 0) {
+		struct pb_str parts[5] = { vstr(im, im->p_city), vstr(im, im->p_district),
+			                   vstr(im, im->p_town), vstr(im, im->p_community),
+			                   vstr(im, im->p_unit_name) };
+		pb_import_derive_id('u', parts, 5, id);
+		vset_copy(im, im->p_unit_id, id, 17);
+	}
+}
+
+/* The rules within one unit's row. */
+static int check_unit_fields(struct import *im)
+{
+	struct pb_str mode = vstr(im, im->p_org_mode), org_id = vstr(im, im->p_org_id);
+	struct pb_str a = vstr(im, im->p_established), b = vstr(im, im->p_dissolved);
+
+	if (vstr(im, im->p_unit_name).n == 0)
+		FAIL("unit_name is empty; every unit needs a name");
+	if (mode.n == 0)
+		FAIL("org_mode is empty; expected %s", pb_vocab_list(PB_VOCAB_ORG_MODE));
+	if (is_mode(mode, "single", "joint") && org_id.n == 0)
+		FAIL("org_mode %.*s needs its organization: org_id or org_name is empty",
+		     (int)mode.n, mode.p);
+	if (is_mode(mode, "work", "none") && org_id.n)
+		FAIL("org_mode %.*s means no organization of its own, but org_id is '%.*s'",
+		     (int)mode.n, mode.p, (int)org_id.n, org_id.p);
+	if (a.n && b.n && memcmp(a.p, b.p, 10) > 0)
+		FAIL("dissolved %.*s is before established %.*s", 10, b.p, 10, a.p);
+	a = vstr(im, im->p_opened);
+	b = vstr(im, im->p_closed);
+	if (a.n && b.n && memcmp(a.p, b.p, 10) > 0)
+		FAIL("closed %.*s is before opened %.*s", 10, b.p, 10, a.p);
+	return 0;
+}
+
+/* Remembers where a key was first seen: its side array grown to index idx. */
+static int remember(struct import *im, struct seen **arr, size_t *cap, long idx, long line,
+                    char mode)
+{
+	if (idx < 0 || pb_grow_zeroed(arr, cap, (size_t)idx, sizeof **arr) < 0)
+		FAIL("out of memory");
+	(*arr)[idx] = (struct seen){ line, im->cur_file_no, mode };
+	return 0;
+}
+
+/* The rules across units; records ids and organizations when the row passes. */
+static int check_units(struct import *im, long line)
+{
+	struct pb_str mode, org_id, org_name, unit_id;
+	char wbuf[300];
+	long idx, oidx = -1;
+	int is_new;
+
+	derive_units(im);
+	if (check_unit_fields(im) < 0)
+		return -1;
+	mode = vstr(im, im->p_org_mode);
+	org_id = vstr(im, im->p_org_id);
+	org_name = vstr(im, im->p_org_name);
+	unit_id = vstr(im, im->p_unit_id);
+	idx = pb_map_find(&im->ids, unit_id.p, unit_id.n);
+	if (idx >= 0)
+		FAIL("unit_id '%.*s' is already used on %s; unit ids must be unique",
+		     (int)unit_id.n, unit_id.p,
+		     pb_import_seen_at(im, &im->id_seen[idx], wbuf, sizeof wbuf));
+	if (org_id.n) {
+		oidx = pb_map_find(&im->orgs, org_id.p, org_id.n);
+		if (oidx >= 0) {
+			const struct seen *s = &im->org_seen[oidx];
+			/* messages name an organization as the register does: by its name */
+			struct pb_str who = org_name.n ? org_name : org_id;
+			if (s->mode == 's' || pb_str_eqz(mode, "single"))
+				FAIL(
+				    "organization '%.*s' already covers the unit on %s%s; a single "
+				    "organization covers exactly one unit",
+				    (int)who.n, who.p, pb_import_seen_at(im, s, wbuf, sizeof wbuf),
+				    s->mode == 's' ? " as single" : " as joint");
+		}
+	}
+	/* the row passes: remember its ids */
+	if (remember(im, &im->id_seen, &im->id_cap,
+	             pb_map_put(&im->ids, unit_id.p, unit_id.n, NULL), line, 0) < 0)
+		return -1;
+	if (org_id.n) {
+		oidx = pb_map_put(&im->orgs, org_id.p, org_id.n, &is_new);
+		if (oidx < 0 ||
+		    (is_new &&
+		     remember(im, &im->org_seen, &im->org_cap, oidx, line,
+		              pb_str_eqz(mode, "single") ? 's' : 'j') < 0))
+			FAIL("out of memory");
+	}
+	return 0;
+}
+
+/* A uniqueness key over some positions; -1 with reason when seen before. */
+static int check_unique(struct import *im, const int *pos, size_t n, long line, const char *what)
+{
+	size_t i;
+	long idx;
+	char wbuf[300];
+
+	pb_buf_reset(&im->key);
+	for (i = 0; i < n; i++) {
+		struct pb_str s = vstr(im, pos[i]);
+		if (i)
+			pb_buf_addc(&im->key, '\x1f');
+		pb_buf_add(&im->key, s.p, s.n);
+	}
+	idx = pb_map_find(&im->ids, im->key.p ? im->key.p : "", im->key.len);
+	if (idx >= 0)
+		FAIL("duplicate %s (first on %s)", what,
+		     pb_import_seen_at(im, &im->id_seen[idx], wbuf, sizeof wbuf));
+	idx = pb_map_put(&im->ids, im->key.p ? im->key.p : "", im->key.len, NULL);
+	return remember(im, &im->id_seen, &im->id_cap, idx, line, 0);
+}
+
+static int check_kind(struct import *im, long line)
+{
+	switch (im->o->kind) {
+	case PB_KIND_UNITS: return check_units(im, line);
+	case PB_KIND_SCORES: {
+		struct pb_str eid = vstr(im, im->p_entity_id), ename = vstr(im, im->p_entity_name);
+		int key[4] = { im->p_entity_id, im->p_indicator, im->p_judge, im->p_period };
+		char id[18];
+		if (eid.n == 0) {
+			if (ename.n == 0)
+				FAIL("entity_id and entity_name are both empty");
+			pb_import_derive_id('e', &ename, 1, id);
+			vset_copy(im, im->p_entity_id, id, 17);
+		}
+		if (vstr(im, im->p_indicator).n == 0)
+			FAIL("indicator is empty");
+		if (vstr(im, im->p_score).n == 0)
+			FAIL("score is empty");
+		if (check_unique(im, key, 4, line,
+		                 "score for the same entity_id, indicator, judge and period") < 0)
+			return -1;
+		return 0;
+	}
+	case PB_KIND_LINKS: {
+		struct pb_str a = vstr(im, im->p_from), b = vstr(im, im->p_to);
+		int key[3] = { im->p_from, im->p_to, im->p_link_type };
+		if (a.n == 0 || b.n == 0)
+			FAIL("%s is empty", a.n == 0 ? "from_id" : "to_id");
+		if (pb_str_eq(a, b))
+			FAIL("from_id and to_id are both '%.*s'; a unit cannot pair with itself",
+			     (int)a.n, a.p);
+		return check_unique(im, key, 3, line, "link (same from_id, to_id and link_type)");
+	}
+	case PB_KIND_TARGETS: {
+		struct pb_str a = vstr(im, im->p_start), b = vstr(im, im->p_end);
+		if (vstr(im, im->p_target).n == 0)
+			FAIL("target is empty");
+		if (a.n == 0 || b.n == 0)
+			FAIL("%s is empty", a.n == 0 ? "period_start" : "period_end");
+		if (memcmp(a.p, b.p, 10) > 0)
+			FAIL("period_end %.*s is before period_start %.*s", 10, b.p, 10, a.p);
+		return 0;
+	}
+	default: return 0;
+	}
+}
+
+/* Checks, normalizes and writes one record; -1 with reason set when it must be rejected. */
+/*
+ * A bad value in an optional column (a date, a count, a kind, an instructor)
+ * does not cost the unit: the field is left empty and the row written, with
+ * a note said once the row is; --strict rejects the row instead. 0 when
+ * emptied, -1 to reject (im->reason kept).
+ */
+static int leave_empty(struct import *im, const struct plan *pl, int pos)
+{
+	const struct pb_column_def *def = pl->defs[pos];
+	const char *const *req;
+
+	if (im->o->strict || pos == im->p_unit_type)
+		return -1;
+	if (!(def->kind == PB_COL_DATE || def->kind == PB_COL_INT || def->kind == PB_COL_NUM ||
+	      def->kind == PB_COL_VOCAB || pos == im->p_instructor))
+		return -1;
+	for (req = im->kd->required; *req; req++)
+		if (strcmp(*req, def->name) == 0)
+			return -1;
+	if (pb_buf_add(&im->notes, im->reason.p, im->reason.len) < 0 ||
+	    pb_buf_add(&im->notes, "; left empty", sizeof "; left empty") < 0)
+		return -1;
+	im->nnotes++;
+	im->vals[pos].p = "";
+	im->vals[pos].n = 0;
+	return 0;
+}
+
+struct pb_str pb_import_val(const struct import *im, int pos)
+{
+	return vstr(im, pos);
+}
+
+int pb_import_check_row(struct import *im, const struct plan *pl, const struct pb_str *fields,
+                        long line)
+{
+	size_t i;
+
+	pb_buf_reset(&im->scratch);
+	for (i = 0; i < pl->nschema; i++) {
+		im->vals[i].p = "";
+		im->vals[i].n = 0;
+		if (pl->src[i] >= 0) {
+			struct pb_str s = fields[pl->src[i]];
+			if (im->o->normalize && pb_norm_nfkc(&im->norm, s, &s) < 0)
+				FAIL("out of memory");
+			if (im->has_alias && im->has_alias[i])
+				s = pb_import_alias(im, (int)i, s);
+			if (check_value(im, pl, (int)i, s) < 0 && leave_empty(im, pl, (int)i) < 0)
+				return -1;
+		}
+	}
+	return check_kind(im, line);
+}

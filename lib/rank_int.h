@@ -1,0 +1,217 @@
+/*
+ * rank_int.h: what pb-rank's own files share and nothing else sees. lib/rank.c
+ * reads the inputs, runs the steps and writes the rows, over rank_cfg.c (options
+ * into a config), rank_score.c (judges, weights, normalization, composite, ranks,
+ * sensitivity) and rank_history.c (--prev, --history, streaks); rank_ent.c, the
+ * ground floor, keeps the entity and group tables they all read.
+ */
+#ifndef PB_RANK_INT_H
+#define PB_RANK_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pb/buf.h"
+#include "pb/diag.h"
+#include "pb/map.h"
+#include "pb/rank.h"
+#include "pb/tsv.h"
+
+/* ---- rank_cfg.c: the options, parsed ---- */
+
+enum pb_rank_judge { PB_RANK_JUDGE_MEAN, PB_RANK_JUDGE_MEDIAN, PB_RANK_JUDGE_TRIM };
+enum rank_norm { NORM_NONE, NORM_MINMAX, NORM_ZSCORE, NORM_RANK };
+enum rank_agg { AGG_SUM, AGG_MEAN, AGG_GEOMEAN };
+enum rank_missing { MISS_ERROR, MISS_ZERO, MISS_MEAN, MISS_SKIP };
+enum rank_ties { TIES_MIN, TIES_DENSE, TIES_ORDINAL };
+
+/* A count "N" or a share "P%" (P a decimal with up to 6 places, 0 < P <= 100). */
+struct pb_rank_share {
+	int pct; /* 1: num/den percent; 0: num entities */
+	uint64_t num, den;
+};
+
+/* A --grades band (threshold) or a --quota band (share); the last may be open: everyone else. */
+struct rank_band {
+	const char *label;
+	double thr;
+	struct pb_rank_share sh;
+	int open;
+};
+
+struct rank_cfg {
+	enum pb_rank_judge judge;
+	size_t trim_k;
+	enum rank_norm norm;
+	enum rank_agg agg;
+	enum rank_missing missing;
+	int asc;
+	enum rank_ties ties;
+	struct pb_list by, scores, judges, weight, bands_l;
+	int has_stars;
+	double stars[4];
+	struct rank_band *bands;
+	size_t nbands;
+	int quota;
+	int has_top, has_bottom;
+	struct pb_rank_share top, bottom;
+	const char *top_label, *bottom_label;
+	double *weight_v; /* values of --weight items; names are weight.v[i] up to '=' */
+	long long streak_top;
+	size_t sens_n;
+	double sens_pct;
+	uint64_t seed;
+};
+
+/* Parses every option of o into c (which the caller releases, also on failure). 0 or -1. */
+int pb_rank_cfg_parse(const struct pb_rank_opts *o, struct rank_cfg *c, struct pb_error *err);
+void pb_rank_cfg_release(struct rank_cfg *c);
+
+/* 0, or -1 when s is not a positive count or a share in (0%, 100%]. */
+int pb_rank_share_parse(struct pb_str s, struct pb_rank_share *sh);
+/* Entities a share means in a group of n: N, or ceil(P% × n) and at least 1 (exact integers). */
+size_t pb_rank_share_count(const struct pb_rank_share *sh, size_t n);
+
+/* ---- rank_ent.c: entities and groups ---- */
+
+/*
+ * One entity: what pb-rank keeps per row of output. Its identity is its ents
+ * map key: the id (u32 length + bytes), then each --by value (u32 length +
+ * bytes), so the same id in two groups is two entities. The key's --by part
+ * is also the groups map key.
+ */
+struct rank_ent {
+	size_t off; /* in strs: the name, then each extra column as u32 length + bytes */
+	uint32_t name_len;
+	uint32_t grp;  /* group map index */
+	uint32_t file; /* input index and line of its first row, for messages */
+	long line;
+	double score;
+	uint32_t rank, minrank, maxrank, prev_rank, streak, rank_lo, rank_hi;
+	unsigned char ok, has_prev;
+};
+
+/* One long-form score row. */
+struct rank_obs {
+	uint32_t ent, ind, judge, file;
+	long line;
+	double v;
+	int dup;
+};
+
+/* A ranked entity in output order: group position, then key (better first), then id. */
+struct rank_slot {
+	uint32_t gpos, ent;
+	double key;
+	const char *id;
+	size_t idlen;
+};
+
+/* One run: the config, what was read, and every step's results. */
+struct rank_run {
+	const struct pb_rank_opts *o;
+	struct rank_cfg c;
+	const char **fname; /* per input, for messages */
+	size_t ninputs;
+	int wide;      /* wide form: --score columns */
+	int sheet;     /* a judge sheet: --judges columns */
+	int sheet_ind; /* the sheet has an indicator column (else its one indicator is score) */
+	int has_judge;
+	char *id_col, *name_col; /* resolved; name_col NULL = none */
+	char **extra;            /* pass-through columns of the first input */
+	size_t nextra;
+	struct pb_map ents, groups, inds, judges;
+	struct rank_ent *e;
+	size_t ecap;
+	double *val; /* ents × inds: judge-aggregated value, NaN = missing */
+	double *x;   /* same, normalized and filled; NaN = skipped */
+	double *w;   /* per indicator */
+	struct rank_obs *obs;
+	size_t nobs, obscap;
+	struct rank_slot *slots; /* ranked entities in output order */
+	size_t nslots;
+	size_t *gstart; /* per group position: first slot; [ngroups] = nslots */
+	uint32_t *gpos; /* group map index -> position in byte order */
+	uint32_t *gidx; /* position -> group map index */
+	struct pb_buf strs, key, who;
+	int data_err;
+};
+
+/* A view as the two arguments of a "%.*s" format. */
+#define STR_ARGS(s) (int)(s).n, (s).p
+
+int pb_rank_oom(struct pb_error *err);
+/* The column name in r, or -1 with a fatal error "no column 'NAME' (what)". */
+int pb_rank_find_col(const struct pb_tsv_reader *r, const char *name, const char *what,
+                     struct pb_error *err);
+/* Reports a row- or entity-level error at FILE:LINE; the run will exit 1. */
+void pb_rank_data_error_at(struct rank_run *k, const char *file, long line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The same at a line of input number file. */
+void pb_rank_data_error(struct rank_run *k, uint32_t file, long line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* The id alone of entity e (its key without the --by values); borrowed from the ents map. */
+struct pb_str pb_rank_ent_id(const struct rank_run *k, uint32_t e);
+/* The name of indicator j; borrowed from the inds map. */
+struct pb_str pb_rank_ind_name(const struct rank_run *k, size_t j);
+/*
+ * Builds into k->key the entity key of a row: the id, then the --by values
+ * (each u32 length + bytes); by[j] are the --by columns' indexes in f.
+ */
+int pb_rank_row_key(struct rank_run *k, const struct pb_str *f, int id, const int *by);
+/*
+ * "ID_COL 'id'" for messages, followed by " in BY 'v', …" with --by so that
+ * the same id in two groups can be told apart; borrowed until the next call.
+ */
+const char *pb_rank_who(struct rank_run *k, uint32_t e);
+/* The same for an id alone. */
+const char *pb_rank_who_id(struct rank_run *k, struct pb_str id);
+/*
+ * The group of a row (its --by values) and, in k->key, its entity key. -1 out
+ * of memory.
+ */
+long pb_rank_group_get(struct rank_run *k, const struct pb_str *f, int id, const int *by);
+/*
+ * The entity whose key is in k->key (from pb_rank_group_get), created in group
+ * grp with its first row's name f[name] (name < 0: none) and pass-through
+ * values f[extra[j]] (extra[j] < 0: empty) when new. -1 out of memory.
+ */
+long pb_rank_ent_get(struct rank_run *k, const struct pb_str *f, int name, const int *extra,
+                     uint32_t file, long line, uint32_t grp, int *is_new);
+/* The --by values of group g, into out[nby]; borrowed from the group map. */
+void pb_rank_group_values(const struct rank_run *k, uint32_t g, struct pb_str *out);
+
+/* ---- rank_score.c: from scores to ranks ---- */
+
+/*
+ * One entity's judge scores for one indicator, aggregated: mean, median (the
+ * mean of the two middle values when n is even) or the mean after dropping
+ * the k lowest and k highest (one copy each when tied). Sorts v in place.
+ * NaN when n is 0 or, for trim, n < 2k+1.
+ */
+double pb_rank_judge_aggregate(double *v, size_t n, enum pb_rank_judge how, size_t k);
+/* Nearest-rank percentile (1 <= p <= 100) of n > 0 values: the ceil(p/100 × n)-th smallest. */
+uint32_t pb_rank_percentile(uint32_t *v, size_t n, unsigned p);
+/* splitmix64: the next pseudo-random 64-bit value (same seed, same sequence everywhere). */
+uint64_t pb_rank_splitmix64(uint64_t *state);
+
+/* Long form: reports duplicate rows, then aggregates each entity's judges per indicator. */
+int pb_rank_judges(struct rank_run *k, struct pb_error *err);
+/* The weight of every indicator, from --weights and --weight (default 1). */
+int pb_rank_weights(struct rank_run *k, struct pb_error *err);
+/* Reports and drops entities that cannot be ranked, orders the groups, fills the slots. */
+int pb_rank_place(struct rank_run *k, struct pb_error *err);
+/* Normalizes, fills and weighs each group's values into composite scores; ranks them. */
+int pb_rank_score(struct rank_run *k, struct pb_error *err);
+/* --sensitivity: rank_lo and rank_hi over N random weight perturbations. */
+int pb_rank_sensitivity(struct rank_run *k, struct pb_error *err);
+
+/* ---- rank_history.c: earlier outputs ---- */
+
+/* --prev: prev_rank of every entity with a row in the earlier output. */
+int pb_rank_prev(struct rank_run *k, struct pb_error *err);
+/* --period: the streak of every ranked entity, from --history when given. */
+int pb_rank_streaks(struct rank_run *k, struct pb_error *err);
+
+#endif
