@@ -16,7 +16,7 @@
 # leaves an earlier folder of that month as it was. Each run appends one
 # line to OUTROOT/pb-monthly.log:
 #
-#   2022-08-01T02:05:00+08:00 2022-07 ok read 3716 wrote 3716 rejected 0 -> /data/通报/2022-07
+#   2022-08-01T02:05:00+08:00 2022-07 ok read 3716 wrote 3716 rejected 0 emptied 0 fields -> /data/通报/2022-07
 #
 # Exit status: 0 all good; 1 some rows were rejected or left out (the
 # bulletin is written from the rest, and rejects.tsv says which and why);
@@ -55,7 +55,7 @@ log() {
 	printf '%s %s %s%s -> %s\n' "$(date +%FT%T%:z)" "$month" "$1" "$summary" "$dest" >>"$root/pb-monthly.log"
 }
 
-# pb-import always ends with "pb-import: read N, wrote M, rejected K": keep it for the log.
+# pb-import always ends with "pb-import: read N, wrote M, rejected K, ...": keep it for the log.
 import_units() {
 	pb-import --rejects "$tmp/rejects.tsv" -o "$tmp/units.tsv" "$register" 2>"$tmp/import.err"
 	r=$?
