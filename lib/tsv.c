@@ -122,16 +122,32 @@ static int next_line(struct pb_tsv_reader *r, char **line, size_t *len)
 	}
 }
 
-/* Splits a line at TABs into r->fields, one pass; the array grows as needed. */
-static int split(struct pb_tsv_reader *r, char *line, size_t len)
+/*
+ * Splits a line into r->fields in one pass, the array growing as needed.
+ * want: the field count a row must have (0: any, the header, at most
+ * PB_TSV_COLS_MAX). A row of another count is not kept split (a line of a
+ * million tabs allocates nothing past want): -2 with its count in
+ * r->nfields. -1 out of memory.
+ */
+static int split(struct pb_tsv_reader *r, char *line, size_t len, size_t want)
 {
-	size_t i = 0;
+	size_t i = 0, max = want ? want : PB_TSV_COLS_MAX;
 	char *p = line, *end = line + len, *tab;
 
 	for (;;) {
+		if (i == max) {
+			/* one field too many: count the rest, keep nothing */
+			for (tab = p - 1; tab; tab = memchr(tab + 1, '\t', (size_t)(end - tab - 1)))
+				i++;
+			r->nfields = i;
+			return -2;
+		}
 		if (i == r->fields_cap) {
 			size_t cap = r->fields_cap ? r->fields_cap * 2 : 16;
-			struct pb_str *f = realloc(r->fields, cap * sizeof *f);
+			struct pb_str *f;
+			if (cap > max)
+				cap = max;
+			f = realloc(r->fields, cap * sizeof *f);
 			if (!f)
 				return -1;
 			r->fields = f;
@@ -146,6 +162,8 @@ static int split(struct pb_tsv_reader *r, char *line, size_t len)
 		p = tab + 1;
 	}
 	r->nfields = i;
+	if (want && i != want)
+		return -2;
 	r->escaped = memchr(line, '\\', len) != NULL;
 	return 0;
 }
@@ -172,8 +190,6 @@ static int read_header(struct pb_tsv_reader *r, struct pb_error *err)
 {
 	char *line;
 	size_t len, i, bad;
-	struct pb_map names =
-	    PB_MAP_INIT; /* header names seen, so duplicates cost no quadratic scan */
 	int rc = next_line(r, &line, &len);
 
 	r->line = 1;
@@ -190,7 +206,12 @@ static int read_header(struct pb_tsv_reader *r, struct pb_error *err)
 		line += 3;
 		len -= 3;
 	}
-	if (split(r, line, len) < 0)
+	rc = split(r, line, len, 0);
+	if (rc == -2)
+		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
+		                    "header has %zu columns, more than the %u pb reads", r->nfields,
+		                    PB_TSV_COLS_MAX);
+	if (rc < 0)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1, "out of memory");
 	if (unescape_fields(r, &bad) < 0)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
@@ -201,25 +222,23 @@ static int read_header(struct pb_tsv_reader *r, struct pb_error *err)
 	r->ncols = r->nfields;
 	for (i = 0; i < r->ncols; i++) {
 		int is_new = 0;
-		if (r->fields[i].n == 0) {
-			pb_map_release(&names);
+		if (r->fields[i].n == 0)
 			return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
 			                    "header column %zu is empty: every column needs a name",
 			                    i + 1);
-		}
+		if (memchr(r->fields[i].p, '\0', r->fields[i].n))
+			/* names are C strings: "a\0x" would read as "a", and "\0x" as empty */
+			return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
+			                    "header column %zu contains a NUL byte", i + 1);
 		r->cols[i] = pb_strdup_str(r->fields[i]);
+		/* the names' map finds duplicates and columns without a quadratic scan */
 		if (!r->cols[i] ||
-		    pb_map_put(&names, r->fields[i].p, r->fields[i].n, &is_new) < 0) {
-			pb_map_release(&names);
+		    pb_map_put(&r->names, r->fields[i].p, r->fields[i].n, &is_new) < 0)
 			return pb_error_set(err, PB_EXIT_FATAL, r->name, 1, "out of memory");
-		}
-		if (!is_new) {
-			pb_map_release(&names);
+		if (!is_new)
 			return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
 			                    "duplicate column name '%s'", r->cols[i]);
-		}
 	}
-	pb_map_release(&names);
 	return 0;
 }
 
@@ -268,14 +287,19 @@ int pb_tsv_next(struct pb_tsv_reader *r, struct pb_error *err)
 		                    "line longer than %u bytes", PB_TSV_LINE_MAX);
 	if (len && line[len - 1] == '\r')
 		len--;
-	if (split(r, line, len) < 0)
-		return pb_error_set(err, PB_EXIT_FATAL, r->name, r->line, "out of memory");
-	if (r->nfields != r->ncols) {
-		int n = (int)r->nfields;
+	if (memchr(line, '\0', len))
+		/* pb TSV is text (pb-import rejects NUL); a value could become a column name */
+		return pb_error_set(err, PB_EXIT_DATA, r->name, r->line,
+		                    "a NUL byte: pb TSV is UTF-8 text");
+	rc = split(r, line, len, r->ncols);
+	if (rc == -2) {
+		size_t n = r->nfields;
 		r->nfields = 0;
 		return pb_error_set(err, PB_EXIT_DATA, r->name, r->line,
-		                    "%d fields, expected %zu as in the header", n, r->ncols);
+		                    "%zu fields, expected %zu as in the header", n, r->ncols);
 	}
+	if (rc < 0)
+		return pb_error_set(err, PB_EXIT_FATAL, r->name, r->line, "out of memory");
 	if (unescape_fields(r, &bad) < 0) {
 		r->nfields = 0;
 		return pb_error_set(
@@ -302,12 +326,9 @@ int pb_tsv_next_row(struct pb_tsv_reader *r, long *bad_rows, struct pb_error *er
 
 int pb_tsv_col(const struct pb_tsv_reader *r, const char *name)
 {
-	size_t i;
+	long i = pb_map_find(&r->names, name, strlen(name));
 
-	for (i = 0; i < r->ncols; i++)
-		if (strcmp(r->cols[i], name) == 0)
-			return (int)i;
-	return -1;
+	return i >= 0 && (size_t)i < r->ncols ? (int)i : -1;
 }
 
 void pb_tsv_close(struct pb_tsv_reader *r)
@@ -321,6 +342,7 @@ void pb_tsv_close(struct pb_tsv_reader *r)
 	for (i = 0; i < r->ncols; i++)
 		free(r->cols[i]);
 	free(r->cols);
+	pb_map_release(&r->names);
 	free(r->fields);
 	free(r->in);
 	memset(r, 0, sizeof *r);
