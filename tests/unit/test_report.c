@@ -13,6 +13,7 @@
 #include "pb/buf.h"
 #include "pb/report.h"
 #include "pb/text.h"
+#include "../../lib/report_int.h"
 
 static char *pad(const char *s, size_t width, int right)
 {
@@ -181,6 +182,48 @@ static void csv_quotes_and_neutralizes(void **state)
 	CSV_IS("", "");
 }
 
+static void section_prefixes(void **state)
+{
+	size_t sec;
+
+	(void)state;
+	assert_string_equal(pb_report_sec_arg("2:district,units", &sec), "district,units");
+	assert_int_equal(sec, 2);
+	assert_string_equal(pb_report_sec_arg("district,units", &sec), "district,units");
+	assert_int_equal(sec, 0);
+	assert_string_equal(pb_report_sec_arg("score:desc", &sec), "score:desc");
+	assert_int_equal(sec, 0);
+	assert_string_equal(pb_report_sec_arg("12:30 会议", &sec),
+	                    "30 会议"); /* a heading: 1:12:30 */
+	assert_int_equal(sec, 12);
+	assert_string_equal(pb_report_sec_arg("1:12:30 会议", &sec), "12:30 会议");
+	assert_int_equal(sec, 1);
+	pb_report_sec_arg("0:x", &sec);
+	assert_true(sec == (size_t)-1); /* names no section */
+	assert_string_equal(pb_report_sec_arg("2022年", &sec), "2022年");
+	assert_int_equal(sec, 0);
+}
+
+static void chart_ticks(void **state)
+{
+	struct pb_report_chart ch = { .kind = PB_RK_RATE, .step = 0.2 };
+	char t[32];
+
+	(void)state;
+	pb_report_chart_tick(&ch, 0.8, t, sizeof t);
+	assert_string_equal(t, "80%");
+	ch.step = 0.025;
+	pb_report_chart_tick(&ch, 0.825, t, sizeof t);
+	assert_string_equal(t, "82.5%");
+	ch.kind = PB_RK_DEC;
+	ch.step = 0.5;
+	pb_report_chart_tick(&ch, -1e-17, t, sizeof t);
+	assert_string_equal(t, "0.0"); /* never -0 */
+	ch.step = 20;
+	pb_report_chart_tick(&ch, 120, t, sizeof t);
+	assert_string_equal(t, "120");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +231,8 @@ int main(void)
 		cmocka_unit_test(values_are_shown_for_people),
 		cmocka_unit_test(html_escapes_all_five),
 		cmocka_unit_test(csv_quotes_and_neutralizes),
+		cmocka_unit_test(section_prefixes),
+		cmocka_unit_test(chart_ticks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
