@@ -24,39 +24,30 @@ static char *pad(const char *s, size_t width, int right)
 	return pb_buf_detach(&b);
 }
 
+/* pad(s, width, right) is want, and want is wide display columns. */
+#define PAD_IS(s, width, right, want, wide)                                                        \
+	do {                                                                                       \
+		char *got_ = pad(s, width, right);                                                 \
+		assert_string_equal(got_, want);                                                   \
+		assert_int_equal(pb_text_width(got_, strlen(got_)), wide);                         \
+		free(got_);                                                                        \
+	} while (0)
+
 static void pad_counts_display_columns(void **state)
 {
-	char *p;
-
 	(void)state;
 	/* ASCII: one column a byte */
-	p = pad("ab", 5, 0);
-	assert_string_equal(p, "ab   ");
-	free(p);
-	p = pad("12", 5, 1);
-	assert_string_equal(p, "   12");
-	free(p);
+	PAD_IS("ab", 5, 0, "ab   ", 5);
+	PAD_IS("12", 5, 1, "   12", 5);
 	/* CJK: two columns a character, whatever the bytes */
-	p = pad("合计", 6, 0);
-	assert_string_equal(p, "合计  ");
-	assert_int_equal(pb_text_width(p, strlen(p)), 6);
-	free(p);
-	p = pad("东城区", 7, 1);
-	assert_string_equal(p, " 东城区");
-	free(p);
+	PAD_IS("合计", 6, 0, "合计  ", 6);
+	PAD_IS("东城区", 7, 1, " 东城区", 7);
 	/* a combining mark takes no column: e + U+0301 is one column */
-	p = pad("e\xcc\x81", 3, 0);
-	assert_string_equal(p, "e\xcc\x81  ");
-	assert_int_equal(pb_text_width(p, strlen(p)), 3);
-	free(p);
+	PAD_IS("e\xcc\x81", 3, 0, "e\xcc\x81  ", 3);
 	/* full-width letters are wide too */
-	p = pad("\xef\xbc\xa1", 4, 1);
-	assert_string_equal(p, "  \xef\xbc\xa1");
-	free(p);
+	PAD_IS("\xef\xbc\xa1", 4, 1, "  \xef\xbc\xa1", 4);
 	/* already as wide: unchanged, never cut */
-	p = pad("党组织数", 3, 0);
-	assert_string_equal(p, "党组织数");
-	free(p);
+	PAD_IS("党组织数", 3, 0, "党组织数", 8);
 }
 
 static char *value(enum pb_report_kind k, const char *v, int prec, int signs)
