@@ -1,7 +1,8 @@
 /*
  * report: pb-report's run — checks the options, loads and prepares the
- * model (lib/report_model.c) and hands it to the format's writer through
- * one table; the output appears whole or not at all.
+ * model (sections, official order, prose: lib/report_model.c,
+ * report_order.c, report_template.c) and hands it to the format's writer
+ * through one table; the output appears whole or not at all.
  */
 #include "pb/report.h"
 
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "pb/tsv.h"
+#include "pb/value.h"
 #include "report_int.h"
 
 /*
@@ -171,6 +173,40 @@ static int write_report(const struct pb_report *rep, struct pb_error *err)
 	return pb_out_commit(&out, err);
 }
 
+/* The generation date, shown only when SOURCE_DATE_EPOCH is set (reproducible runs). */
+static void stamp(struct pb_report *rep)
+{
+	long long t;
+
+	rep->has_date = pb_source_date_epoch(&t);
+	if (rep->has_date)
+		pb_format_date(pb_today(), rep->date);
+}
+
+/*
+ * Everything a writer needs, checked before anything is written: the
+ * columns named, the official orders, each section's columns, rows in
+ * order and chart, the prose with its figures filled in.
+ */
+static int prepare(struct pb_report *rep, struct pb_error *err)
+{
+	size_t k;
+
+	if (pb_report_check_names(rep, err) < 0 || pb_report_orders_load(rep, err) < 0)
+		return -1;
+	for (k = 0; k < rep->nsecs; k++) {
+		if (pb_report_shape(rep, k, err) < 0)
+			return -1;
+		if (pb_report_order_rows(rep, &rep->secs[k], pb_report_sort_for(rep, k)) < 0)
+			return pb_error_set(err, PB_EXIT_FATAL, rep->secs[k].path, 0,
+			                    "out of memory");
+	}
+	if (pb_report_check_charts(rep, err) < 0 || pb_report_template_load(rep, err) < 0)
+		return -1;
+	stamp(rep);
+	return 0;
+}
+
 int pb_report_run(const struct pb_report_opts *o, struct pb_error *err)
 {
 	struct pb_report rep;
@@ -179,9 +215,11 @@ int pb_report_run(const struct pb_report_opts *o, struct pb_error *err)
 
 	memset(&rep, 0, sizeof rep);
 	rep.o = o;
-	if (pb_report_load(&rep, &bad, err) == 0 && pb_report_prepare(&rep, err) == 0)
+	if (pb_report_load(&rep, &bad, err) == 0 && prepare(&rep, err) == 0)
 		rc = write_report(&rep, err);
-	pb_report_release(&rep);
+	pb_report_sections_release(&rep);
+	pb_report_orders_release(&rep);
+	pb_report_template_release(&rep);
 	if (rc < 0)
 		return -1;
 	return bad ? PB_EXIT_DATA : 0;

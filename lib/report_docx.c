@@ -212,14 +212,14 @@ static void table_cell(struct docx *d, const struct pb_report_section *s, size_t
 	pb_buf_adds(b, "</w:p></w:tc>");
 }
 
-static void write_table(struct docx *d, const struct pb_report_section *s, int landscape)
+static int write_table(struct docx *d, const struct pb_report_section *s, int landscape)
 {
 	struct pb_buf *b = &d->body, cell = PB_BUF_INIT;
 	int *w = calloc(s->ncols ? s->ncols : 1, sizeof *w), sz;
 	size_t i, c;
 
 	if (!w)
-		return;
+		return -1;
 	sz = table_layout(d->rep, s, landscape, w);
 	pb_buf_adds(b,
 	            "<w:tbl><w:tblPr><w:tblW w:w=\"5000\" w:type=\"pct\"/>"
@@ -245,9 +245,9 @@ static void write_table(struct docx *d, const struct pb_report_section *s, int l
 			table_cell(d, s, s->order[i], c, w[c], sz, 0, &cell);
 		pb_buf_adds(b, "</w:tr>\n");
 	}
-	pb_buf_adds(b, "</w:tbl>\n");
 	pb_buf_release(&cell);
 	free(w);
+	return pb_buf_adds(b, "</w:tbl>\n");
 }
 
 /*
@@ -351,8 +351,7 @@ static int write_body(struct docx *d)
 		orient(d, wide);
 		if (s->heading)
 			para(b, "PbHeading", s->heading);
-		write_table(d, s, wide);
-		if (s->chart >= 0 && write_chart(d, s, wide) < 0)
+		if (write_table(d, s, wide) < 0 || (s->chart >= 0 && write_chart(d, s, wide) < 0))
 			return -1;
 	}
 	orient(d, 0);

@@ -101,10 +101,19 @@ int pb_report_parse_sort(const char *spec, struct pb_str *col, int *desc);
  * invalid UTF-8 are reported on stderr and counted in *bad. 0, or -1 with err.
  */
 int pb_report_load(struct pb_report *rep, unsigned long *bad, struct pb_error *err);
-/* Columns, labels, row order and chart of every section; checks the names given. */
-int pb_report_prepare(struct pb_report *rep, struct pb_error *err);
-/* Frees what load and prepare made; accepts a zeroed report. */
-void pb_report_release(struct pb_report *rep);
+/*
+ * Every column a section option or --order names is there: in section N for
+ * "N:...", in some section otherwise. 0, or -1 with err (PB_EXIT_FATAL).
+ */
+int pb_report_check_names(const struct pb_report *rep, struct pb_error *err);
+/* Section k's heading, group columns, shown columns and labels, and chart. 0, or -1 with err. */
+int pb_report_shape(struct pb_report *rep, size_t k, struct pb_error *err);
+/* The --sort that applies to section k (COL[:desc]), or NULL. */
+const char *pb_report_sort_for(const struct pb_report *rep, size_t k);
+/* Every --chart charts something (a column that is there but empty is fine). 0, or -1 with err. */
+int pb_report_check_charts(const struct pb_report *rep, struct pb_error *err);
+/* Frees the sections; accepts a zeroed report. */
+void pb_report_sections_release(struct pb_report *rep);
 
 /* A number as pb TSV writes one (no leading '+'): 1 and *v (if not NULL), or 0. */
 int pb_report_is_number(struct pb_str s, double *v);

@@ -604,7 +604,7 @@ static size_t group_columns(const struct pb_report_section *s)
 	return c;
 }
 
-void pb_report_release(struct pb_report *rep)
+void pb_report_sections_release(struct pb_report *rep)
 {
 	size_t i;
 
@@ -613,18 +613,6 @@ void pb_report_release(struct pb_report *rep)
 	free(rep->secs);
 	rep->secs = NULL;
 	rep->nsecs = 0;
-	pb_report_orders_release(rep);
-	pb_report_template_release(rep);
-}
-
-/* The generation date, shown only when SOURCE_DATE_EPOCH is set (reproducible runs). */
-static void report_date(struct pb_report *rep)
-{
-	long long t;
-
-	rep->has_date = pb_source_date_epoch(&t);
-	if (rep->has_date)
-		pb_format_date(pb_today(), rep->date);
 }
 
 /* Whether input column c of s holds two periods or more: a chart over it is a trend. */
@@ -652,19 +640,22 @@ static void choose_chart(struct pb_report_section *s, const char *spec)
 		s->period = period;
 }
 
-/* Columns, labels, row order and chart of section k. */
-static int prepare_section(struct pb_report *rep, size_t k, struct pb_error *err)
+int pb_report_shape(struct pb_report *rep, size_t k, struct pb_error *err)
 {
 	const struct pb_report_opts *o = rep->o;
 	struct pb_report_section *s = &rep->secs[k];
 
 	s->heading = pick_heading(o, k);
 	s->ngroup = group_columns(s);
-	if (choose_columns(o, k, s, pick(o->columns, o->ncolumns, k, s, 0)) < 0 ||
-	    pb_report_order_rows(rep, s, pick(o->sorts, o->nsorts, k, s, 1)) < 0)
+	if (choose_columns(o, k, s, pick(o->columns, o->ncolumns, k, s, 0)) < 0)
 		return pb_error_set(err, PB_EXIT_FATAL, s->path, 0, "out of memory");
 	choose_chart(s, pick(o->charts, o->ncharts, k, s, 0));
 	return 0;
+}
+
+const char *pb_report_sort_for(const struct pb_report *rep, size_t k)
+{
+	return pick(rep->o->sorts, rep->o->nsorts, k, &rep->secs[k], 1);
 }
 
 /* Whether section s charts column name, or shows it with no value at all (nothing to draw). */
@@ -681,8 +672,7 @@ static int charts(const struct pb_report_section *s, const char *name)
 	return c >= 0;
 }
 
-/* Every --chart charts something: a shown numeric column (an empty one is not an error). */
-static int check_charts(const struct pb_report *rep, struct pb_error *err)
+int pb_report_check_charts(const struct pb_report *rep, struct pb_error *err)
 {
 	const struct pb_report_opts *o = rep->o;
 	size_t i, k, sec;
@@ -700,22 +690,14 @@ static int check_charts(const struct pb_report *rep, struct pb_error *err)
 	return 0;
 }
 
-int pb_report_prepare(struct pb_report *rep, struct pb_error *err)
+int pb_report_check_names(const struct pb_report *rep, struct pb_error *err)
 {
 	const struct pb_report_opts *o = rep->o;
-	size_t k;
 
 	if (check_names(rep, "--columns", o->columns, o->ncolumns, ',', err) < 0 ||
 	    check_names(rep, "--sort", o->sorts, o->nsorts, ':', err) < 0 ||
 	    check_names(rep, "--chart", o->charts, o->ncharts, 0, err) < 0 ||
-	    check_names(rep, "--order", o->orders, o->norders, '=', err) < 0 ||
-	    pb_report_orders_load(rep, err) < 0)
+	    check_names(rep, "--order", o->orders, o->norders, '=', err) < 0)
 		return -1;
-	for (k = 0; k < rep->nsecs; k++)
-		if (prepare_section(rep, k, err) < 0)
-			return -1;
-	if (check_charts(rep, err) < 0 || pb_report_template_load(rep, err) < 0)
-		return -1;
-	report_date(rep);
 	return 0;
 }
