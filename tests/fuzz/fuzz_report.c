@@ -194,6 +194,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *notes[1] = { hostile }, *headings[1] = { hostile };
 	const char *labels[1] = { "units=<b>\"单位数\"</b>" };
 	const char *charts[1] = { "org_rate" }, *sorts[1] = { "units:desc" };
+	const char *columns[1] = { "district,units,org_rate" };
 	char *inputs[1], *out;
 	size_t len;
 	int rc;
@@ -220,8 +221,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.labels = labels;
 		o.nlabels = 1;
 	}
-	if (data[1] & 128)
-		o.columns = "district,units,org_rate";
+	if (data[1] & 128) {
+		o.columns = columns;
+		o.ncolumns = 1;
+	}
 	if (o.format == PB_REPORT_XLSX) {
 		o.output = fuzz_path("out.xlsx");
 		unlink(o.output);
