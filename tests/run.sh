@@ -17,6 +17,8 @@ vg=${VALGRIND:-}
 
 if [ "$vg" = 1 ]; then
 	command -v valgrind >/dev/null || { echo "VALGRIND=1: valgrind is not installed"; exit 1; }
+	# tests that replace the allocator themselves step aside: valgrind owns it
+	export PB_UNDER_VALGRIND=1
 	# wrappers named pb-import etc. first on PATH; each run logs to $PB_VG_LOGS
 	vgbin=$(mktemp -d)
 	trap 'rm -rf "$vgbin"' EXIT
