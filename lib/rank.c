@@ -4,7 +4,6 @@
  * through the table of output columns.
  */
 #include <fnmatch.h>
-#include <inttypes.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -442,7 +441,7 @@ struct out {
 	struct pb_str score_name; /* the composite's column: score, or that indicator's name */
 	size_t *extras;           /* the pass-through columns written, by index in k->extra */
 	size_t nextras;
-	struct pb_buf num;
+	struct pb_buf buf; /* rows not yet written: fwrite sees whole blocks */
 	/* the group */
 	struct pb_str *gv; /* its --by values */
 	size_t m;          /* its ranked entities */
@@ -471,17 +470,12 @@ struct column {
 
 static int put_num(struct out *o, double v)
 {
-	pb_buf_reset(&o->num);
-	if (pb_put_number(&o->num, v) < 0)
-		return -1;
-	fwrite(o->num.p ? o->num.p : "", 1, o->num.len, o->f);
-	return 0;
+	return pb_put_number(&o->buf, v);
 }
 
 static int put_text(struct out *o, struct pb_str s)
 {
-	pb_tsv_put_str(o->f, s);
-	return 0;
+	return pb_tsv_buf_put(&o->buf, s.p, s.n);
 }
 
 static int put_field(struct out *o, const struct column *c, size_t i)
@@ -490,8 +484,7 @@ static int put_field(struct out *o, const struct column *c, size_t i)
 
 	(void)i;
 	memcpy(&v, (const char *)o->e + c->field, sizeof v);
-	fprintf(o->f, "%" PRIu32, v);
-	return 0;
+	return pb_put_uint(&o->buf, v);
 }
 
 static int better_or_equal(const struct rank_run *k, double score, double thr)
@@ -575,8 +568,7 @@ static int put_score(struct out *o, const struct column *c, size_t i)
 static int put_n(struct out *o, const struct column *c, size_t i)
 {
 	(void)c, (void)i;
-	fprintf(o->f, "%zu", o->m);
-	return 0;
+	return pb_put_uint(&o->buf, o->m);
 }
 
 static int put_pct(struct out *o, const struct column *c, size_t i)
@@ -598,8 +590,7 @@ static int put_stars(struct out *o, const struct column *c, size_t i)
 	for (i = 0; i < 4 && st == 1; i++)
 		if (better_or_equal(o->k, o->e->score, o->k->c.stars[i]))
 			st = 5 - (int)i;
-	fprintf(o->f, "%d", st);
-	return 0;
+	return pb_put_uint(&o->buf, (unsigned)st);
 }
 
 static size_t has_grade(const struct out *o)
@@ -654,7 +645,7 @@ static int put_rank_change(struct out *o, const struct column *c, size_t i)
 {
 	(void)c, (void)i;
 	if (o->e->has_prev)
-		fprintf(o->f, "%lld", (long long)o->e->prev_rank - (long long)o->e->rank);
+		return pb_put_int(&o->buf, (long long)o->e->prev_rank - (long long)o->e->rank);
 	return 0;
 }
 
@@ -805,21 +796,31 @@ static void out_release(struct out *o)
 {
 	free(o->inds); /* and extras, cum */
 	free(o->xv);   /* and gv */
-	pb_buf_release(&o->num);
+	pb_buf_release(&o->buf);
 }
 
-static void write_header(struct out *o)
+/* Writes what the buffer holds once it holds a block, or always with all. */
+static void out_flush(struct out *o, int all)
+{
+	if (o->buf.len >= (64u << 10) || (all && o->buf.len)) {
+		fwrite(o->buf.p, 1, o->buf.len, o->f);
+		pb_buf_reset(&o->buf);
+	}
+}
+
+static int write_header(struct out *o)
 {
 	const struct column *c;
 	size_t i, n, at = 0;
 
 	for (c = columns; c < columns + NCOLUMNS; c++)
 		for (i = 0, n = col_count(c, o); i < n; i++) {
-			if (at++)
-				putc('\t', o->f);
-			pb_tsv_put_str(o->f, col_name(c, o, i));
+			struct pb_str name = col_name(c, o, i);
+			if ((at++ && pb_buf_addc(&o->buf, '\t') < 0) ||
+			    pb_tsv_buf_put(&o->buf, name.p, name.n) < 0)
+				return -1;
 		}
-	putc('\n', o->f);
+	return pb_buf_addc(&o->buf, '\n');
 }
 
 /* Entity ei's row. 0, or -1 out of memory. */
@@ -840,13 +841,12 @@ static int write_row(struct out *o, uint32_t ei)
 		s += 4 + len;
 	}
 	for (c = columns; c < columns + NCOLUMNS; c++)
-		for (i = 0, n = col_count(c, o); i < n; i++) {
-			if (at++)
-				putc('\t', o->f);
-			if (c->put(o, c, i) < 0)
+		for (i = 0, n = col_count(c, o); i < n; i++)
+			if ((at++ && pb_buf_addc(&o->buf, '\t') < 0) || c->put(o, c, i) < 0)
 				return -1;
-		}
-	putc('\n', o->f);
+	if (pb_buf_addc(&o->buf, '\n') < 0)
+		return -1;
+	out_flush(o, 0);
 	return 0;
 }
 
@@ -871,13 +871,15 @@ static int write_rows(struct out *o)
 	const struct rank_run *k = o->k;
 	size_t g, q;
 
-	write_header(o);
+	if (write_header(o) < 0)
+		return -1;
 	for (g = 0; g < k->groups.count; g++) {
 		out_group(o, g);
 		for (q = k->gstart[g]; q < k->gstart[g + 1]; q++)
 			if (write_row(o, k->slots[q].ent) < 0)
 				return -1;
 	}
+	out_flush(o, 1);
 	return 0;
 }
 
@@ -936,7 +938,7 @@ int pb_rank_run(const struct pb_rank_opts *o, struct pb_error *err)
 {
 	struct pb_out dest = PB_OUT_INIT;
 	struct rank_run k = { .o = o };
-	struct out out = { .k = &k, .num = PB_BUF_INIT };
+	struct out out = { .k = &k, .buf = PB_BUF_INIT };
 	int rc = -1;
 
 	if (run_steps(&k, &out, err) < 0 || pb_out_open(&dest, o->output, err) < 0)

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@ int pb_parse_int(struct pb_str s, long long *out)
 	char tmp[32], *end;
 	size_t i = 0;
 	long long v;
+	unsigned long long u = 0;
 
 	if (s.n == 0 || s.n >= sizeof tmp)
 		return -1;
@@ -21,9 +23,16 @@ int pb_parse_int(struct pb_str s, long long *out)
 		i = 1;
 	if (i == s.n)
 		return -1;
-	for (; i < s.n; i++)
+	for (; i < s.n; i++) {
 		if (s.p[i] < '0' || s.p[i] > '9')
 			return -1;
+		u = u * 10 + (unsigned)(s.p[i] - '0');
+	}
+	/* up to 18 digits cannot overflow: u is the value (the sign aside) */
+	if (s.n - (s.p[0] == '-') <= 18) {
+		*out = s.p[0] == '-' ? -(long long)u : (long long)u;
+		return 0;
+	}
 	memcpy(tmp, s.p, s.n);
 	tmp[s.n] = '\0';
 	errno = 0;
@@ -32,6 +41,71 @@ int pb_parse_int(struct pb_str s, long long *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+/* 10^0 … 10^22: every one a double exactly (5^22 < 2^53). */
+static const double exact_pow10[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+	                              1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+	                              1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+
+/*
+ * The short decimals registers hold (88.5, 0.25, -3, 1e3): when the digits
+ * form an integer m <= 2^53 and the decimal exponent is within ±22, both m
+ * and 10^|e| are doubles exactly, so m × 10^e or m / 10^-e is one correctly
+ * rounded operation on the exact value — the double strtod gives (Clinger's
+ * fast path). 1 with *out set, or 0 when s needs strtod (another form, more
+ * digits, a far exponent, or not a number: strtod decides).
+ */
+static int parse_decimal_fast(const char *p, size_t n, double *out)
+{
+	const char *end = p + n;
+	uint64_t m = 0;
+	int neg = 0, nd = 0, any = 0, exp10 = 0;
+	double v;
+
+	if (p < end && (*p == '-' || *p == '+'))
+		neg = *p++ == '-';
+	for (; p < end && *p >= '0' && *p <= '9'; p++) {
+		any = 1;
+		if (m == 0 && *p == '0')
+			continue; /* a leading zero */
+		if (++nd > 19)
+			return 0;
+		m = m * 10 + (uint64_t)(*p - '0');
+	}
+	if (p < end && *p == '.')
+		for (p++; p < end && *p >= '0' && *p <= '9'; p++) {
+			any = 1;
+			exp10--;
+			if (m == 0 && *p == '0')
+				continue;
+			if (++nd > 19)
+				return 0;
+			m = m * 10 + (uint64_t)(*p - '0');
+		}
+	if (!any)
+		return 0;
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		int eneg = 0, ev = 0, edigits = 0;
+		if (++p < end && (*p == '-' || *p == '+'))
+			eneg = *p++ == '-';
+		for (; p < end && *p >= '0' && *p <= '9'; p++, edigits = 1)
+			if (ev < 10000)
+				ev = ev * 10 + (*p - '0');
+		if (!edigits)
+			return 0;
+		exp10 += eneg ? -ev : ev;
+	}
+	if (p != end || m > (1ULL << 53))
+		return 0;
+	if (m == 0)
+		v = 0;
+	else if (exp10 < -22 || exp10 > 22)
+		return 0;
+	else
+		v = exp10 < 0 ? (double)m / exact_pow10[-exp10] : (double)m * exact_pow10[exp10];
+	*out = neg ? -v : v;
+	return 1;
 }
 
 int pb_parse_double(struct pb_str s, double *out)
@@ -43,6 +117,10 @@ int pb_parse_double(struct pb_str s, double *out)
 
 	if (s.n == 0 || s.n >= sizeof tmp)
 		return -1;
+#if FLT_EVAL_METHOD == 0 /* double arithmetic rounds once, to double (not x87's extended) */
+	if (parse_decimal_fast(s.p, s.n, out))
+		return 0;
+#endif
 	for (i = 0; i < s.n; i++) {
 		char c = s.p[i];
 		if (c >= '0' && c <= '9')
@@ -331,25 +409,64 @@ int pb_parse_int_loose(struct pb_str s, long long *out)
 static int put_plain(struct pb_buf *b, const char *digits, size_t nd, int exp)
 {
 	long point = (long)exp + 1; /* digits before the point */
-	long i;
+	size_t need;
+	char *o;
 
 	while (nd > 1 && digits[nd - 1] == '0')
 		nd--;
-	if (point <= 0) {
-		if (pb_buf_add(b, "0.", 2) < 0)
-			return -1;
-		for (i = point; i < 0; i++)
-			if (pb_buf_addc(b, '0') < 0)
-				return -1;
-		return pb_buf_add(b, digits, nd);
-	}
-	for (i = 0; i < point; i++)
-		if (pb_buf_addc(b, i < (long)nd ? digits[i] : '0') < 0)
-			return -1;
-	if ((long)nd > point &&
-	    (pb_buf_addc(b, '.') < 0 || pb_buf_add(b, digits + point, nd - (size_t)point) < 0))
+	need = point <= 0 ? 2 + (size_t)-point + nd
+	                  : ((size_t)point > nd ? (size_t)point : nd + 1);
+	if (pb_buf_grow(b, need) < 0)
 		return -1;
+	o = b->p + b->len;
+	if (point <= 0) {
+		*o++ = '0';
+		*o++ = '.';
+		memset(o, '0', (size_t)-point);
+		o += -point;
+		memcpy(o, digits, nd);
+		o += nd;
+	} else if ((size_t)point >= nd) {
+		memcpy(o, digits, nd);
+		memset(o + nd, '0', (size_t)point - nd);
+		o += point;
+	} else {
+		memcpy(o, digits, (size_t)point);
+		o[point] = '.';
+		memcpy(o + point + 1, digits + point, nd - (size_t)point);
+		o += nd + 1;
+	}
+	b->len = (size_t)(o - b->p);
+	b->p[b->len] = '\0';
 	return 0;
+}
+
+/* The decimal digits of v into out[20]; returns how many. */
+static int u64_digits(char out[20], uint64_t v)
+{
+	char tmp[20];
+	int n = 0, i;
+
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	for (i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}
+
+int pb_put_uint(struct pb_buf *b, unsigned long long v)
+{
+	char d[20];
+
+	return pb_buf_add(b, d, (size_t)u64_digits(d, v));
+}
+
+int pb_put_int(struct pb_buf *b, long long v)
+{
+	if (v < 0 && pb_buf_addc(b, '-') < 0)
+		return -1;
+	return pb_put_uint(b, v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v);
 }
 
 /*
@@ -361,8 +478,7 @@ static int put_plain(struct pb_buf *b, const char *digits, size_t nd, int exp)
 static int put_few_decimals(struct pb_buf *b, double v)
 {
 	static const double pow10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6 };
-	char digits[24];
-	unsigned long long m;
+	char digits[20];
 	int k, nd;
 
 	for (k = 0; k < (int)(sizeof pow10 / sizeof *pow10); k++) {
@@ -371,8 +487,7 @@ static int put_few_decimals(struct pb_buf *b, double v)
 			return 1;
 		if (scaled / pow10[k] != fabs(v))
 			continue;
-		m = (unsigned long long)scaled;
-		nd = snprintf(digits, sizeof digits, "%llu", m);
+		nd = u64_digits(digits, (uint64_t)scaled);
 		if (v < 0 && pb_buf_addc(b, '-') < 0)
 			return -1;
 		return put_plain(b, digits, (size_t)nd, nd - 1 - k) < 0 ? -1 : 0;
@@ -380,25 +495,20 @@ static int put_few_decimals(struct pb_buf *b, double v)
 	return 1;
 }
 
-int pb_put_number(struct pb_buf *b, double v)
+/*
+ * The general path by the C library: the fewest significant digits, 15,
+ * 16 or 17, whose correctly rounded text reads back as the same double.
+ * Any decimal of at most 15 digits survives the trip to double and back
+ * (DBL_DIG), so if 15 digits round-trip, they are that decimal with
+ * trailing zeros, which put_plain drops; else 16, else 17 always do.
+ */
+static int put_by_printf(struct pb_buf *b, double v)
 {
 	char tmp[40], digits[20];
 	int prec, exp;
 	size_t nd = 0;
 	char *e, *q;
 
-	if (isnan(v) || isinf(v))
-		return 0;
-	if (v == 0)
-		return pb_buf_addc(b, '0'); /* never -0 */
-	if (put_few_decimals(b, v) == 0)
-		return 0;
-	/*
-	 * The fewest significant digits that read back as the same double. Any
-	 * decimal of at most 15 digits survives the trip to double and back
-	 * (DBL_DIG), so if 15 digits round-trip, they are that decimal with
-	 * trailing zeros, which put_plain drops; else 16, else 17 always do.
-	 */
 	for (prec = 14; prec < 16; prec++) {
 		snprintf(tmp, sizeof tmp, "%.*e", prec, v);
 		if (strtod(tmp, NULL) == v)
@@ -414,6 +524,135 @@ int pb_put_number(struct pb_buf *b, double v)
 	if (v < 0 && pb_buf_addc(b, '-') < 0)
 		return -1;
 	return put_plain(b, digits, nd, exp);
+}
+
+typedef unsigned __int128 u128;
+
+/* 10^s for 0 <= s <= 38. */
+static u128 pow10_u128(int s)
+{
+	static const uint64_t p[] = { 1ULL,
+		                      10ULL,
+		                      100ULL,
+		                      1000ULL,
+		                      10000ULL,
+		                      100000ULL,
+		                      1000000ULL,
+		                      10000000ULL,
+		                      100000000ULL,
+		                      1000000000ULL,
+		                      10000000000ULL,
+		                      100000000000ULL,
+		                      1000000000000ULL,
+		                      10000000000000ULL,
+		                      100000000000000ULL,
+		                      1000000000000000ULL,
+		                      10000000000000000ULL,
+		                      100000000000000000ULL,
+		                      1000000000000000000ULL,
+		                      10000000000000000000ULL };
+
+	return s < 20 ? (u128)p[s] : (u128)p[19] * p[s - 19];
+}
+
+/* The sign of q × 2^t − x (t < 128): -1, 0 or 1, exactly. */
+static int cmp_scaled(uint64_t q, u128 x, int t)
+{
+	u128 xq = x >> t;
+
+	if ((u128)q != xq)
+		return (u128)q < xq ? -1 : 1;
+	return (x & (((u128)1 << t) - 1)) != 0 ? -1 : 0;
+}
+
+/*
+ * The same text as put_by_printf, in exact integer arithmetic, for
+ * 1e-5 <= |v| < 1e14 (where pb's rates, points and scores live; 1 for
+ * others). |v| = f × 2^-sh with f < 2^53. For N = 15, 16, 17 digits: with
+ * k = floor(log10 |v|) and s = N-1-k, the N-digit decimal nearest |v| is
+ * q × 10^-s, q = f × 10^s / 2^sh rounded half to even, as printf rounds.
+ * It reads back as v when it lies inside v's rounding interval, whose ends
+ * (the midpoints to the neighbouring doubles) belong to v when f is even,
+ * as strtod breaks ties to even. Both tests compare f × 10^s (< 2^123, as
+ * s <= 21) with q scaled by a power of two, in 128 bits, without rounding.
+ */
+static int put_exact(struct pb_buf *b, double v)
+{
+	double a = fabs(v);
+	uint64_t bits, f, q = 0, limit;
+	int be, sh, k, N, s = 0, nd;
+	u128 P, num, half, r, U, L;
+	char digits[20];
+
+	if (!(a >= 1e-5 && a < 1e14))
+		return 1;
+	memcpy(&bits, &a, sizeof bits);
+	be = (int)(bits >> 52);
+	f = (bits & ((1ULL << 52) - 1)) | (1ULL << 52);
+	sh = 1075 - be; /* 6 <= sh <= 69 in this range */
+	/* floor((be-1023) × log10 2), then one step up if |v| >= 10^(k+1) */
+	k = ((be - 1023) * 78913) >> 18;
+	if (k + 1 >= 0 ? (u128)f >= pow10_u128(k + 1) << sh
+	               : (u128)f * pow10_u128(-(k + 1)) >= (u128)1 << sh)
+		k++;
+	half = (u128)1 << (sh - 1);
+	for (N = 15; N <= 17; N++) {
+		s = N - 1 - k; /* 1 <= s <= 21 */
+		P = pow10_u128(s);
+		num = (u128)f * P;
+		q = (uint64_t)(num >> sh);
+		r = num & ((half << 1) - 1);
+		if (r > half || (r == half && (q & 1)))
+			q++;
+		if (N == 17)
+			break;
+		/* midpoints × 10^s × 2^(sh+2): (4f ± 2) × P, or (4f − 1) × P below a power of two */
+		U = 4 * num + 2 * P;
+		L = 4 * num - (f == 1ULL << 52 ? P : 2 * P);
+		{
+			int cu = cmp_scaled(q, U, sh + 2), cl = cmp_scaled(q, L, sh + 2);
+			int even = !(f & 1);
+			if ((cu < 0 || (cu == 0 && even)) && (cl > 0 || (cl == 0 && even)))
+				break;
+		}
+	}
+	limit = (uint64_t)pow10_u128(N);
+	if (q == limit) { /* 9.99…5 rounded up to 10.0…: one more digit before the point */
+		q /= 10;
+		k++;
+	}
+	nd = u64_digits(digits, q);
+	if (v < 0 && pb_buf_addc(b, '-') < 0)
+		return -1;
+	return put_plain(b, digits, (size_t)nd, k);
+}
+
+int pb_put_number(struct pb_buf *b, double v)
+{
+	int rc;
+
+	if (isnan(v) || isinf(v))
+		return 0;
+	if (v == 0)
+		return pb_buf_addc(b, '0'); /* never -0 */
+	if ((rc = put_few_decimals(b, v)) <= 0)
+		return rc;
+	if ((rc = put_exact(b, v)) <= 0)
+		return rc;
+	return put_by_printf(b, v);
+}
+
+int pb_put_number_printf(struct pb_buf *b, double v)
+{
+	int rc;
+
+	if (isnan(v) || isinf(v))
+		return 0;
+	if (v == 0)
+		return pb_buf_addc(b, '0');
+	if ((rc = put_few_decimals(b, v)) <= 0)
+		return rc;
+	return put_by_printf(b, v);
 }
 
 int pb_put_rate(struct pb_buf *b, double v)
