@@ -18,6 +18,29 @@ uint64_t pb_hash(const void *p, size_t n)
 	return h;
 }
 
+uint64_t pb_hash_mem(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+
+	/* eight bytes a step, multiplied in; murmur3's finalizer mixes every bit into every bit */
+	for (; n >= 8; n -= 8, s += 8) {
+		memcpy(&w, s, sizeof w);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+		h ^= h >> 31;
+	}
+	if (n) {
+		w = 0;
+		memcpy(&w, s, n);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 33);
+}
+
 struct pb_str pb_map_key(const struct pb_map *m, size_t i)
 {
 	return (struct pb_str){ m->keys.p + m->offs[i], m->offs[i + 1] - m->offs[i] };
@@ -53,7 +76,7 @@ long pb_map_find(const struct pb_map *m, const void *key, size_t n)
 
 	if (!m->nslots)
 		return -1;
-	return lookup(m, key, n, pb_hash(key, n), &slot);
+	return lookup(m, key, n, pb_hash_mem(key, n), &slot);
 }
 
 static int rehash(struct pb_map *m, size_t nslots)
@@ -77,7 +100,7 @@ static int rehash(struct pb_map *m, size_t nslots)
 
 long pb_map_put(struct pb_map *m, const void *key, size_t n, int *is_new)
 {
-	uint64_t h = pb_hash(key, n);
+	uint64_t h = pb_hash_mem(key, n);
 	size_t slot;
 	long found;
 

@@ -249,11 +249,12 @@ static int is_total_row(const struct rank_run *k, const struct pb_tsv_reader *r,
 static long row_entity(struct rank_run *k, const struct pb_tsv_reader *r, const struct src *s,
                        uint32_t file, int *is_new)
 {
-	long g = pb_rank_group_get(k, r->fields, s->id, s->by);
+	long g = pb_rank_group_get(k, r->fields, s->by);
 
 	if (g < 0)
 		return -1;
-	return pb_rank_ent_get(k, r->fields, s->name, s->extra, file, r->line, (uint32_t)g, is_new);
+	return pb_rank_ent_get(k, r->fields, s->id, s->name, s->extra, file, r->line, (uint32_t)g,
+	                       is_new);
 }
 
 /* The row's values of s->vals into s->rowv (empty: NaN); 0, or -1 reported: the row is ignored. */
@@ -282,7 +283,7 @@ static void duplicate_row(struct rank_run *k, long i, uint32_t file, long line)
 	const struct rank_ent *e = &k->e[i];
 
 	pb_rank_data_error(k, file, line, "duplicate row for %s (first at %s:%ld); row ignored",
-	                   pb_rank_who(k, (uint32_t)i), k->fname[e->file], e->line);
+	                   pb_rank_who(k, (uint32_t)i), k->fname[e->file], (long)e->line);
 }
 
 static int read_wide_row(struct rank_run *k, const struct pb_tsv_reader *r, const struct src *s,
@@ -420,6 +421,9 @@ static int read_inputs(struct rank_run *k, struct pb_error *err)
 	size_t fi;
 
 	k->ninputs = k->o->ninputs ? k->o->ninputs : 1;
+	if (k->ninputs > RANK_MAX_INPUTS)
+		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "more than %u inputs",
+		                    RANK_MAX_INPUTS);
 	if (!(k->fname = calloc(k->ninputs, sizeof *k->fname)))
 		return pb_rank_oom(err);
 	for (fi = 0; fi < k->ninputs; fi++) {
@@ -448,8 +452,8 @@ struct out {
 	size_t ntop, nbot; /* --top, --bottom counts */
 	size_t *cum;       /* --quota: each band's cumulative end */
 	/* the row */
+	const struct rank_slot *s;
 	uint32_t ei;
-	const struct rank_ent *e;
 	struct pb_str *xv; /* the entity's pass-through values, per k->extra */
 };
 
@@ -478,13 +482,19 @@ static int put_text(struct out *o, struct pb_str s)
 	return pb_tsv_buf_put(&o->buf, s.p, s.n);
 }
 
+/* A per-entity count column: the array at offset field of the run. */
 static int put_field(struct out *o, const struct column *c, size_t i)
 {
-	uint32_t v;
+	const uint32_t *v;
 
 	(void)i;
-	memcpy(&v, (const char *)o->e + c->field, sizeof v);
-	return pb_put_uint(&o->buf, v);
+	memcpy(&v, (const char *)o->k + c->field, sizeof v);
+	return pb_put_uint(&o->buf, v[o->ei]);
+}
+
+static double score_of(const struct out *o)
+{
+	return pb_rank_slot_score(o->k, o->s);
 }
 
 static int better_or_equal(const struct rank_run *k, double score, double thr)
@@ -518,7 +528,7 @@ static struct pb_str name_name(const struct out *o, size_t i)
 static int put_name(struct out *o, const struct column *c, size_t i)
 {
 	(void)c, (void)i;
-	return put_text(o, (struct pb_str){ o->k->strs.p + o->e->off, o->e->name_len });
+	return put_text(o, pb_rank_ent_name(o->k, o->ei));
 }
 
 static size_t n_by(const struct out *o)
@@ -562,7 +572,13 @@ static struct pb_str score_name(const struct out *o, size_t i)
 static int put_score(struct out *o, const struct column *c, size_t i)
 {
 	(void)c, (void)i;
-	return put_num(o, o->e->score);
+	return put_num(o, score_of(o));
+}
+
+static int put_rank(struct out *o, const struct column *c, size_t i)
+{
+	(void)c, (void)i;
+	return pb_put_uint(&o->buf, o->s->rank);
 }
 
 static int put_n(struct out *o, const struct column *c, size_t i)
@@ -574,7 +590,7 @@ static int put_n(struct out *o, const struct column *c, size_t i)
 static int put_pct(struct out *o, const struct column *c, size_t i)
 {
 	(void)c, (void)i;
-	return put_num(o, (double)(o->m - o->e->minrank + 1) / (double)o->m);
+	return put_num(o, (double)(o->m - o->s->minrank + 1) / (double)o->m);
 }
 
 static size_t has_stars(const struct out *o)
@@ -588,7 +604,7 @@ static int put_stars(struct out *o, const struct column *c, size_t i)
 
 	(void)c;
 	for (i = 0; i < 4 && st == 1; i++)
-		if (better_or_equal(o->k, o->e->score, o->k->c.stars[i]))
+		if (better_or_equal(o->k, score_of(o), o->k->c.stars[i]))
 			st = 5 - (int)i;
 	return pb_put_uint(&o->buf, (unsigned)st);
 }
@@ -607,8 +623,8 @@ static int put_grade(struct out *o, const struct column *c, size_t i)
 	for (i = 0; i < cfg->nbands; i++) {
 		const struct rank_band *d = &cfg->bands[i];
 		if (d->open ||
-		    (cfg->quota ? o->e->minrank <= o->cum[i]
-		                : better_or_equal(o->k, o->e->score, d->thr)))
+		    (cfg->quota ? o->s->minrank <= o->cum[i]
+		                : better_or_equal(o->k, score_of(o), d->thr)))
 			return put_text(o, pb_str_z(d->label));
 	}
 	return 0;
@@ -624,9 +640,9 @@ static int put_flag(struct out *o, const struct column *c, size_t i)
 	const struct rank_cfg *cfg = &o->k->c;
 
 	(void)c, (void)i;
-	if (cfg->has_top && o->e->minrank <= o->ntop)
+	if (cfg->has_top && o->s->minrank <= o->ntop)
 		return put_text(o, pb_str_z(cfg->top_label));
-	if (cfg->has_bottom && o->m - o->e->maxrank + 1 <= o->nbot)
+	if (cfg->has_bottom && o->m - o->s->maxrank + 1 <= o->nbot)
 		return put_text(o, pb_str_z(cfg->bottom_label));
 	return 0;
 }
@@ -638,14 +654,14 @@ static size_t has_prev(const struct out *o)
 
 static int put_prev_rank(struct out *o, const struct column *c, size_t i)
 {
-	return o->e->has_prev ? put_field(o, c, i) : 0;
+	return o->k->prev_rank[o->ei] ? put_field(o, c, i) : 0;
 }
 
 static int put_rank_change(struct out *o, const struct column *c, size_t i)
 {
 	(void)c, (void)i;
-	if (o->e->has_prev)
-		return pb_put_int(&o->buf, (long long)o->e->prev_rank - (long long)o->e->rank);
+	if (o->k->prev_rank[o->ei])
+		return pb_put_int(&o->buf, (long long)o->k->prev_rank[o->ei] - (long long)o->s->rank);
 	return 0;
 }
 
@@ -681,7 +697,7 @@ static int put_extra(struct out *o, const struct column *c, size_t i)
 	return put_text(o, o->xv[o->extras[i]]);
 }
 
-#define FIELD(f) .put = put_field, .field = offsetof(struct rank_ent, f)
+#define FIELD(f) .put = put_field, .field = offsetof(struct rank_run, f)
 
 /*
  * The output columns in order. A new column is one row here; the header and
@@ -694,7 +710,7 @@ static const struct column columns[] = {
 	{ .count = n_by, .names = by_name, .put = put_by },
 	{ .count = n_inds, .names = ind_name, .put = put_ind },
 	{ .names = score_name, .put = put_score },
-	{ .name = "rank", FIELD(rank) },
+	{ .name = "rank", .put = put_rank },
 	{ .name = "n", .put = put_n },
 	{ .name = "pct", .put = put_pct },
 	{ .name = "stars", .count = has_stars, .put = put_stars },
@@ -703,7 +719,7 @@ static const struct column columns[] = {
 	{ .name = "prev_rank",
 	  .count = has_prev,
 	  .put = put_prev_rank,
-	  .field = offsetof(struct rank_ent, prev_rank) },
+	  .field = offsetof(struct rank_run, prev_rank) },
 	{ .name = "rank_change", .count = has_prev, .put = put_rank_change },
 	{ .name = "streak", .count = has_period, FIELD(streak) },
 	{ .name = "rank_lo", .count = has_sensitivity, FIELD(rank_lo) },
@@ -823,17 +839,17 @@ static int write_header(struct out *o)
 	return pb_buf_addc(&o->buf, '\n');
 }
 
-/* Entity ei's row. 0, or -1 out of memory. */
-static int write_row(struct out *o, uint32_t ei)
+/* The row of the entity in slot sl. 0, or -1 out of memory. */
+static int write_row(struct out *o, const struct rank_slot *sl)
 {
 	const struct rank_run *k = o->k;
 	const struct column *c;
 	const char *s;
 	size_t i, n, at = 0;
 
-	o->ei = ei;
-	o->e = &k->e[ei];
-	s = k->strs.p + o->e->off + o->e->name_len;
+	o->s = sl;
+	o->ei = sl->ent;
+	s = pb_rank_ent_extras(k, o->ei);
 	for (i = 0; i < k->nextra; i++) {
 		uint32_t len;
 		memcpy(&len, s, 4);
@@ -876,7 +892,7 @@ static int write_rows(struct out *o)
 	for (g = 0; g < k->groups.count; g++) {
 		out_group(o, g);
 		for (q = k->gstart[g]; q < k->gstart[g + 1]; q++)
-			if (write_row(o, k->slots[q].ent) < 0)
+			if (write_row(o, &k->slots[q]) < 0)
 				return -1;
 	}
 	out_flush(o, 1);
@@ -896,19 +912,24 @@ static void run_release(struct rank_run *k)
 	for (i = 0; i < k->nextra; i++)
 		free(k->extra[i]);
 	free(k->extra);
-	pb_map_release(&k->ents);
+	pb_rank_index_release(k);
 	pb_map_release(&k->groups);
 	pb_map_release(&k->inds);
 	pb_map_release(&k->judges);
 	free(k->e);
+	if (k->x != k->val)
+		free(k->x);
 	free(k->val);
-	free(k->x);
 	free(k->w);
 	free(k->obs);
 	free(k->slots);
 	free(k->gstart);
 	free(k->gpos);
 	free(k->gidx);
+	free(k->prev_rank);
+	free(k->streak);
+	free(k->rank_lo);
+	free(k->rank_hi);
 	pb_buf_release(&k->strs);
 	pb_buf_release(&k->key);
 	pb_buf_release(&k->who);
@@ -921,6 +942,8 @@ static int run_steps(struct rank_run *k, struct out *o, struct pb_error *err)
 		return -1;
 	if (!k->wide && pb_rank_judges(k, err) < 0)
 		return -1;
+	if (!k->o->prev && !k->o->history)
+		pb_rank_index_release(k); /* no earlier output to match: the index has done its work */
 	if (pb_rank_weights(k, err) < 0 || out_plan(o, err) < 0 || pb_rank_place(k, err) < 0 ||
 	    pb_rank_score(k, err) < 0)
 		return -1;
