@@ -891,9 +891,11 @@ static int write_rows(struct out *o)
 		return -1;
 	for (g = 0; g < k->groups.count; g++) {
 		out_group(o, g);
-		for (q = k->gstart[g]; q < k->gstart[g + 1]; q++)
+		for (q = k->gstart[g]; q < k->gstart[g + 1]; q++) {
+			pb_rank_prefetch(k, k->slots, q, k->nslots, 0);
 			if (write_row(o, &k->slots[q]) < 0)
 				return -1;
+		}
 	}
 	out_flush(o, 1);
 	return 0;

@@ -84,6 +84,24 @@ double pb_rank_slot_score(const struct rank_run *k, const struct rank_slot *s)
 	return k->c.asc ? s->key : -s->key;
 }
 
+void pb_rank_prefetch(const struct rank_run *k, const struct rank_slot *sl, size_t q, size_t m,
+                      int values)
+{
+#if defined(__GNUC__)
+	if (q + PB_RANK_AHEAD < m)
+		__builtin_prefetch(&k->e[sl[q + PB_RANK_AHEAD].ent]);
+	if (q + PB_RANK_AHEAD / 2 < m) {
+		uint32_t e = sl[q + PB_RANK_AHEAD / 2].ent;
+		if (values)
+			__builtin_prefetch(&k->x[(size_t)e * k->inds.count]);
+		else
+			__builtin_prefetch(ent_text(k, e));
+	}
+#else
+	(void)k, (void)sl, (void)q, (void)m, (void)values;
+#endif
+}
+
 uint32_t pb_rank_tie(const struct rank_run *k, uint32_t e)
 {
 	struct pb_str id = pb_rank_ent_id(k, e);
@@ -171,11 +189,21 @@ static uint64_t ent_hash(uint32_t grp, struct pb_str id)
 
 #define SLOT(e, h) (((uint64_t)(e) + 1) | ((h)&0xffffffff00000000ULL))
 
+/*
+ * An entry's home slot is the top bits of its hash, which its slot keeps
+ * (the high half): so a bigger index is filled from the old one in order,
+ * near-sequentially, without reading a key again.
+ */
+static size_t home(const struct rank_index *x, uint64_t h)
+{
+	return (size_t)(h >> (64 - x->bits));
+}
+
 /* The slot of (grp, id): its entity, or -1 with *at the empty slot where it would go. */
 static long index_lookup(const struct rank_run *k, uint32_t grp, struct pb_str id, uint64_t h,
                          size_t *at)
 {
-	size_t mask = k->index.nslots - 1, i = (size_t)h & mask;
+	size_t mask = k->index.nslots - 1, i = home(&k->index, h);
 
 	for (;; i = (i + 1) & mask) {
 		uint64_t sv = k->index.slots[i];
@@ -193,23 +221,25 @@ static long index_lookup(const struct rank_run *k, uint32_t grp, struct pb_str i
 	}
 }
 
-/* Doubles the index (or makes its first one) and places every entity again. */
+/* Doubles the index (or makes its first one), moving every slot over in order. */
 static int index_grow(struct rank_run *k)
 {
-	size_t n = k->index.nslots ? k->index.nslots * 2 : 1024, e, i;
-	uint64_t *slots = calloc(n, sizeof *slots);
+	struct rank_index x = { NULL, k->index.nslots ? k->index.nslots * 2 : 1024,
+		                k->index.nslots ? k->index.bits + 1 : 10 };
+	size_t i, j;
 
-	if (!slots)
-		return -1;
-	for (e = 0; e < k->nents; e++) {
-		uint64_t h = ent_hash(k->e[e].grp, pb_rank_ent_id(k, (uint32_t)e));
-		for (i = (size_t)h & (n - 1); slots[i]; i = (i + 1) & (n - 1))
+	if (x.bits > 32 || !(x.slots = calloc(x.nslots, sizeof *x.slots)))
+		return -1; /* the tag holds 32 bits of home */
+	for (i = 0; i < k->index.nslots; i++) {
+		uint64_t sv = k->index.slots[i];
+		if (!sv)
+			continue;
+		for (j = home(&x, sv); x.slots[j]; j = (j + 1) & (x.nslots - 1))
 			;
-		slots[i] = SLOT(e, h);
+		x.slots[j] = sv;
 	}
 	free(k->index.slots);
-	k->index.slots = slots;
-	k->index.nslots = n;
+	k->index = x;
 	return 0;
 }
 
@@ -227,6 +257,7 @@ void pb_rank_index_release(struct rank_run *k)
 	free(k->index.slots);
 	k->index.slots = NULL;
 	k->index.nslots = 0;
+	k->index.bits = 0;
 }
 
 /* Grows the per-entity arrays to hold one more. */

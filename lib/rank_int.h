@@ -115,7 +115,8 @@ struct rank_slot {
 /* The entity index: (group, id) to entity, open addressing. */
 struct rank_index {
 	uint64_t *slots; /* entity + 1, and the hash's high half above it; 0 = empty */
-	size_t nslots;
+	size_t nslots;   /* 2^bits */
+	unsigned bits;
 };
 
 /* One run: the config, what was read, and every step's results. */
@@ -207,6 +208,14 @@ void pb_rank_index_release(struct rank_run *k);
 uint32_t pb_rank_tie(const struct rank_run *k, uint32_t e);
 /* The composite score of a slot. */
 double pb_rank_slot_score(const struct rank_run *k, const struct rank_slot *s);
+/*
+ * For loops over slots, which visit entities out of order: asks the cache
+ * for the entity of the slot PB_RANK_AHEAD places on and, half as far on,
+ * for its text (0) or its values row (1), so that they are there in time.
+ */
+#define PB_RANK_AHEAD 16
+void pb_rank_prefetch(const struct rank_run *k, const struct rank_slot *sl, size_t q, size_t m,
+                      int values);
 /* The --by values of group g, into out[nby]; borrowed from the group map. */
 void pb_rank_group_values(const struct rank_run *k, uint32_t g, struct pb_str *out);
 

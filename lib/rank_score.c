@@ -605,6 +605,7 @@ static void composites(struct rank_run *k)
 			struct rank_ent *e = &k->e[s.ent];
 			double score = 0;
 			int rc;
+			pb_rank_prefetch(k, k->slots, q, k->gstart[g + 1], 1);
 			if (!e->ok)
 				continue;
 			rc = composite(&k->x[(size_t)s.ent * ni], k->w, ni, k->c.agg, &score);
@@ -740,8 +741,10 @@ static void rank_segment(struct rank_run *k, struct rank_slot *sl, size_t m, uin
 	size_t i, j, q, lg = 0;
 	uint32_t dense = 0;
 
-	for (q = 0; q < m; q++)
+	for (q = 0; q < m; q++) {
+		pb_rank_prefetch(k, sl, q, m, 0);
 		sl[q].rank = pb_rank_tie(k, sl[q].ent);
+	}
 	for (q = m; q > 1; q >>= 1)
 		lg++;
 	sort_slots(k, sl, m, 2 * (int)lg + 2);
@@ -774,7 +777,8 @@ int pb_rank_score(struct rank_run *k, struct pb_error *err)
 			most = k->gstart[g + 1] - k->gstart[g];
 	/*
 	 * Without normalization and with every value required, x would be a
-	 * copy of val for every entity ranked: it is val.
+	 * copy of val for every entity ranked: it is val, and nothing needs
+	 * normalizing or filling.
 	 */
 	if (k->c.norm == NORM_NONE && k->c.missing == MISS_ERROR && k->val)
 		k->x = k->val;
@@ -786,7 +790,7 @@ int pb_rank_score(struct rank_run *k, struct pb_error *err)
 		free(p);
 		return pb_rank_oom(err);
 	}
-	for (g = 0; g < ng; g++)
+	for (g = 0; k->x != k->val && g < ng; g++)
 		for (j = 0; j < ni; j++)
 			normalize(k, &k->slots[k->gstart[g]], k->gstart[g + 1] - k->gstart[g], j,
 			          p);
