@@ -661,7 +661,8 @@ static int put_rank_change(struct out *o, const struct column *c, size_t i)
 {
 	(void)c, (void)i;
 	if (o->k->prev_rank[o->ei])
-		return pb_put_int(&o->buf, (long long)o->k->prev_rank[o->ei] - (long long)o->s->rank);
+		return pb_put_int(&o->buf,
+		                  (long long)o->k->prev_rank[o->ei] - (long long)o->s->rank);
 	return 0;
 }
 
@@ -945,7 +946,8 @@ static int run_steps(struct rank_run *k, struct out *o, struct pb_error *err)
 	if (!k->wide && pb_rank_judges(k, err) < 0)
 		return -1;
 	if (!k->o->prev && !k->o->history)
-		pb_rank_index_release(k); /* no earlier output to match: the index has done its work */
+		pb_rank_index_release(
+		    k); /* no earlier output to match: the index has done its work */
 	if (pb_rank_weights(k, err) < 0 || out_plan(o, err) < 0 || pb_rank_place(k, err) < 0 ||
 	    pb_rank_score(k, err) < 0)
 		return -1;

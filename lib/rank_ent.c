@@ -307,8 +307,8 @@ static int ent_text_add(struct rank_run *k, struct rank_ent *e, const struct pb_
 	return 0;
 }
 
-long pb_rank_ent_get(struct rank_run *k, const struct pb_str *f, int id, int name,
-                     const int *extra, uint32_t file, long line, uint32_t grp, int *is_new)
+long pb_rank_ent_get(struct rank_run *k, const struct pb_str *f, int id, int name, const int *extra,
+                     uint32_t file, long line, uint32_t grp, int *is_new)
 {
 	struct rank_ent *e;
 	uint64_t h = ent_hash(grp, f[id]);

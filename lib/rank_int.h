@@ -137,9 +137,9 @@ struct rank_run {
 	size_t nents, ecap;
 	struct rank_index index; /* while reading, and for --prev and --history */
 	size_t tie_at;           /* the length of the prefix every id shares */
-	double *val; /* ents × inds: judge-aggregated value, NaN = missing */
-	double *x;   /* same, normalized and filled; NaN = skipped */
-	double *w;   /* per indicator */
+	double *val;             /* ents × inds: judge-aggregated value, NaN = missing */
+	double *x;               /* same, normalized and filled; NaN = skipped */
+	double *w;               /* per indicator */
 	struct rank_obs *obs;
 	size_t nobs, obscap;
 	struct rank_slot *slots; /* ranked entities in output order */
@@ -148,8 +148,8 @@ struct rank_run {
 	uint32_t *gpos; /* group map index -> position in byte order */
 	uint32_t *gidx; /* position -> group map index */
 	/* per entity, when asked for (else NULL) */
-	uint32_t *prev_rank; /* --prev: 0 = no earlier row */
-	uint32_t *streak;    /* --period */
+	uint32_t *prev_rank;         /* --prev: 0 = no earlier row */
+	uint32_t *streak;            /* --period */
 	uint32_t *rank_lo, *rank_hi; /* --sensitivity */
 	struct pb_buf strs, key, who;
 	int data_err;
@@ -195,8 +195,8 @@ long pb_rank_group_find(struct rank_run *k, const struct pb_str *f, const int *b
  * name f[name] (name < 0: none) and pass-through values f[extra[j]]
  * (extra[j] < 0: empty). -1 out of memory (or over 16 GiB of text).
  */
-long pb_rank_ent_get(struct rank_run *k, const struct pb_str *f, int id, int name,
-                     const int *extra, uint32_t file, long line, uint32_t grp, int *is_new);
+long pb_rank_ent_get(struct rank_run *k, const struct pb_str *f, int id, int name, const int *extra,
+                     uint32_t file, long line, uint32_t grp, int *is_new);
 /* The entity of id in group grp, or -1; the index must still be there. */
 long pb_rank_ent_find(const struct rank_run *k, uint32_t grp, struct pb_str id);
 void pb_rank_index_release(struct rank_run *k);

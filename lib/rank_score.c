@@ -447,7 +447,8 @@ int pb_rank_place(struct rank_run *k, struct pb_error *err)
 	memcpy(fill, k->gstart, (ng + 1) * sizeof *fill);
 	for (i = 0; i < n; i++)
 		if (k->e[i].ok)
-			k->slots[fill[k->gpos[k->e[i].grp]]++] = (struct rank_slot){ .ent = (uint32_t)i };
+			k->slots[fill[k->gpos[k->e[i].grp]]++] =
+			    (struct rank_slot){ .ent = (uint32_t)i };
 	free(fill);
 	return 0;
 }

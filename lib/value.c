@@ -414,8 +414,7 @@ static int put_plain(struct pb_buf *b, const char *digits, size_t nd, int exp)
 
 	while (nd > 1 && digits[nd - 1] == '0')
 		nd--;
-	need = point <= 0 ? 2 + (size_t)-point + nd
-	                  : ((size_t)point > nd ? (size_t)point : nd + 1);
+	need = point <= 0 ? 2 + (size_t)-point + nd : ((size_t)point > nd ? (size_t)point : nd + 1);
 	if (pb_buf_grow(b, need) < 0)
 		return -1;
 	o = b->p + b->len;
@@ -441,17 +440,51 @@ static int put_plain(struct pb_buf *b, const char *digits, size_t nd, int exp)
 	return 0;
 }
 
-/* The decimal digits of v into out[20]; returns how many. */
+/* The decimal digits of v into out[20], two at a time from the back; returns how many. */
 static int u64_digits(char out[20], uint64_t v)
 {
-	char tmp[20];
-	int n = 0, i;
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+	                            "25262728293031323334353637383940414243444546474849"
+	                            "50515253545556575859606162636465666768697071727374"
+	                            "75767778798081828384858687888990919293949596979899";
+	static const uint64_t p10[] = { 1ULL,
+		                        10ULL,
+		                        100ULL,
+		                        1000ULL,
+		                        10000ULL,
+		                        100000ULL,
+		                        1000000ULL,
+		                        10000000ULL,
+		                        100000000ULL,
+		                        1000000000ULL,
+		                        10000000000ULL,
+		                        100000000000ULL,
+		                        1000000000000ULL,
+		                        10000000000000ULL,
+		                        100000000000000ULL,
+		                        1000000000000000ULL,
+		                        10000000000000000ULL,
+		                        100000000000000000ULL,
+		                        1000000000000000000ULL,
+		                        10000000000000000000ULL };
+	/* digits from the bit length: floor(bits × log10 2), plus one when v reaches that power */
+	int n = (64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+	char *o;
 
-	do
-		tmp[n++] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	for (i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
+	n += v >= p10[n] || v == 0;
+	o = out + n;
+	while (v >= 100) {
+		unsigned i = (unsigned)(v % 100) * 2;
+		v /= 100;
+		*--o = pairs[i + 1];
+		*--o = pairs[i];
+	}
+	if (v >= 10) {
+		*--o = pairs[v * 2 + 1];
+		*--o = pairs[v * 2];
+	} else {
+		*--o = (char)('0' + v);
+	}
 	return n;
 }
 
@@ -482,7 +515,11 @@ static int put_few_decimals(struct pb_buf *b, double v)
 	int k, nd;
 
 	for (k = 0; k < (int)(sizeof pow10 / sizeof *pow10); k++) {
-		double scaled = nearbyint(fabs(v) * pow10[k]);
+		double scaled = fabs(v) * pow10[k];
+		/* nearbyint: below 2^52, adding 2^52 leaves no bit under the units (ties to even)
+		 */
+		if (scaled < 0x1p52)
+			scaled = (scaled + 0x1p52) - 0x1p52;
 		if (scaled >= 0x1p53)
 			return 1;
 		if (scaled / pow10[k] != fabs(v))
@@ -555,33 +592,27 @@ static u128 pow10_u128(int s)
 	return s < 20 ? (u128)p[s] : (u128)p[19] * p[s - 19];
 }
 
-/* The sign of q × 2^t − x (t < 128): -1, 0 or 1, exactly. */
-static int cmp_scaled(uint64_t q, u128 x, int t)
-{
-	u128 xq = x >> t;
-
-	if ((u128)q != xq)
-		return (u128)q < xq ? -1 : 1;
-	return (x & (((u128)1 << t) - 1)) != 0 ? -1 : 0;
-}
-
 /*
  * The same text as put_by_printf, in exact integer arithmetic, for
  * 1e-5 <= |v| < 1e14 (where pb's rates, points and scores live; 1 for
- * others). |v| = f × 2^-sh with f < 2^53. For N = 15, 16, 17 digits: with
- * k = floor(log10 |v|) and s = N-1-k, the N-digit decimal nearest |v| is
- * q × 10^-s, q = f × 10^s / 2^sh rounded half to even, as printf rounds.
- * It reads back as v when it lies inside v's rounding interval, whose ends
- * (the midpoints to the neighbouring doubles) belong to v when f is even,
- * as strtod breaks ties to even. Both tests compare f × 10^s (< 2^123, as
- * s <= 21) with q scaled by a power of two, in 128 bits, without rounding.
+ * others). |v| = f × 2^-sh with f < 2^53, and k = floor(log10 |v|). With
+ * s = 16-k, X = f × 10^s / 2^sh is |v| × 10^s, whose integer part q17 has 17
+ * digits; q17 and the remainder r say exactly how X rounds to 17 digits
+ * and, over 10 or 100, to 16 or 15, half to even as printf rounds. An
+ * N-digit result Q (scaled back to 17 digits) reads back as v when it lies
+ * inside v's rounding interval, whose ends — the midpoints to the
+ * neighbouring doubles, (4f ± 2) × 2^-(sh+2), or (4f − 1) below a power of
+ * two — belong to v when f is even, as strtod breaks ties to even. All of
+ * it compares f × 10^s < 2^123 (s <= 21) with Q × 2^(sh+2), in 128 bits.
  */
 static int put_exact(struct pb_buf *b, double v)
 {
+	static const uint64_t scale[] = { 100, 10, 1 }; /* 17 digits over 15, 16, 17 */
 	double a = fabs(v);
-	uint64_t bits, f, q = 0, limit;
-	int be, sh, k, N, s = 0, nd;
-	u128 P, num, half, r, U, L;
+	uint64_t bits, f, q17, q = 0;
+	int be, sh, k, n, nd, even;
+	u128 P, num, r, half, U, L, uq, lq, g;
+	int ur, lr; /* whether U, L have bits below 2^(sh+2) */
 	char digits[20];
 
 	if (!(a >= 1e-5 && a < 1e14))
@@ -589,35 +620,56 @@ static int put_exact(struct pb_buf *b, double v)
 	memcpy(&bits, &a, sizeof bits);
 	be = (int)(bits >> 52);
 	f = (bits & ((1ULL << 52) - 1)) | (1ULL << 52);
+	even = !(f & 1);
 	sh = 1075 - be; /* 6 <= sh <= 69 in this range */
 	/* floor((be-1023) × log10 2), then one step up if |v| >= 10^(k+1) */
 	k = ((be - 1023) * 78913) >> 18;
 	if (k + 1 >= 0 ? (u128)f >= pow10_u128(k + 1) << sh
 	               : (u128)f * pow10_u128(-(k + 1)) >= (u128)1 << sh)
 		k++;
+	P = pow10_u128(16 - k);
+	num = (u128)f * P;
 	half = (u128)1 << (sh - 1);
-	for (N = 15; N <= 17; N++) {
-		s = N - 1 - k; /* 1 <= s <= 21 */
-		P = pow10_u128(s);
-		num = (u128)f * P;
-		q = (uint64_t)(num >> sh);
-		r = num & ((half << 1) - 1);
-		if (r > half || (r == half && (q & 1)))
-			q++;
-		if (N == 17)
-			break;
-		/* midpoints × 10^s × 2^(sh+2): (4f ± 2) × P, or (4f − 1) × P below a power of two */
-		U = 4 * num + 2 * P;
-		L = 4 * num - (f == 1ULL << 52 ? P : 2 * P);
-		{
-			int cu = cmp_scaled(q, U, sh + 2), cl = cmp_scaled(q, L, sh + 2);
-			int even = !(f & 1);
-			if ((cu < 0 || (cu == 0 && even)) && (cl > 0 || (cl == 0 && even)))
-				break;
-		}
+	q17 = (uint64_t)(num >> sh);
+	r = num & ((half << 1) - 1);
+	U = 4 * num + 2 * P;
+	L = 4 * num - (f == 1ULL << 52 ? P : 2 * P);
+	uq = U >> (sh + 2);
+	ur = (U & (((u128)1 << (sh + 2)) - 1)) != 0;
+	lq = L >> (sh + 2);
+	lr = (L & (((u128)1 << (sh + 2)) - 1)) != 0;
+	/*
+	 * When put_few_decimals succeeds, its M × 10^-j is the nearest decimal
+	 * of its 15 or 16 digits to v (M < 2^53, and M differs from |v| × 10^j
+	 * by less than half a unit or it would not read back), so it writes
+	 * the text found below; it is only quicker for such short values. It
+	 * can succeed only when v's interval holds a decimal with at most six
+	 * places, here a multiple of g = 10^(s-6): it is tried only then.
+	 */
+	g = pow10_u128(16 - k < 6 ? 0 : 10 - k);
+	if (16 - k < 6 || uq / g >= (lq + g - 1) / g) {
+		int rc = put_few_decimals(b, v);
+		if (rc <= 0)
+			return rc;
 	}
-	limit = (uint64_t)pow10_u128(N);
-	if (q == limit) { /* 9.99…5 rounded up to 10.0…: one more digit before the point */
+	for (n = 0; n < 3; n++) {
+		uint64_t d = scale[n], t = q17 % d;
+		u128 Q;
+		int cu, cl;
+		q = q17 / d;
+		/* X / d = q + (t + r / 2^sh) / d: round on (t, r) against (d/2, 0) */
+		if (d == 1 ? (r > half || (r == half && (q & 1)))
+		           : (t > d / 2 || (t == d / 2 && (r != 0 || (q & 1)))))
+			q++;
+		if (n == 2)
+			break;
+		Q = (u128)q * d;
+		cu = Q != uq ? (Q < uq ? -1 : 1) : ur ? -1 : 0;
+		cl = Q != lq ? (Q < lq ? -1 : 1) : lr ? -1 : 0;
+		if ((cu < 0 || (cu == 0 && even)) && (cl > 0 || (cl == 0 && even)))
+			break;
+	}
+	if (q == (uint64_t)pow10_u128(15 + n)) { /* 9.99…5 rounded up to 10.0…: one more digit */
 		q /= 10;
 		k++;
 	}
@@ -635,9 +687,9 @@ int pb_put_number(struct pb_buf *b, double v)
 		return 0;
 	if (v == 0)
 		return pb_buf_addc(b, '0'); /* never -0 */
-	if ((rc = put_few_decimals(b, v)) <= 0)
+	if ((rc = put_exact(b, v)) <= 0)    /* tries put_few_decimals first */
 		return rc;
-	if ((rc = put_exact(b, v)) <= 0)
+	if ((rc = put_few_decimals(b, v)) <= 0)
 		return rc;
 	return put_by_printf(b, v);
 }

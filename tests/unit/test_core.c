@@ -141,7 +141,8 @@ static void same_parse(const char *z, size_t n)
 	int rb = parse_double_strtod(z, n, &b);
 
 	if (ra != rb || (ra == 0 && memcmp(&a, &b, sizeof a) != 0))
-		fail_msg("pb_parse_double(\"%.*s\"): %d %a, strtod: %d %a", (int)n, z, ra, a, rb, b);
+		fail_msg("pb_parse_double(\"%.*s\"): %d %a, strtod: %d %a", (int)n, z, ra, a, rb,
+		         b);
 }
 
 /* A random decimal text: sign, digits, point, exponent, and now and then a stray character. */
@@ -178,12 +179,40 @@ static void parse_double_fast_path(void **state)
 	char z[96];
 	size_t i, n;
 	static const char *const fixed[] = {
-		"0",   "-0",  "+0",       "0.0",  "-0.000", "00012.5000", ".5", "5.", "-.5e-3",
-		"1e",  "1e+", "e5",       ".e5",  ".",      "-",          "+-1", "1..2", "1e5.5",
-		"1E22", "1e23", "1e-22", "1e-23", "9007199254740992", "9007199254740993",
-		"9007199254740991e1", "9007199254740991e22", "4503599627370497e-22",
-		"123456789012345678901", "0.00000000000000000000000000000000000000001",
-		"1e0000000000000000005", "1e99999999999", "1e-99999999999", "20.0", "88.5",
+		"0",
+		"-0",
+		"+0",
+		"0.0",
+		"-0.000",
+		"00012.5000",
+		".5",
+		"5.",
+		"-.5e-3",
+		"1e",
+		"1e+",
+		"e5",
+		".e5",
+		".",
+		"-",
+		"+-1",
+		"1..2",
+		"1e5.5",
+		"1E22",
+		"1e23",
+		"1e-22",
+		"1e-23",
+		"9007199254740992",
+		"9007199254740993",
+		"9007199254740991e1",
+		"9007199254740991e22",
+		"4503599627370497e-22",
+		"123456789012345678901",
+		"0.00000000000000000000000000000000000000001",
+		"1e0000000000000000005",
+		"1e99999999999",
+		"1e-99999999999",
+		"20.0",
+		"88.5",
 	};
 
 	(void)state;
@@ -252,8 +281,9 @@ static void put_number_exact_path(void **state)
 	for (i = 0; i < 200000; i++) {
 		uint64_t n = 1 + rnd() % 10000000;
 		same_text((double)(rnd() % (n + 1)) / (double)n, &a, &b);
-		same_text(with_sign((double)(rnd() % 100000000000ULL) / pow(10, (double)(rnd() % 18))),
-		          &a, &b);
+		same_text(
+		    with_sign((double)(rnd() % 100000000000ULL) / pow(10, (double)(rnd() % 18))),
+		    &a, &b);
 	}
 	/* dyadic values m × 2^-j: exact decimals that end in 5, so ties at 15 and 16 digits */
 	for (i = 0; i < 300000; i++) {
