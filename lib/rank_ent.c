@@ -79,9 +79,22 @@ struct pb_str pb_rank_ind_name(const struct rank_run *k, size_t j)
 	return pb_map_key(&k->inds, j);
 }
 
+uint64_t pb_rank_key(double v)
+{
+	uint64_t b;
+
+	v += 0.0; /* -0 is 0 */
+	memcpy(&b, &v, sizeof b);
+	return b >> 63 ? ~b : b | 1ULL << 63;
+}
+
 double pb_rank_slot_score(const struct rank_run *k, const struct rank_slot *s)
 {
-	return k->c.asc ? s->key : -s->key;
+	uint64_t b = s->key >> 63 ? s->key & ~(1ULL << 63) : ~s->key;
+	double v;
+
+	memcpy(&v, &b, sizeof v);
+	return k->c.asc ? v : -v;
 }
 
 void pb_rank_prefetch(const struct rank_run *k, const struct rank_slot *sl, size_t q, size_t m,

@@ -106,7 +106,7 @@ struct rank_obs {
  * bytes tie (see pb_rank_tie).
  */
 struct rank_slot {
-	double key; /* the composite, negated unless --ascending (see pb_rank_slot_score) */
+	uint64_t key; /* the composite, negated unless --ascending, as pb_rank_key bits */
 	uint32_t ent;
 	uint32_t rank; /* while sorting: the id's tie-break bytes, from pb_rank_tie */
 	uint32_t minrank, maxrank;
@@ -206,6 +206,11 @@ void pb_rank_index_release(struct rank_run *k);
  * smaller id in byte order; equal ones need the ids compared.
  */
 uint32_t pb_rank_tie(const struct rank_run *k, uint32_t e);
+/*
+ * A number as bits that order as the numbers do (-0 as 0), so that a slot's
+ * key and tie-break bytes compare as one 96-bit integer; and back.
+ */
+uint64_t pb_rank_key(double v);
 /* The composite score of a slot. */
 double pb_rank_slot_score(const struct rank_run *k, const struct rank_slot *s);
 /*

@@ -617,7 +617,7 @@ static void composites(struct rank_run *k)
 				e->ok = 0;
 				continue;
 			}
-			s.key = k->c.asc ? score : -score;
+			s.key = pb_rank_key(k->c.asc ? score : -score);
 			k->slots[out++] = s;
 		}
 		k->gstart[g] = start;
@@ -625,15 +625,20 @@ static void composites(struct rank_run *k)
 	k->gstart[ng] = k->nslots = out;
 }
 
-/* Whether slot x goes before slot y: key, then id (the tie-break bytes in rank first). */
-static int slot_before(const struct rank_run *k, const struct rank_slot *x,
-                       const struct rank_slot *y)
+/* Whether entity x's id goes before entity y's (their tie-break bytes are equal). */
+static int __attribute__((noinline)) id_before(const struct rank_run *k, uint32_t x, uint32_t y)
 {
-	if (x->key != y->key)
-		return x->key < y->key;
-	if (x->rank != y->rank)
-		return x->rank < y->rank;
-	return pb_str_cmp(pb_rank_ent_id(k, x->ent), pb_rank_ent_id(k, y->ent)) < 0;
+	return pb_str_cmp(pb_rank_ent_id(k, x), pb_rank_ent_id(k, y)) < 0;
+}
+
+/* Whether slot x goes before slot y: key and tie-break bytes as one number, then id. */
+static inline int slot_before(const struct rank_run *k, const struct rank_slot *x,
+                              const struct rank_slot *y)
+{
+	unsigned __int128 a = (unsigned __int128)x->key << 32 | x->rank,
+	                  b = (unsigned __int128)y->key << 32 | y->rank;
+
+	return a != b ? a < b : id_before(k, x->ent, y->ent);
 }
 
 static void slot_swap(struct rank_slot *a, struct rank_slot *b)
@@ -817,7 +822,9 @@ static void perturb(struct rank_run *k, uint64_t *state, double *wp, struct rank
 	for (q = 0; q < k->nslots; q++) {
 		double s = NAN;
 		int rc = composite(&k->x[(size_t)tmp[q].ent * ni], wp, ni, k->c.agg, &s);
-		tmp[q].key = rc ? INFINITY : k->c.asc ? s : -s; /* a failed one ranks last */
+		tmp[q].key = pb_rank_key(rc             ? INFINITY
+		                             : k->c.asc ? s
+		                                        : -s); /* a failed one: last */
 	}
 	for (g = 0; g < k->groups.count; g++)
 		rank_segment(k, &tmp[k->gstart[g]], k->gstart[g + 1] - k->gstart[g], ranks, N, it);

@@ -440,13 +440,31 @@ static int put_plain(struct pb_buf *b, const char *digits, size_t nd, int exp)
 	return 0;
 }
 
-/* The decimal digits of v into out[20], two at a time from the back; returns how many. */
+static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324"
+                                  "25262728293031323334353637383940414243444546474849"
+                                  "50515253545556575859606162636465666768697071727374"
+                                  "75767778798081828384858687888990919293949596979899";
+
+/* v < 100 as two digits at o. */
+static void put2(char *o, uint32_t v)
+{
+	memcpy(o, digit_pairs + 2 * v, 2);
+}
+
+/* v < 10^8 as exactly eight digits at o: two halves, each two pairs, computed side by side. */
+static void put8(char *o, uint32_t v)
+{
+	uint32_t hi = v / 10000, lo = v % 10000;
+
+	put2(o, hi / 100);
+	put2(o + 2, hi % 100);
+	put2(o + 4, lo / 100);
+	put2(o + 6, lo % 100);
+}
+
+/* The decimal digits of v into out[20]; returns how many. */
 static int u64_digits(char out[20], uint64_t v)
 {
-	static const char pairs[] = "00010203040506070809101112131415161718192021222324"
-	                            "25262728293031323334353637383940414243444546474849"
-	                            "50515253545556575859606162636465666768697071727374"
-	                            "75767778798081828384858687888990919293949596979899";
 	static const uint64_t p10[] = { 1ULL,
 		                        10ULL,
 		                        100ULL,
@@ -468,23 +486,25 @@ static int u64_digits(char out[20], uint64_t v)
 		                        1000000000000000000ULL,
 		                        10000000000000000000ULL };
 	/* digits from the bit length: floor(bits × log10 2), plus one when v reaches that power */
-	int n = (64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+	int n = (64 - __builtin_clzll(v | 1)) * 1233 >> 12, left;
+	uint32_t w;
 	char *o;
 
 	n += v >= p10[n] || v == 0;
 	o = out + n;
-	while (v >= 100) {
-		unsigned i = (unsigned)(v % 100) * 2;
-		v /= 100;
-		*--o = pairs[i + 1];
-		*--o = pairs[i];
+	/* eight digits at a time from the back, then what is left */
+	for (left = n; left > 8; left -= 8) {
+		uint64_t q = v / 100000000;
+		o -= 8;
+		put8(o, (uint32_t)(v - q * 100000000));
+		v = q;
 	}
-	if (v >= 10) {
-		*--o = pairs[v * 2 + 1];
-		*--o = pairs[v * 2];
-	} else {
-		*--o = (char)('0' + v);
+	for (w = (uint32_t)v; left >= 2; left -= 2, w /= 100) {
+		o -= 2;
+		put2(o, w % 100);
 	}
+	if (left)
+		*--o = (char)('0' + w);
 	return n;
 }
 
@@ -506,15 +526,16 @@ int pb_put_int(struct pb_buf *b, long long v)
  * The fast path for values with few decimals (20, 88.5, 0.25): when M/10^k,
  * one correctly rounded division of two exactly held numbers, gives v back,
  * the decimal M×10^-k reads back as v too, and the smallest such k is the
- * shortest text. 0 when written, 1 when v needs the general path.
+ * shortest text. Tries k from kmin to kmax; 0 when written, 1 when v needs
+ * the general path (no k up to kmax, or M would not be held exactly).
  */
-static int put_few_decimals(struct pb_buf *b, double v)
+static int put_few_decimals(struct pb_buf *b, double v, int kmin, int kmax)
 {
 	static const double pow10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6 };
 	char digits[20];
 	int k, nd;
 
-	for (k = 0; k < (int)(sizeof pow10 / sizeof *pow10); k++) {
+	for (k = kmin; k <= kmax; k++) {
 		double scaled = fabs(v) * pow10[k];
 		/* nearbyint: below 2^52, adding 2^52 leaves no bit under the units (ties to even)
 		 */
@@ -592,6 +613,22 @@ static u128 pow10_u128(int s)
 	return s < 20 ? (u128)p[s] : (u128)p[19] * p[s - 19];
 }
 
+/* The state of put_exact: what an N-digit candidate Q (scaled to 17 digits) is tested against. */
+struct interval {
+	uint64_t uq, lq; /* the ends, scaled and floored */
+	int ur, lr;      /* whether they had bits below the units */
+	int even;        /* the ends belong to v */
+};
+
+/* Whether Q reads back as v: inside the interval, or on an end that belongs to v. */
+static int inside(const struct interval *iv, uint64_t Q)
+{
+	int cu = Q != iv->uq ? (Q < iv->uq ? -1 : 1) : iv->ur ? -1 : 0;
+	int cl = Q != iv->lq ? (Q < iv->lq ? -1 : 1) : iv->lr ? -1 : 0;
+
+	return (cu < 0 || (cu == 0 && iv->even)) && (cl > 0 || (cl == 0 && iv->even));
+}
+
 /*
  * The same text as put_by_printf, in exact integer arithmetic, for
  * 1e-5 <= |v| < 1e14 (where pb's rates, points and scores live; 1 for
@@ -607,12 +644,11 @@ static u128 pow10_u128(int s)
  */
 static int put_exact(struct pb_buf *b, double v)
 {
-	static const uint64_t scale[] = { 100, 10, 1 }; /* 17 digits over 15, 16, 17 */
 	double a = fabs(v);
-	uint64_t bits, f, q17, q = 0;
-	int be, sh, k, n, nd, even;
-	u128 P, num, r, half, U, L, uq, lq, g;
-	int ur, lr; /* whether U, L have bits below 2^(sh+2) */
+	uint64_t bits, f, q17, q, t;
+	int be, sh, k, nd;
+	u128 P, num, r, half, U, L, low;
+	struct interval iv;
 	char digits[20];
 
 	if (!(a >= 1e-5 && a < 1e14))
@@ -620,7 +656,6 @@ static int put_exact(struct pb_buf *b, double v)
 	memcpy(&bits, &a, sizeof bits);
 	be = (int)(bits >> 52);
 	f = (bits & ((1ULL << 52) - 1)) | (1ULL << 52);
-	even = !(f & 1);
 	sh = 1075 - be; /* 6 <= sh <= 69 in this range */
 	/* floor((be-1023) × log10 2), then one step up if |v| >= 10^(k+1) */
 	k = ((be - 1023) * 78913) >> 18;
@@ -634,42 +669,27 @@ static int put_exact(struct pb_buf *b, double v)
 	r = num & ((half << 1) - 1);
 	U = 4 * num + 2 * P;
 	L = 4 * num - (f == 1ULL << 52 ? P : 2 * P);
-	uq = U >> (sh + 2);
-	ur = (U & (((u128)1 << (sh + 2)) - 1)) != 0;
-	lq = L >> (sh + 2);
-	lr = (L & (((u128)1 << (sh + 2)) - 1)) != 0;
-	/*
-	 * When put_few_decimals succeeds, its M × 10^-j is the nearest decimal
-	 * of its 15 or 16 digits to v (M < 2^53, and M differs from |v| × 10^j
-	 * by less than half a unit or it would not read back), so it writes
-	 * the text found below; it is only quicker for such short values. It
-	 * can succeed only when v's interval holds a decimal with at most six
-	 * places, here a multiple of g = 10^(s-6): it is tried only then.
-	 */
-	g = pow10_u128(16 - k < 6 ? 0 : 10 - k);
-	if (16 - k < 6 || uq / g >= (lq + g - 1) / g) {
-		int rc = put_few_decimals(b, v);
-		if (rc <= 0)
-			return rc;
+	low = ((u128)1 << (sh + 2)) - 1;
+	iv = (struct interval){ (uint64_t)(U >> (sh + 2)), (uint64_t)(L >> (sh + 2)),
+		                (U & low) != 0, (L & low) != 0, !(f & 1) };
+	/* X / d = q + (t + r / 2^sh) / d: round on (t, r) against (d/2, 0) */
+	q = q17 / 100;
+	t = q17 % 100;
+	q += t > 50 || (t == 50 && (r != 0 || (q & 1)));
+	if (inside(&iv, q * 100)) {
+		nd = 15;
+	} else {
+		q = q17 / 10;
+		t = q17 % 10;
+		q += t > 5 || (t == 5 && (r != 0 || (q & 1)));
+		if (inside(&iv, q * 10)) {
+			nd = 16;
+		} else {
+			q = q17 + (r > half || (r == half && (q17 & 1)));
+			nd = 17;
+		}
 	}
-	for (n = 0; n < 3; n++) {
-		uint64_t d = scale[n], t = q17 % d;
-		u128 Q;
-		int cu, cl;
-		q = q17 / d;
-		/* X / d = q + (t + r / 2^sh) / d: round on (t, r) against (d/2, 0) */
-		if (d == 1 ? (r > half || (r == half && (q & 1)))
-		           : (t > d / 2 || (t == d / 2 && (r != 0 || (q & 1)))))
-			q++;
-		if (n == 2)
-			break;
-		Q = (u128)q * d;
-		cu = Q != uq ? (Q < uq ? -1 : 1) : ur ? -1 : 0;
-		cl = Q != lq ? (Q < lq ? -1 : 1) : lr ? -1 : 0;
-		if ((cu < 0 || (cu == 0 && even)) && (cl > 0 || (cl == 0 && even)))
-			break;
-	}
-	if (q == (uint64_t)pow10_u128(15 + n)) { /* 9.99…5 rounded up to 10.0…: one more digit */
+	if (q == (uint64_t)pow10_u128(nd)) { /* 9.99…5 rounded up to 10.0…: one more digit */
 		q /= 10;
 		k++;
 	}
@@ -677,6 +697,18 @@ static int put_exact(struct pb_buf *b, double v)
 	if (v < 0 && pb_buf_addc(b, '-') < 0)
 		return -1;
 	return put_plain(b, digits, (size_t)nd, k);
+}
+
+/*
+ * 0 when put_few_decimals cannot succeed with up to two places: then
+ * a × 100 is within a × 100 × 2^-52 of a whole number (the decimal is
+ * within half an ulp of a, the product rounds once), so farther means no.
+ */
+static int may_have_two_places(double a)
+{
+	double s = a * 100, n = s < 0x1p52 ? (s + 0x1p52) - 0x1p52 : s;
+
+	return fabs(s - n) <= s * 0x1p-50;
 }
 
 int pb_put_number(struct pb_buf *b, double v)
@@ -687,9 +719,15 @@ int pb_put_number(struct pb_buf *b, double v)
 		return 0;
 	if (v == 0)
 		return pb_buf_addc(b, '0'); /* never -0 */
-	if ((rc = put_exact(b, v)) <= 0)    /* tries put_few_decimals first */
-		return rc;
-	if ((rc = put_few_decimals(b, v)) <= 0)
+	/*
+	 * Whenever put_few_decimals succeeds, its M × 10^-k is the nearest
+	 * decimal of its 15 or 16 digits to v (M < 2^53, and M differs from
+	 * |v| × 10^k by less than half a unit, or it would not read back), so
+	 * put_exact would write the same text: the tries are kept only where
+	 * they are quicker, up to two places, and where put_exact cannot go.
+	 */
+	if ((may_have_two_places(fabs(v)) && (rc = put_few_decimals(b, v, 0, 2)) <= 0) ||
+	    (rc = put_exact(b, v)) <= 0 || (rc = put_few_decimals(b, v, 3, 6)) <= 0)
 		return rc;
 	return put_by_printf(b, v);
 }
@@ -702,7 +740,7 @@ int pb_put_number_printf(struct pb_buf *b, double v)
 		return 0;
 	if (v == 0)
 		return pb_buf_addc(b, '0');
-	if ((rc = put_few_decimals(b, v)) <= 0)
+	if ((rc = put_few_decimals(b, v, 0, 6)) <= 0)
 		return rc;
 	return put_by_printf(b, v);
 }

@@ -327,6 +327,20 @@ static void put_whole_numbers(void **state)
 	pb_buf_addc(&b, ' ');
 	pb_put_int(&b, 42);
 	assert_string_equal(b.p, "0 18446744073709551615 -9223372036854775808 42");
+	/* every digit count, at its edges, as printf writes them */
+	{
+		unsigned long long p = 1;
+		int k, d;
+		char want[32];
+		for (k = 0; k < 20; k++, p *= 10)
+			for (d = -1; d <= 1; d++) {
+				unsigned long long v = p + (unsigned long long)d;
+				pb_buf_reset(&b);
+				pb_put_uint(&b, v);
+				snprintf(want, sizeof want, "%llu", v);
+				assert_string_equal(b.p, want);
+			}
+	}
 	pb_buf_release(&b);
 }
 
