@@ -436,6 +436,14 @@ static int read_inputs(struct rank_run *k, struct pb_error *err)
 
 /* ---- the output columns ---- */
 
+struct column;
+
+/* One cell of a row: value i of column c. */
+struct cell {
+	const struct column *c;
+	size_t i;
+};
+
 /* The writer: what the column table reads, and the row being written. */
 struct out {
 	const struct rank_run *k;
@@ -445,7 +453,9 @@ struct out {
 	struct pb_str score_name; /* the composite's column: score, or that indicator's name */
 	size_t *extras;           /* the pass-through columns written, by index in k->extra */
 	size_t nextras;
-	struct pb_buf buf; /* rows not yet written: fwrite sees whole blocks */
+	struct pb_buf buf;  /* rows not yet written: fwrite sees whole blocks */
+	struct cell *cells; /* every row's cells in order, from the column table */
+	size_t ncells;
 	/* the group */
 	struct pb_str *gv; /* its --by values */
 	size_t m;          /* its ranked entities */
@@ -809,8 +819,25 @@ static int out_plan(struct out *o, struct pb_error *err)
 	return rc;
 }
 
+/* The cells of every row: the column table walked once. 0, or -1 out of memory. */
+static int out_cells(struct out *o)
+{
+	const struct column *c;
+	size_t i, n, total = 0;
+
+	for (c = columns; c < columns + NCOLUMNS; c++)
+		total += col_count(c, o);
+	if (!(o->cells = malloc((total ? total : 1) * sizeof *o->cells)))
+		return -1;
+	for (c = columns; c < columns + NCOLUMNS; c++)
+		for (i = 0, n = col_count(c, o); i < n; i++)
+			o->cells[o->ncells++] = (struct cell){ c, i };
+	return 0;
+}
+
 static void out_release(struct out *o)
 {
+	free(o->cells);
 	free(o->inds); /* and extras, cum */
 	free(o->xv);   /* and gv */
 	pb_buf_release(&o->buf);
@@ -827,16 +854,14 @@ static void out_flush(struct out *o, int all)
 
 static int write_header(struct out *o)
 {
-	const struct column *c;
-	size_t i, n, at = 0;
+	size_t j;
 
-	for (c = columns; c < columns + NCOLUMNS; c++)
-		for (i = 0, n = col_count(c, o); i < n; i++) {
-			struct pb_str name = col_name(c, o, i);
-			if ((at++ && pb_buf_addc(&o->buf, '\t') < 0) ||
-			    pb_tsv_buf_put(&o->buf, name.p, name.n) < 0)
-				return -1;
-		}
+	for (j = 0; j < o->ncells; j++) {
+		struct pb_str name = col_name(o->cells[j].c, o, o->cells[j].i);
+		if ((j && pb_buf_addc(&o->buf, '\t') < 0) ||
+		    pb_tsv_buf_put(&o->buf, name.p, name.n) < 0)
+			return -1;
+	}
 	return pb_buf_addc(&o->buf, '\n');
 }
 
@@ -844,9 +869,8 @@ static int write_header(struct out *o)
 static int write_row(struct out *o, const struct rank_slot *sl)
 {
 	const struct rank_run *k = o->k;
-	const struct column *c;
 	const char *s;
-	size_t i, n, at = 0;
+	size_t i, j;
 
 	o->s = sl;
 	o->ei = sl->ent;
@@ -857,10 +881,10 @@ static int write_row(struct out *o, const struct rank_slot *sl)
 		o->xv[i] = (struct pb_str){ s + 4, len };
 		s += 4 + len;
 	}
-	for (c = columns; c < columns + NCOLUMNS; c++)
-		for (i = 0, n = col_count(c, o); i < n; i++)
-			if ((at++ && pb_buf_addc(&o->buf, '\t') < 0) || c->put(o, c, i) < 0)
-				return -1;
+	for (j = 0; j < o->ncells; j++)
+		if ((j && pb_buf_addc(&o->buf, '\t') < 0) ||
+		    o->cells[j].c->put(o, o->cells[j].c, o->cells[j].i) < 0)
+			return -1;
 	if (pb_buf_addc(&o->buf, '\n') < 0)
 		return -1;
 	out_flush(o, 0);
@@ -888,7 +912,7 @@ static int write_rows(struct out *o)
 	const struct rank_run *k = o->k;
 	size_t g, q;
 
-	if (write_header(o) < 0)
+	if (out_cells(o) < 0 || write_header(o) < 0)
 		return -1;
 	for (g = 0; g < k->groups.count; g++) {
 		out_group(o, g);

@@ -370,26 +370,41 @@ void pb_tsv_close(struct pb_tsv_reader *r)
 	r->fd = -1;
 }
 
+/* Whether any of the eight bytes in w is below 0x0e or a backslash. */
+static int word_may_escape(uint64_t w)
+{
+	uint64_t x = w ^ 0x5c5c5c5c5c5c5c5cULL;
+
+	return ((((w - 0x0e0e0e0e0e0e0e0eULL) & ~w) | ((x - 0x0101010101010101ULL) & ~x)) &
+	        0x8080808080808080ULL) != 0;
+}
+
 /* The first byte in [p, end) that pb TSV escapes (\t \n \r \\), or end. */
 static const char *find_special(const char *p, const char *end)
 {
+	const char *s = p;
+	uint64_t w;
+
 	/*
-	 * Eight bytes at a time: a byte below 0x0e (the three control
-	 * characters, and a few others the byte loop then passes over) or a
-	 * backslash stops the word loop; the byte loop finds which.
+	 * Eight bytes at a time; the last eight again, overlapping, so that a
+	 * clean field needs no byte loop. A word with a byte below 0x0e (the
+	 * three control characters, and a few others) or a backslash sends
+	 * the byte loop to find which.
 	 */
-	while (end - p >= 8) {
-		uint64_t w, x;
-		memcpy(&w, p, sizeof w);
-		x = w ^ 0x5c5c5c5c5c5c5c5cULL;
-		if (((w - 0x0e0e0e0e0e0e0e0eULL) & ~w & 0x8080808080808080ULL) |
-		    ((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL))
-			break;
-		p += 8;
+	for (; end - s >= 8; s += 8) {
+		memcpy(&w, s, sizeof w);
+		if (word_may_escape(w))
+			goto bytes;
 	}
-	while (p < end && *p != '\t' && *p != '\n' && *p != '\r' && *p != '\\')
-		p++;
-	return p;
+	if (end - p >= 8) {
+		memcpy(&w, end - 8, sizeof w);
+		if (!word_may_escape(w))
+			return end;
+	}
+bytes:
+	while (s < end && *s != '\t' && *s != '\n' && *s != '\r' && *s != '\\')
+		s++;
+	return s;
 }
 
 static char escape_letter(char c)
@@ -415,10 +430,11 @@ void pb_tsv_put(FILE *f, const char *p, size_t n)
 
 int pb_tsv_buf_put(struct pb_buf *b, const char *p, size_t n)
 {
-	const char *end = p + n;
+	const char *end = p + n, *q = find_special(p, end);
 
-	while (p < end) {
-		const char *q = find_special(p, end);
+	if (q == end) /* most fields: nothing to escape */
+		return pb_buf_add(b, p, n);
+	for (; p < end; q = find_special(p, end)) {
 		if (pb_buf_grow(b, (size_t)(q - p) + 2) < 0)
 			return -1;
 		memcpy(b->p + b->len, p, (size_t)(q - p));
