@@ -15,6 +15,8 @@
 #include "pb/map.h"
 
 #define READ_CHUNK (256u << 10)
+/* Bytes after the data that a 16-byte load may touch (and ignore). */
+#define READ_SLACK 16
 
 size_t pb_tsv_unescape(char *p, size_t n)
 {
@@ -64,8 +66,8 @@ static ssize_t fill(struct pb_tsv_reader *r)
 			r->cap = cap;
 		}
 	}
-	do
-		got = read(r->fd, r->in + r->end, r->cap - r->end);
+	do /* the last READ_SLACK bytes stay unread into: split may load them */
+		got = read(r->fd, r->in + r->end, r->cap - r->end - READ_SLACK);
 	while (got < 0 && errno == EINTR);
 	if (got > 0)
 		r->end += (size_t)got;
@@ -145,46 +147,57 @@ static int fields_grow(struct pb_tsv_reader *r, size_t i)
 /*
  * Splits a line at TABs into r->fields, one pass; the array grows as needed.
  * With SSE2 (every x86-64) sixteen bytes are tested at a time for a TAB or a
- * backslash; the bytes after the last whole block, one by one.
+ * backslash, the last block too: the read buffer keeps READ_SLACK bytes after
+ * its data, whose bits are masked off.
  */
 static int split(struct pb_tsv_reader *r, char *line, size_t len)
 {
-	size_t i = 0;
+	struct pb_str *f = r->fields;
+	size_t i = 0, cap = r->fields_cap;
 	char *p = line, *end = line + len, *start = line;
 	int escaped = 0;
 
 #ifdef __SSE2__
 	const __m128i tab = _mm_set1_epi8('\t'), bsl = _mm_set1_epi8('\\');
+	const char *readable = r->in + r->cap;
 
-	for (; end - p >= 16; p += 16) {
+	for (; p < end && p + 16 <= readable; p += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, tab));
-		escaped |= _mm_movemask_epi8(_mm_cmpeq_epi8(v, bsl));
-		while (m) {
+		unsigned keep = end - p >= 16 ? 0xffffu : (1u << (end - p)) - 1;
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, tab)) & keep;
+		escaped |= _mm_movemask_epi8(_mm_cmpeq_epi8(v, bsl)) & (int)keep;
+		for (; m; m &= m - 1) {
 			char *t = p + __builtin_ctz(m);
-			if (i + 1 >= r->fields_cap && fields_grow(r, i + 1) < 0)
-				return -1;
-			r->fields[i].p = start;
-			r->fields[i].n = (size_t)(t - start);
+			if (i + 1 >= cap) {
+				if (fields_grow(r, i + 1) < 0)
+					return -1;
+				f = r->fields;
+				cap = r->fields_cap;
+			}
+			f[i].p = start;
+			f[i].n = (size_t)(t - start);
 			i++;
 			start = t + 1;
-			m &= m - 1;
 		}
 	}
 #endif
-	for (; p < end; p++) {
+	for (; p < end; p++) { /* without SSE2, or a line not in the read buffer */
 		if (*p == '\\')
 			escaped = 1;
 		if (*p != '\t')
 			continue;
-		if (i + 1 >= r->fields_cap && fields_grow(r, i + 1) < 0)
-			return -1;
-		r->fields[i].p = start;
-		r->fields[i].n = (size_t)(p - start);
+		if (i + 1 >= cap) {
+			if (fields_grow(r, i + 1) < 0)
+				return -1;
+			f = r->fields;
+			cap = r->fields_cap;
+		}
+		f[i].p = start;
+		f[i].n = (size_t)(p - start);
 		i++;
 		start = p + 1;
 	}
-	if (i >= r->fields_cap && fields_grow(r, i) < 0)
+	if (i >= cap && fields_grow(r, i) < 0)
 		return -1;
 	r->fields[i].p = start;
 	r->fields[i].n = (size_t)(end - start);
