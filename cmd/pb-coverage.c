@@ -28,6 +28,14 @@ static const char help_text[] =
     "      --targets FILE     add target, done, progress_rate, time_rate, ahead_pp\n"
     "      --time-rate R      use R (0..1, or a fraction such as 6.5/12) as time_rate\n"
     "      --gaps             list the units that need action, with a leading gap column\n"
+    "      --list COLUMN      list the units counted in COLUMN: single, joint, work, none,\n"
+    "                         should_build, covered, uncovered or built_since\n"
+    "      --changes PREV     list the units added, removed, built, lost or changed in mode\n"
+    "                         since the register PREV (matched by unit_id)\n"
+    "      --sum COL,...      add COL_sum per group: the exact sum of a numeric column\n"
+    "      --distinct COL,... add COL_distinct per group: how many distinct values\n"
+    "      --since DATE       add built_since: organizations established DATE..--as-of\n"
+    "      --period LABEL     add a leading period column (a trend table's month, quarter)\n"
     "      --status COL       count COL's values instead of org_mode\n"
     "      --covered V1,...   the values of --status COL that count as covered (1)\n"
     "      --links FILE       covered = at least --min-links distinct partners in FILE\n"
@@ -46,7 +54,10 @@ static const char help_text[] =
     "should_build, org_rate, single_rate, work_rate. orgs = single + distinct org_id of\n"
     "joint units; org_rate = (single+joint)/units; single_rate = single/units;\n"
     "work_rate = (single+joint+work)/units. --status gives units, covered, covered_rate\n"
-    "and one count column COL=VALUE per distinct value.\n"
+    "and one count column COL=VALUE per distinct value. After them: the --compare\n"
+    "deltas, the --targets columns, built_since, COL_sum, COL_distinct; --period puts\n"
+    "period first. Figures are exact: each is the correctly rounded value of its exact\n"
+    "fraction, written in full (pb-report rounds for the reader).\n"
     "Exit: 0 success, 1 some rows rejected (reported as FILE:LINE), 2 usage or fatal error.\n"
     "\n"
     "Examples:\n"
@@ -55,6 +66,10 @@ static const char help_text[] =
     "  pb-coverage --by district --targets targets.tsv --as-of 2022-06-16 units.tsv\n"
     "  pb-coverage --gaps --as-of 2022-06-30 units.tsv >gaps.tsv\n"
     "  pb-coverage --by district --status signed --covered 1 agreements.tsv\n"
+    "  pb-coverage --list uncovered --status signed --covered 1 agreements.tsv\n"
+    "  pb-coverage --changes units-may.tsv units-june.tsv >changes.tsv\n"
+    "  pb-coverage --by district --sum trained --distinct instructor units.tsv\n"
+    "  pb-coverage --by town --as-of 2022-06-30 --since 2022-06-01 units.tsv\n"
     "  parallel --pipepart -a units.tsv --header : --block -1 \\\n"
     "      pb-coverage --by district --partial | pb-coverage --merge >cov.tsv\n"
     "\n"
@@ -75,7 +90,13 @@ enum {
 	OPT_PARTNER_TYPE,
 	OPT_MIN_LINKS,
 	OPT_PARTIAL,
-	OPT_MERGE
+	OPT_MERGE,
+	OPT_LIST,
+	OPT_CHANGES,
+	OPT_SUM,
+	OPT_DISTINCT,
+	OPT_SINCE,
+	OPT_PERIOD
 };
 
 static const struct option long_options[] = {
@@ -96,6 +117,12 @@ static const struct option long_options[] = {
 	{ "min-links", required_argument, NULL, OPT_MIN_LINKS },
 	{ "partial", no_argument, NULL, OPT_PARTIAL },
 	{ "merge", no_argument, NULL, OPT_MERGE },
+	{ "list", required_argument, NULL, OPT_LIST },
+	{ "changes", required_argument, NULL, OPT_CHANGES },
+	{ "sum", required_argument, NULL, OPT_SUM },
+	{ "distinct", required_argument, NULL, OPT_DISTINCT },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "period", required_argument, NULL, OPT_PERIOD },
 	PB_CLI_OPTIONS
 };
 
@@ -106,6 +133,13 @@ static long parse_count(const char *opt, const char *arg)
 	if (pb_parse_int((struct pb_str){ arg, strlen(arg) }, &v) < 0 || v < 0 || v > 1000000000)
 		pb_usage_die(usage_text, opt, arg);
 	return (long)v;
+}
+
+static int parse_date(const char *opt, const char *arg, int32_t *d)
+{
+	if (pb_parse_date((struct pb_str){ arg, strlen(arg) }, d) < 0)
+		pb_usage_die(usage_text, "%s: '%s' is not a date (YYYY-MM-DD)", opt, arg);
+	return 1;
 }
 
 static void parse_options(int argc, char **argv, struct pb_coverage_opts *o)
@@ -128,12 +162,8 @@ static void parse_options(int argc, char **argv, struct pb_coverage_opts *o)
 			o->min_members =
 			    parse_count("--min-members: '%s' is not a whole number >= 0", optarg);
 			break;
-		case OPT_AS_OF:
-			if (pb_parse_date((struct pb_str){ optarg, strlen(optarg) }, &o->as_of) < 0)
-				pb_usage_die(usage_text, "--as-of: '%s' is not a date (YYYY-MM-DD)",
-				             optarg);
-			o->has_as_of = 1;
-			break;
+		case OPT_AS_OF: o->has_as_of = parse_date("--as-of", optarg, &o->as_of); break;
+		case OPT_SINCE: o->has_since = parse_date("--since", optarg, &o->since); break;
 		case OPT_COMPARE: o->compare = optarg; break;
 		case OPT_TARGETS: o->targets = optarg; break;
 		case OPT_TIME_RATE: o->time_rate = optarg; break;
@@ -149,6 +179,11 @@ static void parse_options(int argc, char **argv, struct pb_coverage_opts *o)
 			break;
 		case OPT_PARTIAL: o->partial = 1; break;
 		case OPT_MERGE: o->merge = 1; break;
+		case OPT_LIST: o->list = optarg; break;
+		case OPT_CHANGES: o->changes = optarg; break;
+		case OPT_SUM: o->sum = optarg; break;
+		case OPT_DISTINCT: o->distinct = optarg; break;
+		case OPT_PERIOD: o->period = optarg; break;
 		default: pb_usage_die(usage_text, NULL);
 		}
 	}

@@ -1,4 +1,4 @@
-/* coverage: pb-coverage's run — options, setup, counting a register, --gaps. */
+/* coverage: pb-coverage's run — options, setup, reading a register unit by unit. */
 #include "pb/coverage.h"
 
 #include <stdint.h>
@@ -15,61 +15,197 @@
 /* More formal members than any one unit has; keeps every sum far from overflow. */
 #define MEMBERS_MAX 1000000000LL
 
-enum org_mode { OM_SINGLE, OM_JOINT, OM_WORK, OM_NONE };
-
 /* Column indexes of one input file; -1 = absent (reads as empty). */
 struct cols {
 	int by[COV_MAX_BY];
 	int org_mode, org_id, org_name, members, instructor;
 	int established, dissolved, opened, closed, status, unit_id;
+	int *sums;     /* per summed column (agg.sums) */
+	int *distinct; /* per --distinct column (agg.distinct) */
 };
 
 /* ---------- options ---------- */
 
-#define USAGE(...) return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, __VA_ARGS__)
+/* The options, a bit each, for the rules of which go together. */
+enum opt {
+	O_BY,
+	O_TOTAL,
+	O_ROLLUP,
+	O_COMPARE,
+	O_TARGETS,
+	O_PARTIAL,
+	O_SUM,
+	O_DISTINCT,
+	O_PERIOD,
+	O_STATUS,
+	O_LINKS,
+	O_GAPS,
+	O_LIST,
+	O_CHANGES,
+	O_AS_OF,
+	O_SINCE,
+	O_MIN_MEMBERS,
+	O_TIME_RATE,
+	O_COVERED,
+	O_PARTNERS,
+	O_PARTNER_TYPE,
+	O_MIN_LINKS,
+	O_MERGE,
+	O_COUNT
+};
+#define B(o) (1u << (o))
 
-/* The options that exclude or need each other. */
-static int check_combinations(const struct pb_coverage_opts *o, struct pb_error *err)
+static const char *const opt_names[O_COUNT] = {
+	[O_BY] = "--by",
+	[O_TOTAL] = "--total",
+	[O_ROLLUP] = "--rollup",
+	[O_COMPARE] = "--compare",
+	[O_TARGETS] = "--targets",
+	[O_PARTIAL] = "--partial",
+	[O_SUM] = "--sum",
+	[O_DISTINCT] = "--distinct",
+	[O_PERIOD] = "--period",
+	[O_STATUS] = "--status",
+	[O_LINKS] = "--links",
+	[O_GAPS] = "--gaps",
+	[O_LIST] = "--list",
+	[O_CHANGES] = "--changes",
+	[O_AS_OF] = "--as-of",
+	[O_SINCE] = "--since",
+	[O_MIN_MEMBERS] = "--min-members",
+	[O_TIME_RATE] = "--time-rate",
+	[O_COVERED] = "--covered",
+	[O_PARTNERS] = "--partners",
+	[O_PARTNER_TYPE] = "--partner-type",
+	[O_MIN_LINKS] = "--min-links",
+	[O_MERGE] = "--merge",
+};
+
+static unsigned given(const struct pb_coverage_opts *o)
 {
-	struct cov_frac r;
+	const int set[O_COUNT] = {
+		[O_BY] = o->by != NULL,
+		[O_TOTAL] = o->total,
+		[O_ROLLUP] = o->rollup,
+		[O_COMPARE] = o->compare != NULL,
+		[O_TARGETS] = o->targets != NULL,
+		[O_PARTIAL] = o->partial,
+		[O_SUM] = o->sum != NULL,
+		[O_DISTINCT] = o->distinct != NULL,
+		[O_PERIOD] = o->period != NULL,
+		[O_STATUS] = o->status != NULL,
+		[O_LINKS] = o->links != NULL,
+		[O_GAPS] = o->gaps,
+		[O_LIST] = o->list != NULL,
+		[O_CHANGES] = o->changes != NULL,
+		[O_AS_OF] = o->has_as_of,
+		[O_SINCE] = o->has_since,
+		[O_MIN_MEMBERS] = o->min_members != 3,
+		[O_TIME_RATE] = o->time_rate != NULL,
+		[O_COVERED] = o->covered != NULL,
+		[O_PARTNERS] = o->partners != NULL,
+		[O_PARTNER_TYPE] = o->partner_type != NULL,
+		[O_MIN_LINKS] = o->min_links != 1,
+		[O_MERGE] = o->merge,
+	};
+	unsigned bits = 0;
+	int i;
 
-	if (o->partial && o->merge)
-		USAGE("--partial and --merge exclude each other");
-	if (o->merge &&
-	    (o->by || o->total || o->rollup || o->compare || o->targets || o->time_rate ||
-	     o->gaps || o->status || o->covered || o->links || o->partners || o->partner_type ||
-	     o->has_as_of || o->min_members != 3 || o->min_links != 1))
-		USAGE("--merge takes its options from the partial files: give only the files (and "
-		      "-o)");
-	if (o->status && o->links)
-		USAGE("--status and --links exclude each other");
-	if (o->covered && !o->status)
-		USAGE("--covered needs --status");
-	if ((o->partners || o->partner_type || o->min_links != 1) && !o->links)
-		USAGE("--partners, --partner-type and --min-links need --links");
-	if (o->partner_type && !o->partners)
-		USAGE("--partner-type needs --partners (the register that gives each partner's "
-		      "type)");
-	if (o->time_rate && !o->targets)
-		USAGE("--time-rate needs --targets");
-	if (o->time_rate && cov_time_rate(o->time_rate, &r) < 0)
-		USAGE(
-		    "--time-rate: '%s' is not a number from 0 to 1 (or a fraction such as 6.5/12)",
-		    o->time_rate);
-	if (o->min_members < 0)
-		USAGE("--min-members must be 0 or more");
-	if (o->min_links < 1)
-		USAGE("--min-links must be 1 or more");
-	if (o->gaps &&
-	    (o->by || o->partial || o->status || o->links || o->compare || o->targets || o->total ||
-	     o->rollup))
-		USAGE("--gaps lists units; it does not go with --by, --partial, --status, --links, "
-		      "--compare, --targets, --total or --rollup");
+	for (i = 0; i < O_COUNT; i++)
+		bits |= set[i] ? B(i) : 0;
+	return bits;
+}
+
+/* What makes a summary table; a unit list takes none of it. */
+#define SUMMARY                                                                                    \
+	(B(O_BY) | B(O_TOTAL) | B(O_ROLLUP) | B(O_COMPARE) | B(O_TARGETS) | B(O_PARTIAL) |         \
+	 B(O_SUM) | B(O_DISTINCT) | B(O_PERIOD))
+
+/*
+ * Which options go together: when any of `when` is given, none of
+ * `excludes` may be and one of `needs` must be. A rule with `list` names
+ * the options it excludes after its message.
+ */
+static const struct rule {
+	unsigned when, excludes, needs;
+	int list;
+	const char *msg;
+} rules[] = {
+	{ B(O_PARTIAL), B(O_MERGE), 0, 0, "--partial and --merge exclude each other" },
+	{ B(O_MERGE), ~B(O_MERGE), 0, 0,
+	  "--merge takes its options from the partial files: give only the files (and -o)" },
+	{ B(O_STATUS), B(O_LINKS), 0, 0, "--status and --links exclude each other" },
+	{ B(O_COVERED), 0, B(O_STATUS), 0, "--covered needs --status" },
+	{ B(O_PARTNERS) | B(O_PARTNER_TYPE) | B(O_MIN_LINKS), 0, B(O_LINKS), 0,
+	  "--partners, --partner-type and --min-links need --links" },
+	{ B(O_PARTNER_TYPE), 0, B(O_PARTNERS), 0,
+	  "--partner-type needs --partners (the register that gives each partner's type)" },
+	{ B(O_TIME_RATE), 0, B(O_TARGETS), 0, "--time-rate needs --targets" },
+	{ B(O_SINCE), 0, B(O_AS_OF), 0,
+	  "--since needs --as-of: built_since counts what was established from DATE to that day" },
+	{ B(O_SINCE), B(O_STATUS) | B(O_LINKS), 0, 1, "--since counts organizations" },
+	{ B(O_GAPS), SUMMARY | B(O_STATUS) | B(O_LINKS) | B(O_LIST) | B(O_CHANGES) | B(O_SINCE), 0,
+	  1, "--gaps lists units" },
+	{ B(O_LIST), SUMMARY | B(O_CHANGES), 0, 1, "--list lists units" },
+	{ B(O_CHANGES), SUMMARY | B(O_STATUS) | B(O_LINKS) | B(O_AS_OF) | B(O_SINCE), 0, 1,
+	  "--changes lists units as each register writes them" },
+};
+
+/* Applies the rules to the options given. 0, or -1 with err. */
+static int check_rules(unsigned bits, struct pb_error *err)
+{
+	struct pb_buf names = PB_BUF_INIT;
+	size_t i, n;
+	int o, rc = 0;
+
+	for (i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+		const struct rule *r = &rules[i];
+		unsigned bad = bits & r->excludes;
+		if (!(bits & r->when) || (!bad && (!r->needs || (bits & r->needs))))
+			continue;
+		if (!r->list || !bad)
+			return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "%s", r->msg);
+		/* "it does not go with --by, --total or --sum" */
+		for (o = 0, n = 0; o < O_COUNT && rc == 0; o++)
+			if (r->excludes & B(o))
+				rc = pb_buf_addf(&names, "%s%s",
+				                 !n++                           ? ""
+				                     : (r->excludes >> (o + 1)) ? ", "
+				                                                : " or ",
+				                 opt_names[o]);
+		if (rc == 0)
+			pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "%s; it does not go with %s",
+			             r->msg, names.p);
+		else
+			pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "out of memory");
+		pb_buf_release(&names);
+		return -1;
+	}
 	return 0;
 }
 
+#define USAGE(...) return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, __VA_ARGS__)
+
+/* Whether a --by column would repeat a column of the table. */
+static const char *by_clash(const struct pb_coverage_opts *o, const char *col,
+                            const struct pb_list *sum, const struct pb_list *distinct)
+{
+	size_t n = strlen(col);
+
+	if (cov_is_output_column(col) || (o->period && strcmp(col, "period") == 0))
+		return col;
+	if (n > 4 && strcmp(col + n - 4, "_sum") == 0 &&
+	    pb_list_find(sum, (struct pb_str){ col, n - 4 }) >= 0)
+		return col;
+	if (n > 9 && strcmp(col + n - 9, "_distinct") == 0 &&
+	    pb_list_find(distinct, (struct pb_str){ col, n - 9 }) >= 0)
+		return col;
+	return NULL;
+}
+
 /* The --by columns: at most COV_MAX_BY, none twice, none named like an output column. */
-static int check_by(const struct pb_coverage_opts *o, struct pb_error *err)
+static int check_by(const struct pb_coverage_opts *o, const struct pb_list *sum,
+                    const struct pb_list *distinct, struct pb_error *err)
 {
 	struct pb_list l = PB_LIST_INIT;
 	const char *clash = NULL;
@@ -82,61 +218,103 @@ static int check_by(const struct pb_coverage_opts *o, struct pb_error *err)
 	for (i = 0; i < l.n && !many && !twice && !clash; i++) {
 		for (j = 0; j < i; j++)
 			twice |= strcmp(l.v[i], l.v[j]) == 0;
-		if (!twice && cov_is_output_column(l.v[i]))
-			clash = l.v[i];
+		if (!twice)
+			clash = by_clash(o, l.v[i], sum, distinct);
 	}
-	if (many || twice) {
-		pb_list_release(&l);
-		if (many)
-			USAGE("--by: at most %d columns", COV_MAX_BY);
-		USAGE("--by: a column is named twice");
-	}
-	if (clash) {
+	if (clash)
 		pb_error_set(err, PB_EXIT_FATAL, NULL, 0,
 		             "--by: '%s' is also an output column; rename it first", clash);
-		pb_list_release(&l);
-		return -1;
-	}
 	pb_list_release(&l);
-	return 0;
+	if (many)
+		USAGE("--by: at most %d columns", COV_MAX_BY);
+	if (twice)
+		USAGE("--by: a column is named twice");
+	return clash ? -1 : 0;
 }
 
-/* A comma list option: no empty item. */
-static int check_list(const char *opt, const char *what, const char *z, struct pb_error *err)
+/* A comma list option: no empty item, and (names) none twice. l keeps it when not NULL. */
+static int check_list(const char *opt, const char *what, const char *z, struct pb_list *keep,
+                      struct pb_error *err)
 {
 	struct pb_list l = PB_LIST_INIT;
+	size_t i;
 
 	if (pb_list_split(&l, z, ',') < 0)
 		USAGE("%s: empty %s in '%s'", opt, what, z);
-	pb_list_release(&l);
+	for (i = 0; keep && i < l.n; i++)
+		if (pb_list_find(&l, pb_str_z(l.v[i])) != (long)i) {
+			pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "%s: '%s' is named twice", opt,
+			             l.v[i]);
+			pb_list_release(&l);
+			return -1;
+		}
+	if (keep)
+		*keep = l;
+	else
+		pb_list_release(&l);
 	return 0;
 }
 
 int pb_coverage_check_opts(const struct pb_coverage_opts *o, struct pb_error *err)
 {
-	if (check_combinations(o, err) < 0 || check_by(o, err) < 0 ||
-	    check_list("--covered", "value", o->covered, err) < 0 ||
-	    check_list("--partner-type", "type", o->partner_type, err) < 0)
+	struct pb_list sum = PB_LIST_INIT, distinct = PB_LIST_INIT;
+	struct cov_frac r;
+	int rc = -1;
+
+	if (check_rules(given(o), err) < 0)
 		return -1;
-	return 0;
+	if (o->time_rate && cov_time_rate(o->time_rate, &r) < 0)
+		USAGE(
+		    "--time-rate: '%s' is not a number from 0 to 1 (or a fraction such as 6.5/12)",
+		    o->time_rate);
+	if (o->min_members < 0)
+		USAGE("--min-members must be 0 or more");
+	if (o->min_links < 1)
+		USAGE("--min-links must be 1 or more");
+	if (o->period && !*o->period)
+		USAGE("--period: the label is empty");
+	if (check_list("--sum", "column name", o->sum, &sum, err) == 0 &&
+	    check_list("--distinct", "column name", o->distinct, &distinct, err) == 0 &&
+	    check_by(o, &sum, &distinct, err) == 0 &&
+	    check_list("--covered", "value", o->covered, NULL, err) == 0 &&
+	    check_list("--partner-type", "type", o->partner_type, NULL, err) == 0 &&
+	    cov_list_check(o, err) == 0)
+		rc = 0;
+	pb_list_release(&sum);
+	pb_list_release(&distinct);
+	return rc;
 }
 
 #undef USAGE
 
+/* ---------- setup ---------- */
+
 /* Checks o and readies c to count with it. 0, or -1 with err. */
 static int cov_setup(struct cov *c, const struct pb_coverage_opts *o, struct pb_error *err)
 {
+	size_t i;
+
 	if (pb_coverage_check_opts(o, err) < 0)
 		return -1;
 	c->o = o;
 	c->mode = o->status ? COV_STATUS : o->links ? COV_LINKS : COV_ORG;
 	if (pb_list_split(&c->by, o->by, ',') < 0 ||
 	    pb_list_split(&c->covered, o->covered ? o->covered : "1", ',') < 0 ||
-	    pb_list_split(&c->ptypes, o->partner_type, ',') < 0)
+	    pb_list_split(&c->ptypes, o->partner_type, ',') < 0 ||
+	    pb_list_split(&c->sum, o->sum, ',') < 0 ||
+	    pb_list_split(&c->distinct, o->distinct, ',') < 0)
 		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "out of memory");
 	/* merged partials already filled the aggregate; its keys have as many values */
 	c->agg.nby = c->by.n;
-	return 0;
+	for (i = 0; i < c->sum.n; i++)
+		if (cov_agg_column(&c->agg.sums, pb_str_z(c->sum.v[i])) < 0)
+			return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "out of memory");
+	for (i = 0; i < c->distinct.n; i++)
+		if (cov_agg_column(&c->agg.distinct, pb_str_z(c->distinct.v[i])) < 0)
+			return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "out of memory");
+	if (o->targets && cov_targets_measures(c, err) < 0)
+		return -1;
+	return cov_lists_open(c, err);
 }
 
 static void cov_release(struct cov *c)
@@ -144,14 +322,16 @@ static void cov_release(struct cov *c)
 	pb_list_release(&c->by);
 	pb_list_release(&c->covered);
 	pb_list_release(&c->ptypes);
+	pb_list_release(&c->sum);
+	pb_list_release(&c->distinct);
 	cov_agg_release(&c->agg);
 	pb_map_release(&c->linked);
 	free(c->nlinks);
-	pb_buf_release(&c->gap_header);
+	cov_lists_free(c);
 	pb_buf_release(&c->msg);
 }
 
-/* ---------- one units row ---------- */
+/* ---------- one unit ---------- */
 
 static struct pb_str field(const struct pb_tsv_reader *r, int idx)
 {
@@ -196,29 +376,6 @@ static int unit_open(struct cov *c, const struct pb_tsv_reader *r, const struct 
 	return open;
 }
 
-/* The org_mode as written: canonical, or a Chinese label or alias. -1 after reporting. */
-static int written_mode(struct cov *c, const struct pb_tsv_reader *r, struct pb_str s)
-{
-	static const char *const canonical[] = {
-		[OM_SINGLE] = "single", [OM_JOINT] = "joint", [OM_WORK] = "work", [OM_NONE] = "none"
-	};
-	const struct pb_vocab_entry *e;
-	int mode;
-
-	for (mode = OM_SINGLE; mode <= OM_NONE; mode++)
-		if (pb_str_eqz(s, canonical[mode]))
-			return mode;
-	if (!(e = pb_vocab_lookup(PB_VOCAB_ORG_MODE, s))) {
-		cov_row_error(c, r->name, r->line, "org_mode: '%.*s' is not one of %s", (int)s.n,
-		              s.p, pb_vocab_list(PB_VOCAB_ORG_MODE));
-		return -1;
-	}
-	for (mode = OM_SINGLE; mode < OM_NONE; mode++)
-		if (strcmp(e->value, canonical[mode]) == 0)
-			break;
-	return mode;
-}
-
 /* members: -1 unknown, else a whole number; -1 returned after reporting a bad one. */
 static int unit_members(struct cov *c, const struct pb_tsv_reader *r, struct pb_str m,
                         long long *members)
@@ -238,51 +395,56 @@ static int unit_members(struct cov *c, const struct pb_tsv_reader *r, struct pb_
 }
 
 /*
- * The unit's effective org_mode on --as-of and its members (-1 unknown), or
- * -1 after reporting a bad field.
+ * org_mode counting: the unit's effective org_mode on --as-of (an
+ * organization not yet established or already dissolved is not there),
+ * should_build and built_since. 0, or -1 after reporting a bad field.
  */
-static int unit_mode(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k,
-                     long long *members)
+static int unit_org(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k,
+                    struct cov_unit *u)
 {
-	int mode = written_mode(c, r, field(r, k->org_mode));
+	const struct pb_coverage_opts *o = c->o;
+	int32_t est, dis;
+	int has_est, has_dis;
 
-	if (mode < 0 || unit_members(c, r, field(r, k->members), members) < 0)
+	if ((u->mode = cov_written_mode(c, r, field(r, k->org_mode))) < 0 ||
+	    unit_members(c, r, field(r, k->members), &u->members) < 0)
 		return -1;
-	if (c->o->has_as_of && (mode == OM_SINGLE || mode == OM_JOINT)) {
-		int32_t est, dis;
-		int has_est, has_dis;
+	if (o->has_as_of && (u->mode == COV_OM_SINGLE || u->mode == COV_OM_JOINT)) {
 		if (parse_opt_date(c, r, k->established, &est, &has_est) < 0 ||
 		    parse_opt_date(c, r, k->dissolved, &dis, &has_dis) < 0)
 			return -1;
-		if ((has_est && est > c->o->as_of) || (has_dis && c->o->as_of >= dis))
-			mode = field(r, k->instructor).n ? OM_WORK : OM_NONE;
+		/* built since DATE, even if dissolved since */
+		u->built_since = o->has_since && has_est && est >= o->since && est <= o->as_of;
+		if ((has_est && est > o->as_of) || (has_dis && o->as_of >= dis))
+			u->mode = field(r, k->instructor).n ? COV_OM_WORK : COV_OM_NONE;
 	}
-	return mode;
+	u->should_build =
+	    u->mode != COV_OM_SINGLE && u->members >= 0 && u->members >= o->min_members;
+	return 0;
 }
 
-static int should_build(const struct cov *c, int mode, long long members)
+/* Reads one unit: 1 when it counts (open on --as-of, every field good), else 0. */
+static int read_unit(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k,
+                     struct cov_unit *u)
 {
-	return mode != OM_SINGLE && members >= 0 && members >= c->o->min_members;
-}
-
-/* --gaps: the row as read, after a leading gap column, when it needs action. */
-static void gap_row(struct cov *c, const struct pb_tsv_reader *r, int mode, long long members)
-{
-	static const char *const gap_names[] = { NULL, NULL, "work", "none" };
-	const char *gap = gap_names[mode];
-	size_t i;
-
-	if (!gap && should_build(c, mode, members))
-		gap = "should_build";
-	if (!gap)
-		return;
-	fputs(gap, c->out);
-	for (i = 0; i < r->nfields; i++) {
-		putc('\t', c->out);
-		pb_tsv_put_str(c->out, r->fields[i]);
+	memset(u, 0, sizeof *u);
+	u->members = -1;
+	if (unit_open(c, r, k) <= 0)
+		return 0;
+	switch (c->mode) {
+	case COV_ORG: return unit_org(c, r, k, u) == 0;
+	case COV_STATUS: u->covered = pb_list_find(&c->covered, field(r, k->status)) >= 0; break;
+	case COV_LINKS: {
+		struct pb_str id = field(r, k->unit_id);
+		long i = id.n ? pb_map_find(&c->linked, id.p, id.n) : -1;
+		u->covered = i >= 0 && c->nlinks[i] >= c->o->min_links;
+		break;
 	}
-	putc('\n', c->out);
+	}
+	return 1;
 }
+
+/* ---------- counting ---------- */
 
 /* The group of the row, or -2 after reporting a 合计 value, -1 out of memory. */
 static long row_group(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k)
@@ -305,22 +467,23 @@ static long row_group(struct cov *c, const struct pb_tsv_reader *r, const struct
 	return cov_agg_group(&c->agg);
 }
 
-/* Counts one unit of mode into group g. 0, or -1 out of memory. */
+/* Counts an org_mode unit into group g. 0, or -1 out of memory. */
 static int count_org(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k, long g,
-                     int mode, long long members)
+                     const struct cov_unit *u)
 {
-	static const enum cov_count counts[] = { [OM_SINGLE] = COV_SINGLE,
-		                                 [OM_JOINT] = COV_JOINT,
-		                                 [OM_WORK] = COV_WORK,
-		                                 [OM_NONE] = COV_NONE };
+	static const enum cov_count counts[] = { [COV_OM_SINGLE] = COV_SINGLE,
+		                                 [COV_OM_JOINT] = COV_JOINT,
+		                                 [COV_OM_WORK] = COV_WORK,
+		                                 [COV_OM_NONE] = COV_NONE };
 	struct cov_stats *s = &c->agg.st[g];
 	struct pb_str org;
 
-	if (members > 0)
-		s->n[COV_MEMBERS] += members;
-	s->n[COV_SHOULD_BUILD] += should_build(c, mode, members);
-	s->n[counts[mode]]++;
-	if (mode != OM_JOINT)
+	if (u->members > 0)
+		s->n[COV_MEMBERS] += u->members;
+	s->n[COV_SHOULD_BUILD] += u->should_build;
+	s->n[COV_BUILT_SINCE] += u->built_since;
+	s->n[counts[u->mode]]++;
+	if (u->mode != COV_OM_JOINT)
 		return 0;
 	/* a single organization covers one unit; a joint one is counted once per group */
 	org = field(r, k->org_id);
@@ -329,33 +492,93 @@ static int count_org(struct cov *c, const struct pb_tsv_reader *r, const struct 
 	return org.n ? cov_agg_add_member(&c->agg, g, COV_SET_ORGS, org) : 0;
 }
 
-/* Counts one row: 0 (counted, skipped or reported), -1 out of memory. */
-static int add_row(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k)
+/*
+ * --sum and --distinct: the unit's values into group g. A value that is not
+ * a number is reported and left out (the unit still counts); an empty one
+ * is missing. 0, or -1 out of memory.
+ */
+static int count_values(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k, long g)
 {
-	long long members = -1;
-	int mode = 0;
-	long g;
+	size_t j;
+	int rc;
 
-	if (unit_open(c, r, k) <= 0)
-		return 0;
-	if (c->mode == COV_ORG && (mode = unit_mode(c, r, k, &members)) < 0)
-		return 0;
-	if (c->o->gaps) {
-		gap_row(c, r, mode, members);
-		return 0;
+	for (j = 0; j < c->agg.sums.count; j++) {
+		struct pb_str v = field(r, k->sums[j]);
+		struct cov_dec d;
+		if (!v.n)
+			continue;
+		if (cov_dec_parse(v, &d) < 0) {
+			cov_row_error(c, r->name, r->line, "%s: '%.*s' is not a number; left out",
+			              r->cols[k->sums[j]], (int)v.n, v.p);
+			continue;
+		}
+		if ((rc = cov_agg_add_sum(&c->agg, g, j, d)) == -2)
+			cov_row_error(c, r->name, r->line,
+			              "%s: '%.*s' makes the sum too large; left out",
+			              r->cols[k->sums[j]], (int)v.n, v.p);
+		else if (rc < 0)
+			return -1;
 	}
-	if ((g = row_group(c, r, k)) < 0)
+	for (j = 0; j < c->agg.distinct.count; j++) {
+		struct pb_str v = field(r, k->distinct[j]);
+		if (v.n && cov_agg_add_member(&c->agg, g, (uint32_t)(1 + j), v) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Counts one unit into its group. 0 (counted or reported), -1 out of memory. */
+static int count_unit(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k,
+                      const struct cov_unit *u)
+{
+	long g = row_group(c, r, k);
+	int rc = 0;
+
+	if (g < 0)
 		return g == -2 ? 0 : -1;
 	c->agg.st[g].n[COV_UNITS]++;
 	switch (c->mode) {
-	case COV_ORG: return count_org(c, r, k, g, mode, members);
-	case COV_STATUS: return cov_agg_add_value(&c->agg, g, field(r, k->status), 1);
-	case COV_LINKS: {
-		struct pb_str id = field(r, k->unit_id);
-		long u = id.n ? pb_map_find(&c->linked, id.p, id.n) : -1;
-		c->agg.st[g].n[COV_COVERED] += u >= 0 && c->nlinks[u] >= c->o->min_links;
-		break;
+	case COV_ORG: rc = count_org(c, r, k, g, u); break;
+	case COV_STATUS: rc = cov_agg_add_value(&c->agg, g, field(r, k->status), 1); break;
+	case COV_LINKS: c->agg.st[g].n[COV_COVERED] += u->covered; break;
 	}
+	return rc < 0 ? -1 : count_values(c, r, k, g);
+}
+
+/* One row of the register: counted, listed, or compared with --changes' PREV. */
+static int add_row(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k)
+{
+	struct cov_unit u;
+
+	if (c->o->changes)
+		return cov_changes_row(c, r, k->org_mode, k->unit_id);
+	if (!read_unit(c, r, k, &u))
+		return 0;
+	if (c->lists)
+		return cov_list_row(c, r, &u);
+	return count_unit(c, r, k, &u);
+}
+
+/* ---------- reading a register ---------- */
+
+/* The file columns of the summed or --distinct columns; -1 with err when one is missing. */
+static int value_cols(const struct pb_tsv_reader *r, const struct pb_map *names, int **idx,
+                      const struct pb_list *opt, const char *optname, struct pb_error *err)
+{
+	size_t j, i;
+
+	if (!(*idx = calloc(names->count + 1, sizeof **idx)))
+		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1, "out of memory");
+	for (j = 0; j < names->count; j++) {
+		struct pb_str name = pb_map_key(names, j);
+		for (i = 0; i < r->ncols && !pb_str_eqz(name, r->cols[i]); i++)
+			;
+		if (i == r->ncols)
+			return pb_error_set(
+			    err, PB_EXIT_FATAL, r->name, 1, "no column '%.*s' (named by %s)",
+			    (int)name.n, name.p,
+			    pb_list_find(opt, name) >= 0 ? optname : "a measure of --targets");
+		(*idx)[j] = (int)i;
 	}
 	return 0;
 }
@@ -364,6 +587,7 @@ static int add_row(struct cov *c, const struct pb_tsv_reader *r, const struct co
 static int find_cols(struct cov *c, const struct pb_tsv_reader *r, struct cols *k,
                      struct pb_error *err)
 {
+	const char *need_id = c->o->changes ? "--changes" : c->mode == COV_LINKS ? "--links" : NULL;
 	size_t i;
 
 	for (i = 0; i < c->by.n; i++)
@@ -386,41 +610,13 @@ static int find_cols(struct cov *c, const struct pb_tsv_reader *r, struct cols *
 	if (c->mode == COV_STATUS && k->status < 0)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
 		                    "no column '%s' (named by --status)", c->o->status);
-	if (c->mode == COV_LINKS && k->unit_id < 0)
+	if (need_id && k->unit_id < 0)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
-		                    "no column 'unit_id' (needed by --links)");
-	return 0;
-}
-
-/* --gaps: the first input's header, after gap; every later input must have the same. */
-static int gaps_header(struct cov *c, const struct pb_tsv_reader *r, struct pb_error *err)
-{
-	struct pb_buf *h = &c->gap_header;
-	size_t i, len = h->len;
-
-	/* every input's header, encoded as a key; the first one's is kept */
-	for (i = 0; i < r->ncols; i++)
-		if (cov_key_add(h, pb_str_z(r->cols[i])) < 0)
-			return pb_error_set(err, PB_EXIT_FATAL, r->name, 0, "out of memory");
-	if (len) {
-		int same = h->len == 2 * len && memcmp(h->p, h->p + len, len) == 0;
-		h->len = len;
-		if (!same)
-			return pb_error_set(
-			    err, PB_EXIT_FATAL, r->name, 1,
-			    "--gaps: every input needs the same columns as the first");
-		return 0;
-	}
-	if (pb_tsv_col(r, "gap") >= 0)
-		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
-		                    "--gaps: the input already has a column 'gap' (a gap list?)");
-	fputs("gap", c->out);
-	for (i = 0; i < r->ncols; i++) {
-		putc('\t', c->out);
-		pb_tsv_puts(c->out, r->cols[i]);
-	}
-	putc('\n', c->out);
-	return 0;
+		                    "no column 'unit_id' (needed by %s)", need_id);
+	if (value_cols(r, &c->agg.sums, &k->sums, &c->sum, "--sum", err) < 0 ||
+	    value_cols(r, &c->agg.distinct, &k->distinct, &c->distinct, "--distinct", err) < 0)
+		return -1;
+	return c->lists ? cov_list_header(c, r, err) : 0;
 }
 
 static int read_units(struct cov *c, const char *path, struct pb_error *err)
@@ -430,20 +626,16 @@ static int read_units(struct cov *c, const char *path, struct pb_error *err)
 	int rc;
 
 	memset(&k, 0, sizeof k);
-	if (pb_tsv_open(&r, path, err) < 0) {
-		pb_tsv_close(&r);
-		return -1;
-	}
-	rc = find_cols(c, &r, &k, err);
-	if (rc == 0 && c->o->gaps)
-		rc = gaps_header(c, &r, err);
+	if ((rc = pb_tsv_open(&r, path, err)) == 0)
+		rc = find_cols(c, &r, &k, err);
 	while (rc == 0 && (rc = pb_tsv_next_row(&r, &c->errors, err)) > 0)
 		if ((rc = add_row(c, &r, &k)) < 0)
 			pb_error_set(err, PB_EXIT_FATAL, r.name, r.line, "out of memory");
 	pb_tsv_close(&r);
+	free(k.sums);
+	free(k.distinct);
 	return rc < 0 ? -1 : 0;
 }
-
 /* ---------- --links ---------- */
 
 /* --partners: the ids of the units whose type may count as a partner. */
@@ -553,7 +745,7 @@ static int count_inputs(struct cov *c, struct pb_error *err)
 	for (f = 0; f < (o->ninputs ? o->ninputs : 1); f++)
 		if (read_units(c, o->ninputs ? o->inputs[f] : "-", err) < 0)
 			return -1;
-	return 0;
+	return c->lists ? cov_lists_close(c, err) : 0;
 }
 
 int pb_coverage_run(const struct pb_coverage_opts *o, struct pb_error *err)
@@ -579,7 +771,7 @@ int pb_coverage_run(const struct pb_coverage_opts *o, struct pb_error *err)
 		rc = cov_setup(&c, run, err);
 	if (rc == 0 && !o->merge)
 		rc = count_inputs(&c, err);
-	if (rc == 0 && !run->gaps)
+	if (rc == 0 && !c.lists)
 		rc = run->partial ? cov_partial_write(&c, err) : cov_table_write(&c, err);
 	pb_progress_done();
 	if (rc == 0)

@@ -149,3 +149,85 @@ int cov_time_rate(const char *z, struct cov_frac *f)
 		return -1;
 	return 0;
 }
+
+/* ---------- decimal sums ---------- */
+
+/* Scales d up to scale decimals. 0, or -1 when it does not fit. */
+static int dec_rescale(struct cov_dec *d, int scale)
+{
+	__int128 p = pow10_i128(scale - d->scale);
+
+	if (!p || __builtin_mul_overflow(d->m, p, &d->m))
+		return -1;
+	d->scale = scale;
+	return 0;
+}
+
+int cov_dec_parse(struct pb_str s, struct cov_dec *d)
+{
+	const char *p = s.p, *end = s.p + s.n;
+	int neg = 0, digits = 0, point = 0;
+
+	d->m = 0;
+	d->scale = 0;
+	if (p < end && (*p == '-' || *p == '+'))
+		neg = *p++ == '-';
+	for (; p < end; p++) {
+		if (*p == '.' && !point) {
+			point = 1;
+			continue;
+		}
+		if (*p < '0' || *p > '9')
+			return -1;
+		digits++;
+		d->scale += point;
+		if (d->scale > 30 || __builtin_mul_overflow(d->m, 10, &d->m) ||
+		    __builtin_add_overflow(d->m, *p - '0', &d->m))
+			return -1;
+	}
+	if (!digits)
+		return -1;
+	d->m = neg ? -d->m : d->m;
+	return 0;
+}
+
+int cov_dec_add(struct cov_dec *acc, struct cov_dec v)
+{
+	struct cov_dec a = *acc;
+
+	if ((a.scale < v.scale && dec_rescale(&a, v.scale) < 0) ||
+	    (v.scale < a.scale && dec_rescale(&v, a.scale) < 0) ||
+	    __builtin_add_overflow(a.m, v.m, &a.m))
+		return -1;
+	*acc = a;
+	return 0;
+}
+
+struct cov_frac cov_dec_frac(struct cov_dec d)
+{
+	struct cov_frac f = { 0, 0 };
+
+	if (cov_frac_make(d.m, pow10_i128(d.scale), &f) < 0)
+		f = (struct cov_frac){ 0, 0 };
+	return f;
+}
+
+int cov_dec_put(struct pb_buf *b, struct cov_dec d)
+{
+	char digits[48];
+	unsigned __int128 u = mag(d.m);
+	int n = 0, rc = 0;
+
+	do {
+		digits[n++] = (char)('0' + (int)(u % 10));
+		u /= 10;
+	} while (u || n <= d.scale);
+	if (d.m < 0)
+		rc |= pb_buf_addc(b, '-');
+	while (n-- > 0) {
+		rc |= pb_buf_addc(b, digits[n]);
+		if (n == d.scale && n)
+			rc |= pb_buf_addc(b, '.');
+	}
+	return rc < 0 ? -1 : 0;
+}

@@ -1,4 +1,4 @@
-/* coverage_group: pb-coverage's aggregate — groups, their counts, sets and value counts. */
+/* coverage_group: pb-coverage's aggregate — groups, their counts, sums, sets and value counts. */
 #include "coverage_int.h"
 
 #include <stdarg.h>
@@ -17,6 +17,7 @@ const char *const cov_count_names[COV_NCOUNTS] = {
 	[COV_MEMBERS] = "members",
 	[COV_SHOULD_BUILD] = "should_build",
 	[COV_COVERED] = "covered",
+	[COV_BUILT_SINCE] = "built_since",
 };
 
 void cov_row_error(struct cov *c, const char *file, long line, const char *fmt, ...)
@@ -64,9 +65,9 @@ long cov_agg_group(struct cov_agg *a)
 	return g;
 }
 
-int cov_agg_add_member(struct cov_agg *a, long g, enum cov_set set, struct pb_str member)
+int cov_agg_add_member(struct cov_agg *a, long g, uint32_t set, struct pb_str member)
 {
-	uint32_t head[2] = { (uint32_t)g, (uint32_t)set };
+	uint32_t head[2] = { (uint32_t)g, set };
 
 	pb_buf_reset(&a->key);
 	if (pb_buf_add(&a->key, head, sizeof head) < 0 ||
@@ -75,7 +76,7 @@ int cov_agg_add_member(struct cov_agg *a, long g, enum cov_set set, struct pb_st
 	return pb_map_put(&a->sets, a->key.p, a->key.len, NULL) < 0 ? -1 : 0;
 }
 
-void cov_agg_member(const struct cov_agg *a, size_t i, uint32_t *g, enum cov_set *set,
+void cov_agg_member(const struct cov_agg *a, size_t i, uint32_t *g, uint32_t *set,
                     struct pb_str *member)
 {
 	struct pb_str k = pb_map_key(&a->sets, i);
@@ -83,23 +84,34 @@ void cov_agg_member(const struct cov_agg *a, size_t i, uint32_t *g, enum cov_set
 
 	memcpy(head, k.p, sizeof head);
 	*g = head[0];
-	*set = (enum cov_set)head[1];
+	*set = head[1];
 	*member = (struct pb_str){ k.p + sizeof head, k.n - sizeof head };
+}
+
+/* Grows a per-group array (*arr of *have elements of size bytes) to n, zeroed. 0 or -1. */
+static int grow_exact(void *arr, size_t *have, size_t n, size_t size)
+{
+	char *p, *old;
+
+	if (n <= *have)
+		return 0;
+	memcpy(&old, arr, sizeof old);
+	if (!(p = realloc(old, n * size)))
+		return -1;
+	memset(p + *have * size, 0, (n - *have) * size);
+	memcpy(arr, &p, sizeof p);
+	*have = n;
+	return 0;
 }
 
 static int stats_grow_vals(struct cov_stats *s, size_t n)
 {
-	long long *v;
+	return grow_exact(&s->vals, &s->nvals, n, sizeof *s->vals);
+}
 
-	if (n <= s->nvals)
-		return 0;
-	v = realloc(s->vals, n * sizeof *v);
-	if (!v)
-		return -1;
-	memset(v + s->nvals, 0, (n - s->nvals) * sizeof *v);
-	s->vals = v;
-	s->nvals = n;
-	return 0;
+static int stats_grow_sums(struct cov_stats *s, size_t n)
+{
+	return grow_exact(&s->sums, &s->nsums, n, sizeof *s->sums);
 }
 
 int cov_agg_add_value(struct cov_agg *a, long g, struct pb_str v, long long n)
@@ -112,24 +124,39 @@ int cov_agg_add_value(struct cov_agg *a, long g, struct pb_str v, long long n)
 	return 0;
 }
 
+int cov_agg_add_sum(struct cov_agg *a, long g, size_t j, struct cov_dec v)
+{
+	if (stats_grow_sums(&a->st[g], j + 1) < 0)
+		return -1;
+	return cov_dec_add(&a->st[g].sums[j], v) < 0 ? -2 : 0;
+}
+
+long cov_agg_column(struct pb_map *cols, struct pb_str name)
+{
+	return pb_map_put(cols, name.p, name.n, NULL);
+}
+
 int cov_stats_add(struct cov_stats *dst, const struct cov_stats *src)
 {
 	size_t i;
 
 	for (i = 0; i < COV_NCOUNTS; i++)
 		dst->n[i] += src->n[i];
-	if (stats_grow_vals(dst, src->nvals) < 0)
+	if (stats_grow_vals(dst, src->nvals) < 0 || stats_grow_sums(dst, src->nsums) < 0)
 		return -1;
 	for (i = 0; i < src->nvals; i++)
 		dst->vals[i] += src->vals[i];
+	for (i = 0; i < src->nsums; i++)
+		if (cov_dec_add(&dst->sums[i], src->sums[i]) < 0)
+			return -2;
 	return 0;
 }
 
 void cov_stats_release(struct cov_stats *s)
 {
 	free(s->vals);
-	s->vals = NULL;
-	s->nvals = 0;
+	free(s->sums);
+	memset(s, 0, sizeof *s);
 }
 
 void cov_agg_release(struct cov_agg *a)
@@ -142,6 +169,8 @@ void cov_agg_release(struct cov_agg *a)
 	pb_map_release(&a->groups);
 	pb_map_release(&a->sets);
 	pb_map_release(&a->values);
+	pb_map_release(&a->sums);
+	pb_map_release(&a->distinct);
 	pb_buf_release(&a->key);
 	memset(a, 0, sizeof *a);
 }

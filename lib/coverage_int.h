@@ -1,10 +1,13 @@
 /*
  * coverage_int: what the files of pb-coverage's engine share, and nothing
  * outside them sees. Each file one job, calls only downwards:
- *   coverage.c          options, setup, counting a register, --gaps, the run
+ *   coverage.c          options, setup, reading a register unit by unit, the run
+ *   coverage_list.c     unit lists: --gaps, --list, --changes
  *   coverage_partial.c  --partial writes the aggregate; --merge reads it back
- *   coverage_table.c    the output table: rollup, --compare, --targets, sort, columns
- *   coverage_group.c    the aggregate all three use: groups, counts, sets, values
+ *   coverage_table.c    the summary table: rollup, --compare, --targets, sort
+ *   coverage_columns.c  its columns, one table: name, when present, how written
+ *   coverage_group.c    the aggregate they share: groups, counts, sums, sets, values
+ *   coverage_exact.c    exact fractions and decimal sums
  */
 #ifndef PB_COVERAGE_INT_H
 #define PB_COVERAGE_INT_H
@@ -35,18 +38,43 @@ enum cov_count {
 	COV_MEMBERS,
 	COV_SHOULD_BUILD,
 	COV_COVERED,
+	COV_BUILT_SINCE,
 	COV_NCOUNTS
 };
 extern const char *const cov_count_names[COV_NCOUNTS];
 
-/* The sets kept per group: a member counts once however many units name it. */
-enum cov_set { COV_SET_ORGS, COV_NSETS };
+/* org_mode's values, in the order of their counts. */
+enum cov_org_mode { COV_OM_SINGLE, COV_OM_JOINT, COV_OM_WORK, COV_OM_NONE };
+
+/*
+ * The per-group sets: a member counts once however many units name it.
+ * Set 0 holds the joint organizations; set 1 + j the values of the
+ * --distinct column j (agg.distinct's index).
+ */
+#define COV_SET_ORGS 0u
+
+/* What reading one unit row found: the summary counts it, the lists pick by it. */
+struct cov_unit {
+	int mode;          /* effective org_mode on --as-of (org_mode counting) */
+	long long members; /* -1 unknown */
+	int should_build;
+	int covered;     /* --status: a covered value; --links: enough partners */
+	int built_since; /* --since: organization established in [since, as_of] */
+};
+
+/* An exact decimal: m / 10^scale. What --sum adds. */
+struct cov_dec {
+	__int128 m;
+	int scale;
+};
 
 /* The counts of one group (or, in the table, of one output row). */
 struct cov_stats {
 	long long n[COV_NCOUNTS];
 	long long *vals; /* --status: a count per distinct value, indexed as agg.values */
 	size_t nvals;
+	struct cov_dec *sums; /* per summed column, indexed as agg.sums */
+	size_t nsums;
 };
 
 /*
@@ -59,22 +87,26 @@ struct cov_agg {
 	struct pb_map groups; /* encoded group values -> group index */
 	struct cov_stats *st; /* per group */
 	size_t st_cap;
-	struct pb_map sets;   /* 4-byte group index, 4-byte set, member: per-group sets */
-	struct pb_map values; /* --status: the distinct values seen */
-	struct pb_buf key;    /* scratch for the key being built */
+	struct pb_map sets;     /* 4-byte group index, 4-byte set, member: per-group sets */
+	struct pb_map values;   /* --status: the distinct values seen */
+	struct pb_map sums;     /* the summed columns: --sum's and the targets' measures */
+	struct pb_map distinct; /* the --distinct columns */
+	struct pb_buf key;      /* scratch for the key being built */
 };
+
+struct cov_lists;
 
 /* One run: the options in force, the aggregate, where rows go. */
 struct cov {
 	const struct pb_coverage_opts *o;
 	enum cov_mode mode;
-	struct pb_list by, covered, ptypes;
+	struct pb_list by, covered, ptypes, sum, distinct;
 	struct cov_agg agg;
 	struct pb_map linked; /* --links: unit_id -> index into nlinks */
 	long long *nlinks;
 	size_t nlinks_cap;
-	struct pb_buf gap_header; /* --gaps: the first input's header, encoded as a key */
-	long errors;              /* rows reported and left out */
+	struct cov_lists *lists; /* --gaps, --list, --changes (coverage_list.c) */
+	long errors;             /* rows reported and left out */
 	struct pb_buf msg;
 	FILE *out;
 };
@@ -99,6 +131,14 @@ int cov_frac_decimal(struct pb_str s, struct cov_frac *f);
 int cov_frac_parse(struct pb_str s, struct cov_frac *f);
 /* --time-rate's text as a fraction from 0 to 1. 0 or -1. */
 int cov_time_rate(const char *z, struct cov_frac *f);
+/* Plain decimal text ([-]digits[.digits]) exactly. 0 or -1. */
+int cov_dec_parse(struct pb_str s, struct cov_dec *d);
+/* *acc += v exactly. 0, or -1 when the sum does not fit (acc unchanged). */
+int cov_dec_add(struct cov_dec *acc, struct cov_dec v);
+/* d as a reduced fraction (unknown if it cannot be). */
+struct cov_frac cov_dec_frac(struct cov_dec d);
+/* Appends d's exact decimal text. 0 or -1. */
+int cov_dec_put(struct pb_buf *b, struct cov_dec d);
 
 /* coverage_group.c */
 
@@ -112,16 +152,41 @@ void cov_key_values(struct pb_str key, struct pb_str *out, size_t n);
 /* The group of the key in a->key, added when new; -1 out of memory. */
 long cov_agg_group(struct cov_agg *a);
 /* Adds member to group g's set. 0 or -1 out of memory. */
-int cov_agg_add_member(struct cov_agg *a, long g, enum cov_set set, struct pb_str member);
+int cov_agg_add_member(struct cov_agg *a, long g, uint32_t set, struct pb_str member);
 /* Adds n to group g's count of status value v. 0 or -1 out of memory. */
 int cov_agg_add_value(struct cov_agg *a, long g, struct pb_str v, long long n);
+/* Adds v to group g's sum j. 0, -1 out of memory, -2 when the sum would not fit. */
+int cov_agg_add_sum(struct cov_agg *a, long g, size_t j, struct cov_dec v);
+/* The index of a summed (or --distinct) column, added when new; -1 out of memory. */
+long cov_agg_column(struct pb_map *cols, struct pb_str name);
 /* Decodes set entry i: its group, set and member. */
-void cov_agg_member(const struct cov_agg *a, size_t i, uint32_t *g, enum cov_set *set,
+void cov_agg_member(const struct cov_agg *a, size_t i, uint32_t *g, uint32_t *set,
                     struct pb_str *member);
 void cov_agg_release(struct cov_agg *a);
-/* dst += src, every count and value count. 0 or -1 out of memory. */
+/* dst += src: every count, value count and sum. 0, -1 out of memory, -2 a sum too large. */
 int cov_stats_add(struct cov_stats *dst, const struct cov_stats *src);
 void cov_stats_release(struct cov_stats *s);
+
+/* coverage_list.c */
+
+/* The --list COLUMN and the options it needs. 0, or -1 with err (a usage error). */
+int cov_list_check(const struct pb_coverage_opts *o, struct pb_error *err);
+/* Readies the list the options ask for (reads --changes' ids). 0, or -1 with err. */
+int cov_lists_open(struct cov *c, struct pb_error *err);
+/* An input's header: the list's header from the first, the same for the others. */
+int cov_list_header(struct cov *c, const struct pb_tsv_reader *r, struct pb_error *err);
+/* Writes the row if the list takes it. 0, or -1 out of memory. */
+int cov_list_row(struct cov *c, const struct pb_tsv_reader *r, const struct cov_unit *u);
+/*
+ * --changes: the row's change since PREV, written if any. org_mode and
+ * unit_id are the row's column indexes. 0, or -1 out of memory.
+ */
+int cov_changes_row(struct cov *c, const struct pb_tsv_reader *r, int org_mode, int unit_id);
+/* After the last input: --changes writes PREV's units that are gone. 0, or -1 with err. */
+int cov_lists_close(struct cov *c, struct pb_error *err);
+void cov_lists_free(struct cov *c);
+/* The org_mode as written (canonical, a Chinese label or an alias), or -1 after reporting. */
+int cov_written_mode(struct cov *c, const struct pb_tsv_reader *r, struct pb_str s);
 
 /* coverage_partial.c */
 
@@ -146,11 +211,67 @@ int cov_merge_read(struct cov *c, const struct pb_coverage_opts *top, struct cov
                    struct pb_error *err);
 void cov_merged_release(struct cov_merged *m);
 
-/* coverage_table.c */
+/* coverage_table.c and coverage_columns.c: the summary table */
+
+/* The rates: a sum of counts over units. --compare gives each its change in points. */
+enum cov_rate { COV_R_ORG, COV_R_SINGLE, COV_R_WORK, COV_R_COVERED, COV_NRATES };
+struct cov_rate_def {
+	const char *name;
+	unsigned counts; /* the numerator: these counts (bit k: count k) summed */
+};
+extern const struct cov_rate_def cov_rates[COV_NRATES];
+
+/* One output row: a group, a subtotal or the total. */
+struct cov_row {
+	struct cov_stats s;
+	long long orgs;  /* single units + distinct joint organizations */
+	long long *sets; /* per set: its distinct members over the row's groups */
+	unsigned mask;   /* bit i: group column i is summed over (合计) */
+	int present;     /* has counts of this run (else only --compare or --targets) */
+	int has_prev;    /* --compare */
+	struct cov_frac prev[COV_NRATES];
+	int has_target; /* --targets */
+	struct cov_frac target;
+	int has_measure; /* done sums a column of the register, not units */
+	long measure;    /* that column's index in agg.sums */
+	int32_t start, end;
+	struct pb_str *v; /* the group values, decoded once every row exists */
+};
+
+/* The summary table being built and written. */
+struct cov_table {
+	struct cov *c;
+	unsigned when;      /* which optional columns the run has (coverage_columns.c) */
+	struct pb_map keys; /* encoded group values (合计 included) -> row */
+	struct cov_row *rows;
+	size_t cap;
+	size_t *order;  /* rows in output order */
+	size_t *vorder; /* --status: value indexes in byte order */
+	size_t nv;
+	long *sum_at;         /* per --sum column: its index in agg.sums */
+	long *distinct_at;    /* per --distinct column: its index in agg.distinct */
+	size_t nsets;         /* sets per row: the joint organizations and each --distinct */
+	struct pb_buf period; /* --compare with a trend table: the period compared with */
+	int has_period;
+	int32_t as_of;             /* the day time_rate is measured on */
+	struct cov_frac time_rate; /* --time-rate, or unknown: the calendar */
+	struct pb_buf num;
+};
+
+/* coverage_columns.c */
 
 /* Whether name is a column of some summary table (a --by column must not be one). */
 int cov_is_output_column(const char *name);
+/* Which optional columns this run's table has. */
+unsigned cov_columns_of(const struct cov *c);
+/* Writes the header (w NULL) or row w, every column the run has. 0, or -1 out of memory. */
+int cov_columns_write(struct cov_table *t, const struct cov_row *w);
+
+/* coverage_table.c */
+
 /* Rolls the aggregate up into the table and writes it. 0, or -1 with err. */
 int cov_table_write(struct cov *c, struct pb_error *err);
+/* The measure columns a --targets file names: added to the summed columns. 0, or -1 with err. */
+int cov_targets_measures(struct cov *c, struct pb_error *err);
 
 #endif

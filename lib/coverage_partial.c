@@ -4,8 +4,9 @@
  * into one aggregate and hands those options back to the run.
  *
  * A partial is pb TSV: `#pb_coverage_partial, by:COL..., item, value`, then
- * one row per option, per non-zero count, per status value count and per
- * set member. Its rows are a multiset: concatenated or shuffled partials
+ * one row per option, per non-zero count, status value count and sum
+ * (exact decimal text), and per set member (joint organizations, --distinct
+ * values). Its rows are a multiset: concatenated or shuffled partials
  * (a Hadoop Streaming reducer's sorted input) merge to the same table.
  */
 #include "coverage_int.h"
@@ -48,6 +49,10 @@ static const struct opt_field opt_fields[] = {
 	{ "compare", OPT_TEXT, AT(compare), 0 },
 	{ "targets", OPT_TEXT, AT(targets), 0 },
 	{ "time_rate", OPT_TEXT, AT(time_rate), 0 },
+	{ "sum", OPT_TEXT, AT(sum), 0 },
+	{ "distinct", OPT_TEXT, AT(distinct), 0 },
+	{ "since", OPT_DATE, AT(since), AT(has_since) },
+	{ "period", OPT_TEXT, AT(period), 0 },
 	{ NULL, OPT_TEXT, 0, 0 },
 };
 #undef AT
@@ -147,12 +152,30 @@ static int write_options(struct cov *c, struct pb_error *err)
 	return rc < 0 ? pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "out of memory") : 0;
 }
 
+/* A group's sums, as exact decimal text. 0 or -1 out of memory. */
+static int sum_rows(struct cov *c, const struct pb_str *group, const struct cov_stats *s)
+{
+	struct pb_buf v = PB_BUF_INIT;
+	size_t j;
+	int rc = 0;
+
+	for (j = 0; j < s->nsums && rc == 0; j++) {
+		if (!s->sums[j].m)
+			continue;
+		pb_buf_reset(&v);
+		if ((rc = cov_dec_put(&v, s->sums[j])) == 0)
+			partial_row(c, "sum", group, pb_map_key(&c->agg.sums, j),
+			            (struct pb_str){ v.p, v.len });
+	}
+	pb_buf_release(&v);
+	return rc;
+}
+
 int cov_partial_write(struct cov *c, struct pb_error *err)
 {
 	struct pb_str group[COV_MAX_BY], member;
 	size_t i, g, v;
-	uint32_t gi;
-	enum cov_set set;
+	uint32_t gi, set;
 
 	fputs(PARTIAL_MAGIC, c->out);
 	for (i = 0; i < c->by.n; i++) {
@@ -169,11 +192,17 @@ int cov_partial_write(struct cov *c, struct pb_error *err)
 			count_row(c, "count", group, pb_str_z(cov_count_names[i]), s->n[i]);
 		for (v = 0; v < s->nvals; v++)
 			count_row(c, "status", group, pb_map_key(&c->agg.values, v), s->vals[v]);
+		if (sum_rows(c, group, s) < 0)
+			return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "out of memory");
 	}
 	for (i = 0; i < c->agg.sets.count; i++) {
 		cov_agg_member(&c->agg, i, &gi, &set, &member);
 		cov_key_values(pb_map_key(&c->agg.groups, gi), group, c->by.n);
-		partial_row(c, "org", group, member, PB_STR(""));
+		if (set == COV_SET_ORGS)
+			partial_row(c, "org", group, member, PB_STR(""));
+		else
+			partial_row(c, "distinct", group, pb_map_key(&c->agg.distinct, set - 1),
+			            member);
 	}
 	return 0;
 }
@@ -266,59 +295,88 @@ static int merge_option(struct merge *m, const struct pb_tsv_reader *r, struct p
 	return 0;
 }
 
-/* The record kinds of a partial's data rows. */
-enum rec { REC_COUNT, REC_STATUS, REC_ORG, REC_UNKNOWN };
+/* The record kinds of a partial's data rows, as their first field names them. */
+enum rec { REC_COUNT, REC_STATUS, REC_ORG, REC_SUM, REC_DISTINCT, REC_UNKNOWN };
+static const char *const rec_names[REC_UNKNOWN] = { "count", "status", "org", "sum", "distinct" };
 
 static enum rec record_of(struct pb_str rec, struct pb_str item, size_t *count)
 {
-	if (pb_str_eqz(rec, "status"))
-		return REC_STATUS;
-	if (pb_str_eqz(rec, "org"))
-		return REC_ORG;
-	if (!pb_str_eqz(rec, "count"))
-		return REC_UNKNOWN;
+	int k;
+
+	for (k = 0; k < REC_UNKNOWN && !pb_str_eqz(rec, rec_names[k]); k++)
+		;
+	if (k != REC_COUNT)
+		return (enum rec)k;
 	for (*count = 0; *count < COV_NCOUNTS; ++*count)
 		if (pb_str_eqz(item, cov_count_names[*count]))
 			return REC_COUNT;
 	return REC_UNKNOWN;
 }
 
-/* Adds one data row of a partial; 0 (added or reported), -1 out of memory. */
-static int merge_row(struct cov *c, struct merge *m, const struct pb_tsv_reader *r)
+/* Checks a record's value: a count (for counts), a decimal (for sums). 0, or -1 after reporting. */
+static int record_value(struct cov *c, struct merge *m, const struct pb_tsv_reader *r,
+                        enum rec kind, size_t count, long long *n, struct cov_dec *d)
 {
-	size_t nby = c->agg.nby, i, count = COV_NCOUNTS;
-	struct pb_str rec = r->fields[0], item = r->fields[nby + 1], val = r->fields[nby + 2];
-	enum rec kind = record_of(rec, item, &count);
-	long long n = 0, *total;
-	long g;
+	struct pb_str rec = r->fields[0], item = r->fields[m->ncols - 2],
+	              val = r->fields[m->ncols - 1];
+	long long *total = &m->totals[kind == REC_COUNT ? count : COV_NCOUNTS];
+	const char *bad = NULL;
 
-	if (kind != REC_ORG && (pb_parse_int(val, &n) < 0 || n < 0)) {
-		cov_row_error(c, r->name, r->line, "bad partial: value '%.*s' is not a count",
-		              (int)val.n, val.p);
-		return 0;
+	*n = 0;
+	if (kind == REC_SUM && cov_dec_parse(val, d) < 0)
+		bad = "bad partial: sum '%.*s' is not a number";
+	else if (kind != REC_ORG && kind != REC_DISTINCT && kind != REC_SUM &&
+	         (pb_parse_int(val, n) < 0 || *n < 0))
+		bad = "bad partial: value '%.*s' is not a count";
+	/* every count summed over all groups stays in range, so no row's sum can overflow */
+	else if (kind != REC_UNKNOWN && *n > LLONG_MAX - *total)
+		bad = "bad partial: count '%.*s' too large";
+	if (bad) {
+		cov_row_error(c, r->name, r->line, bad, (int)val.n, val.p);
+		return -1;
 	}
 	if (kind == REC_UNKNOWN) {
 		cov_row_error(c, r->name, r->line, "bad partial: unknown record '%.*s' '%.*s'",
 		              (int)rec.n, rec.p, (int)item.n, item.p);
-		return 0;
+		return -1;
 	}
-	/* every count summed over all groups stays in range, so no row's sum can overflow */
-	total = &m->totals[kind == REC_COUNT ? count : COV_NCOUNTS];
-	if (n > LLONG_MAX - *total) {
-		cov_row_error(c, r->name, r->line, "bad partial: count '%.*s' too large",
-		              (int)val.n, val.p);
+	*total += *n;
+	return 0;
+}
+
+/* Adds one data row of a partial; 0 (added or reported), -1 out of memory. */
+static int merge_row(struct cov *c, struct merge *m, const struct pb_tsv_reader *r)
+{
+	size_t nby = c->agg.nby, i, count = COV_NCOUNTS;
+	struct pb_str item = r->fields[nby + 1], val = r->fields[nby + 2];
+	enum rec kind = record_of(r->fields[0], item, &count);
+	struct cov_dec d;
+	long long n;
+	long g, j;
+	int rc;
+
+	if (record_value(c, m, r, kind, count, &n, &d) < 0)
 		return 0;
-	}
 	pb_buf_reset(&c->agg.key);
 	for (i = 0; i < nby; i++)
 		if (cov_key_add(&c->agg.key, r->fields[i + 1]) < 0)
 			return -1;
 	if ((g = cov_agg_group(&c->agg)) < 0)
 		return -1;
-	*total += n;
 	switch (kind) {
 	case REC_ORG: return cov_agg_add_member(&c->agg, g, COV_SET_ORGS, item);
 	case REC_STATUS: return cov_agg_add_value(&c->agg, g, item, n);
+	case REC_DISTINCT:
+		j = cov_agg_column(&c->agg.distinct, item);
+		return j < 0 ? -1 : cov_agg_add_member(&c->agg, g, (uint32_t)(1 + j), val);
+	case REC_SUM:
+		if ((j = cov_agg_column(&c->agg.sums, item)) < 0 ||
+		    (rc = cov_agg_add_sum(&c->agg, g, (size_t)j, d)) == -1)
+			return -1;
+		if (rc == -2)
+			cov_row_error(c, r->name, r->line, "bad partial: sum '%.*s' too large",
+			              (int)val.n, val.p);
+		return 0;
 	default: c->agg.st[g].n[count] += n; return 0;
 	}
 }

@@ -504,13 +504,8 @@ static int next_row(struct pb_input *in, struct pb_error *err)
 		in->finished = rc == 0;
 		return rc;
 	}
-	if (n > in->fields_cap) {
-		struct pb_str *f = realloc(in->fields, n * 2 * sizeof *f);
-		if (!f)
-			return pb_error_set(err, PB_EXIT_FATAL, in->name, 0, "out of memory");
-		in->fields = f;
-		in->fields_cap = n * 2;
-	}
+	if (n && pb_grow_zeroed(&in->fields, &in->fields_cap, n - 1, sizeof *in->fields) < 0)
+		return pb_error_set(err, PB_EXIT_FATAL, in->name, 0, "out of memory");
 	memcpy(in->fields, cells, n * sizeof *cells);
 	in->nfields = n;
 	return 1;

@@ -1,15 +1,17 @@
 /*
  * rank_int.h: what pb-rank's own files share and nothing else sees. lib/rank.c
- * reads the inputs, runs the steps and writes the rows, over rank_cfg.c (options
- * into a config), rank_score.c (judges, weights, normalization, composite, ranks,
- * sensitivity) and rank_history.c (--prev, --history, streaks); rank_ent.c, the
- * ground floor, keeps the entity and group tables they all read.
+ * reads the inputs and runs the steps, over rank_cfg.c (options into a config),
+ * rank_score.c (judges, weights, normalization, composite, ranks, sensitivity),
+ * rank_history.c (--prev, --history, streaks) and rank_out.c (the output
+ * columns as a table, and the writer); rank_ent.c, the ground floor, keeps the
+ * entity and group tables they all read.
  */
 #ifndef PB_RANK_INT_H
 #define PB_RANK_INT_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "pb/buf.h"
 #include "pb/diag.h"
@@ -248,6 +250,20 @@ int pb_rank_place(struct rank_run *k, struct pb_error *err);
 int pb_rank_score(struct rank_run *k, struct pb_error *err);
 /* --sensitivity: rank_lo and rank_hi over N random weight perturbations. */
 int pb_rank_sensitivity(struct rank_run *k, struct pb_error *err);
+
+/* ---- rank_out.c: the output columns ---- */
+
+/* The writer of one run's rows, planned from what was read. */
+struct rank_out;
+
+/*
+ * Plans the output columns of k (its indicators and pass-through columns are
+ * known): NULL with err on a column named twice or out of memory.
+ */
+struct rank_out *pb_rank_out_new(const struct rank_run *k, struct pb_error *err);
+/* Writes the header and every ranked entity to f. 0, or -1 out of memory. */
+int pb_rank_out_write(struct rank_out *o, FILE *f);
+void pb_rank_out_free(struct rank_out *o);
 
 /* ---- rank_history.c: earlier outputs ---- */
 

@@ -128,14 +128,16 @@ static int next_line(struct pb_tsv_reader *r, char **line, size_t *len)
 	}
 }
 
-/* Grows r->fields to hold at least one more than i. */
-static int fields_grow(struct pb_tsv_reader *r, size_t i)
+/* Grows r->fields to hold index i, doubling, but never past max entries. */
+static int fields_grow(struct pb_tsv_reader *r, size_t i, size_t max)
 {
 	size_t cap = r->fields_cap ? r->fields_cap * 2 : 16;
 	struct pb_str *f;
 
 	while (cap <= i)
 		cap *= 2;
+	if (cap > max)
+		cap = max;
 	f = realloc(r->fields, cap * sizeof *f);
 	if (!f)
 		return -1;
@@ -145,20 +147,45 @@ static int fields_grow(struct pb_tsv_reader *r, size_t i)
 }
 
 /*
- * Splits a line at TABs into r->fields, one pass; the array grows as needed.
- * With SSE2 (every x86-64) sixteen bytes are tested at a time for a TAB or a
- * backslash, the last block too: the read buffer keeps READ_SLACK bytes after
- * its data, whose bits are masked off.
+ * Splits a line into r->fields in one pass, the array growing as needed.
+ * want: the field count a row must have (0: any, the header, at most
+ * PB_TSV_COLS_MAX). A row of another count is not kept split (a line of a
+ * million tabs allocates nothing past want): -2 with its count in
+ * r->nfields. -1 out of memory. The same pass notes a backslash
+ * (r->escaped) and a NUL byte (r->nul) on the line.
+ *
+ * With SSE2 (every x86-64) sixteen bytes are tested at a time, the last
+ * block too: the read buffer keeps READ_SLACK bytes after its data, whose
+ * bits are masked off (lines are always in the read buffer). Without SSE2,
+ * byte by byte.
  */
-static int split(struct pb_tsv_reader *r, char *line, size_t len)
+static int split(struct pb_tsv_reader *r, char *line, size_t len, size_t want)
 {
 	struct pb_str *f = r->fields;
-	size_t i = 0, cap = r->fields_cap;
+	size_t i = 0, cap = r->fields_cap, max = want ? want : PB_TSV_COLS_MAX;
 	char *p = line, *end = line + len, *start = line;
-	int escaped = 0;
+	int escaped = 0, nul = 0;
+
+/* A TAB at t ends field i: kept while i < max, counted past it. */
+#define FIELD_ENDS_AT(t)                                                                           \
+	do {                                                                                       \
+		if (i < max) {                                                                     \
+			if (i >= cap) {                                                            \
+				if (fields_grow(r, i, max) < 0)                                    \
+					return -1;                                                 \
+				f = r->fields;                                                     \
+				cap = r->fields_cap;                                               \
+			}                                                                          \
+			f[i].p = start;                                                            \
+			f[i].n = (size_t)((t)-start);                                              \
+		}                                                                                  \
+		i++;                                                                               \
+		start = (t) + 1;                                                                   \
+	} while (0)
 
 #ifdef __SSE2__
-	const __m128i tab = _mm_set1_epi8('\t'), bsl = _mm_set1_epi8('\\');
+	const __m128i tab = _mm_set1_epi8('\t'), bsl = _mm_set1_epi8('\\'),
+	              zero = _mm_setzero_si128();
 	const char *readable = r->in + r->cap;
 
 	for (; p < end && p + 16 <= readable; p += 16) {
@@ -166,44 +193,25 @@ static int split(struct pb_tsv_reader *r, char *line, size_t len)
 		unsigned keep = end - p >= 16 ? 0xffffu : (1u << (end - p)) - 1;
 		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, tab)) & keep;
 		escaped |= _mm_movemask_epi8(_mm_cmpeq_epi8(v, bsl)) & (int)keep;
-		for (; m; m &= m - 1) {
-			char *t = p + __builtin_ctz(m);
-			if (i + 1 >= cap) {
-				if (fields_grow(r, i + 1) < 0)
-					return -1;
-				f = r->fields;
-				cap = r->fields_cap;
-			}
-			f[i].p = start;
-			f[i].n = (size_t)(t - start);
-			i++;
-			start = t + 1;
-		}
+		nul |= _mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)) & (int)keep;
+		for (; m; m &= m - 1)
+			FIELD_ENDS_AT(p + __builtin_ctz(m));
 	}
 #endif
-	for (; p < end; p++) { /* without SSE2, or a line not in the read buffer */
+	for (; p < end; p++) {
 		if (*p == '\\')
 			escaped = 1;
-		if (*p != '\t')
-			continue;
-		if (i + 1 >= cap) {
-			if (fields_grow(r, i + 1) < 0)
-				return -1;
-			f = r->fields;
-			cap = r->fields_cap;
-		}
-		f[i].p = start;
-		f[i].n = (size_t)(p - start);
-		i++;
-		start = p + 1;
+		else if (*p == '\0')
+			nul = 1;
+		else if (*p == '\t')
+			FIELD_ENDS_AT(p);
 	}
-	if (i >= cap && fields_grow(r, i) < 0)
-		return -1;
-	r->fields[i].p = start;
-	r->fields[i].n = (size_t)(end - start);
-	r->nfields = i + 1;
+	FIELD_ENDS_AT(end);
+#undef FIELD_ENDS_AT
+	r->nfields = i;
 	r->escaped = escaped != 0;
-	return 0;
+	r->nul = nul != 0;
+	return i > max || (want && i != want) ? -2 : 0;
 }
 
 /* Unescapes every field; -1 names the first bad one in *bad. */
@@ -228,8 +236,6 @@ static int read_header(struct pb_tsv_reader *r, struct pb_error *err)
 {
 	char *line;
 	size_t len, i, bad;
-	struct pb_map names =
-	    PB_MAP_INIT; /* header names seen, so duplicates cost no quadratic scan */
 	int rc = next_line(r, &line, &len);
 
 	r->line = 1;
@@ -246,7 +252,12 @@ static int read_header(struct pb_tsv_reader *r, struct pb_error *err)
 		line += 3;
 		len -= 3;
 	}
-	if (split(r, line, len) < 0)
+	rc = split(r, line, len, 0);
+	if (rc == -2)
+		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
+		                    "header has %zu columns, more than the %u pb reads", r->nfields,
+		                    PB_TSV_COLS_MAX);
+	if (rc < 0)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1, "out of memory");
 	if (unescape_fields(r, &bad) < 0)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
@@ -257,25 +268,23 @@ static int read_header(struct pb_tsv_reader *r, struct pb_error *err)
 	r->ncols = r->nfields;
 	for (i = 0; i < r->ncols; i++) {
 		int is_new = 0;
-		if (r->fields[i].n == 0) {
-			pb_map_release(&names);
+		if (r->fields[i].n == 0)
 			return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
 			                    "header column %zu is empty: every column needs a name",
 			                    i + 1);
-		}
+		if (memchr(r->fields[i].p, '\0', r->fields[i].n))
+			/* names are C strings: "a\0x" would read as "a", and "\0x" as empty */
+			return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
+			                    "header column %zu contains a NUL byte", i + 1);
 		r->cols[i] = pb_strdup_str(r->fields[i]);
+		/* the names' map finds duplicates and columns without a quadratic scan */
 		if (!r->cols[i] ||
-		    pb_map_put(&names, r->fields[i].p, r->fields[i].n, &is_new) < 0) {
-			pb_map_release(&names);
+		    pb_map_put(&r->names, r->fields[i].p, r->fields[i].n, &is_new) < 0)
 			return pb_error_set(err, PB_EXIT_FATAL, r->name, 1, "out of memory");
-		}
-		if (!is_new) {
-			pb_map_release(&names);
+		if (!is_new)
 			return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
 			                    "duplicate column name '%s'", r->cols[i]);
-		}
 	}
-	pb_map_release(&names);
 	return 0;
 }
 
@@ -324,13 +333,20 @@ int pb_tsv_next(struct pb_tsv_reader *r, struct pb_error *err)
 		                    "line longer than %u bytes", PB_TSV_LINE_MAX);
 	if (len && line[len - 1] == '\r')
 		len--;
-	if (split(r, line, len) < 0)
+	rc = split(r, line, len, r->ncols);
+	if (rc == -1)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, r->line, "out of memory");
-	if (r->nfields != r->ncols) {
-		int n = (int)r->nfields;
+	if (r->nul) {
+		/* pb TSV is text (pb-import rejects NUL); a value could become a column name */
 		r->nfields = 0;
 		return pb_error_set(err, PB_EXIT_DATA, r->name, r->line,
-		                    "%d fields, expected %zu as in the header", n, r->ncols);
+		                    "a NUL byte: pb TSV is UTF-8 text");
+	}
+	if (rc == -2) {
+		size_t n = r->nfields;
+		r->nfields = 0;
+		return pb_error_set(err, PB_EXIT_DATA, r->name, r->line,
+		                    "%zu fields, expected %zu as in the header", n, r->ncols);
 	}
 	if (unescape_fields(r, &bad) < 0) {
 		r->nfields = 0;
@@ -358,12 +374,9 @@ int pb_tsv_next_row(struct pb_tsv_reader *r, long *bad_rows, struct pb_error *er
 
 int pb_tsv_col(const struct pb_tsv_reader *r, const char *name)
 {
-	size_t i;
+	long i = pb_map_find(&r->names, name, strlen(name));
 
-	for (i = 0; i < r->ncols; i++)
-		if (strcmp(r->cols[i], name) == 0)
-			return (int)i;
-	return -1;
+	return i >= 0 && (size_t)i < r->ncols ? (int)i : -1;
 }
 
 void pb_tsv_close(struct pb_tsv_reader *r)
@@ -377,6 +390,7 @@ void pb_tsv_close(struct pb_tsv_reader *r)
 	for (i = 0; i < r->ncols; i++)
 		free(r->cols[i]);
 	free(r->cols);
+	pb_map_release(&r->names);
 	free(r->fields);
 	free(r->in);
 	memset(r, 0, sizeof *r);

@@ -43,6 +43,13 @@ int pb_parse_int(struct pb_str s, long long *out)
 	return 0;
 }
 
+/*
+ * The longest text pb_parse_double reads: room for every number pb_put_number
+ * writes, whose plain decimals reach 327 bytes (-2.2250738585072014e-308 is
+ * '-0.' then 307 zeros and 17 digits), so pb TSV always reads back.
+ */
+#define DOUBLE_TEXT_MAX 400
+
 /* 10^0 … 10^22: every one a double exactly (5^22 < 2^53). */
 static const double exact_pow10[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
 	                              1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
@@ -110,7 +117,7 @@ static int parse_decimal_fast(const char *p, size_t n, double *out)
 
 int pb_parse_double(struct pb_str s, double *out)
 {
-	char tmp[64], *end;
+	char tmp[DOUBLE_TEXT_MAX + 1], *end;
 	size_t i;
 	double v;
 	int digits = 0;
@@ -800,8 +807,9 @@ double pb_frac128(__int128 num, __int128 den)
 
 int pb_put_rounded(struct pb_buf *b, struct pb_str dec, int shift, int digits, int plus)
 {
-	char mant[64];
-	size_t nm = 0, i;
+	/* significant digits, up to the last nonzero one (1e300 has one) */
+	char mant[DOUBLE_TEXT_MAX + 2];
+	size_t nm = 0, zeros = 0, i;
 	long point = 0, keep, exp = 0;
 	int neg = 0, seen_point = 0, any = 0, carry;
 	const char *p = dec.p, *end = dec.p + dec.n;
@@ -818,11 +826,18 @@ int pb_put_rounded(struct pb_buf *b, struct pb_str dec, int shift, int digits, i
 					point--;
 				continue;
 			}
-			if (nm >= sizeof mant - 2)
-				return -1;
-			mant[nm++] = *p;
 			if (!seen_point)
 				point++;
+			if (*p == '0') { /* stored only if a nonzero digit follows */
+				zeros++;
+				continue;
+			}
+			if (nm + zeros >= sizeof mant - 2)
+				return -1;
+			memset(mant + nm, '0', zeros);
+			nm += zeros;
+			zeros = 0;
+			mant[nm++] = *p;
 		} else {
 			break;
 		}
@@ -830,20 +845,25 @@ int pb_put_rounded(struct pb_buf *b, struct pb_str dec, int shift, int digits, i
 	if (!any)
 		return -1;
 	if (p < end && (*p == 'e' || *p == 'E')) {
-		char tmp[16];
-		size_t n = (size_t)(end - p - 1);
-		char *ep;
-		if (n == 0 || n >= sizeof tmp)
+		int eneg = 0;
+		if (++p < end && (*p == '-' || *p == '+'))
+			eneg = *p++ == '-';
+		if (p == end)
 			return -1;
-		memcpy(tmp, p + 1, n);
-		tmp[n] = '\0';
-		exp = strtol(tmp, &ep, 10);
-		if (*ep || exp < -400 || exp > 400)
-			return -1;
-		p = end;
+		for (; p < end && *p >= '0' && *p <= '9'; p++)
+			if (exp < 1000000)
+				exp = exp * 10 + (*p - '0');
+		if (eneg)
+			exp = -exp;
 	}
 	if (p != end || digits < 0 || digits > 17)
 		return -1;
+	if (nm == 0)
+		point = exp = 0; /* zero, whatever its exponent */
+	else if (point + exp > DOUBLE_TEXT_MAX)
+		return -1; /* far beyond any double */
+	else if (point + exp < -DOUBLE_TEXT_MAX)
+		nm = 0; /* far below anything shown: rounds to zero */
 	/* value = 0.mant × 10^point; keep the digits down to 10^-digits */
 	point += exp + shift;
 	keep = point + digits;

@@ -167,11 +167,13 @@ static const struct pb_column_def columns[] = {
 	C("signed", "已签约", "signed", PB_COL_VOCAB, PB_VOCAB_BOOL,
 	  A("是否签约", "签约", "已签约", "是否签订协议")),
 	/* targets */
-	C("target", "目标数", "target", PB_COL_INT, 0, A("目标", "目标数", "计划数", "目标任务")),
+	/* a target on amounts (with a measure) may be a decimal */
+	C("target", "目标数", "target", PB_COL_NUM, 0, A("目标", "目标数", "计划数", "目标任务")),
 	C("period_start", "起始日期", "period start", PB_COL_DATE, 0,
 	  A("开始日期", "起始日期", "起始时间", "开始时间")),
 	C("period_end", "截止日期", "period end", PB_COL_DATE, 0,
 	  A("截止日期", "结束日期", "截止时间", "完成时限", "结束时间")),
+	C("measure", "计量指标", "measure", PB_COL_TEXT, 0, A("计量指标", "考核指标")),
 	/* pb-coverage output */
 	C("units", "单位数", "units", PB_COL_OUTPUT, 0, NOAL),
 	C("single", "单独组建", "own org.", PB_COL_OUTPUT, 0, NOAL),
@@ -190,6 +192,9 @@ static const struct pb_column_def columns[] = {
 	C("gap", "问题类型", "gap", PB_COL_OUTPUT, 0, NOAL),
 	C("covered", "已覆盖", "covered", PB_COL_OUTPUT, 0, NOAL),
 	C("covered_rate", "覆盖率", "coverage rate", PB_COL_OUTPUT, 0, NOAL),
+	C("built_since", "期内新建", "built since", PB_COL_OUTPUT, 0, NOAL),
+	C("change", "变动", "change", PB_COL_OUTPUT, 0, NOAL),
+	C("prev_org_mode", "上期组建方式", "previous coverage", PB_COL_OUTPUT, 0, NOAL),
 	/* pb-rank output */
 	C("rank", "排名", "rank", PB_COL_OUTPUT, 0, NOAL),
 	C("n", "参评数", "n", PB_COL_OUTPUT, 0, NOAL),
@@ -232,23 +237,28 @@ static int ends_with(const char *s, const char *suffix, size_t *base_len)
 
 int pb_column_label(const char *name, int en, struct pb_buf *out)
 {
+	/* a column derived from a known one: its label and the suffix's */
+	static const char *const suffixes[][3] = { { "_delta_pp", "变化", " change" },
+		                                   { "_sum", "合计", " total" },
+		                                   { "_distinct", "数", " (distinct)" } };
 	const struct pb_column_def *c = pb_column_find(name);
-	size_t base;
+	size_t base, k;
 
 	if (c) {
 		pb_buf_adds(out, en ? c->en : c->zh);
 		return 1;
 	}
-	if (ends_with(name, "_delta_pp", &base) && base < 64) {
-		char tmp[64];
-		memcpy(tmp, name, base);
-		tmp[base] = '\0';
-		if ((c = pb_column_find(tmp))) {
-			pb_buf_adds(out, en ? c->en : c->zh);
-			pb_buf_adds(out, en ? " change" : "变化");
-			return 1;
+	for (k = 0; k < sizeof suffixes / sizeof suffixes[0]; k++)
+		if (ends_with(name, suffixes[k][0], &base) && base < 64) {
+			char tmp[64];
+			memcpy(tmp, name, base);
+			tmp[base] = '\0';
+			if ((c = pb_column_find(tmp))) {
+				pb_buf_adds(out, en ? c->en : c->zh);
+				pb_buf_adds(out, suffixes[k][en ? 2 : 1]);
+				return 1;
+			}
 		}
-	}
 	pb_buf_adds(out, name);
 	return 0;
 }
@@ -267,7 +277,7 @@ static const struct pb_kind_def kinds[] = {
 	                    A("from_id", "to_id") },
 	[PB_KIND_TARGETS] = { "targets",
 	                      A("city", "district", "town", "community", "unit_type", "target",
-	                        "period_start", "period_end"),
+	                        "period_start", "period_end", "measure"),
 	                      A("target", "period_start", "period_end") },
 	[PB_KIND_RAW] = { "raw", A(NULL), A(NULL) },
 };

@@ -71,13 +71,8 @@ size_t pb_wb_row_finish(struct pb_workbook *wb)
 
 	while (n > 0 && wb->cells[n - 1].n == 0)
 		n--;
-	if (n > wb->fields_cap) {
-		struct pb_str *f = realloc(wb->fields, n * 2 * sizeof *f);
-		if (!f)
-			return (size_t)-1;
-		wb->fields = f;
-		wb->fields_cap = n * 2;
-	}
+	if (n && pb_grow_zeroed(&wb->fields, &wb->fields_cap, n - 1, sizeof *wb->fields) < 0)
+		return (size_t)-1;
 	for (i = 0; i < n; i++)
 		wb->fields[i] = pb_wb_cell_text(wb, i);
 	return n;
@@ -313,7 +308,7 @@ static int xls_cell_text(struct pb_buf *b, const FreeXL_CellValue *v)
 
 static int xls_next(struct pb_workbook *wb, struct pb_error *err)
 {
-	struct pb_buf cell = PB_BUF_INIT;
+	struct pb_buf *cell = &wb->xls_cell;
 	int rc = 0;
 
 	while (rc == 0 && wb->xls_next < wb->xls_rows) {
@@ -326,16 +321,15 @@ static int xls_next(struct pb_workbook *wb, struct pb_error *err)
 				                  "unreadable cell in column %u", c + 1u);
 				break;
 			}
-			pb_buf_reset(&cell);
-			if (xls_cell_text(&cell, &v) < 0 ||
-			    (cell.len && pb_wb_cell(wb, c, cell.p, cell.len) < 0))
+			pb_buf_reset(cell);
+			if (xls_cell_text(cell, &v) < 0 ||
+			    (cell->len && pb_wb_cell(wb, c, cell->p, cell->len) < 0))
 				rc = pb_error_set(err, PB_EXIT_FATAL, wb->name, 0, "out of memory");
 		}
 		wb->xls_next++;
 		if (rc == 0 && wb->width > 0)
 			rc = 1;
 	}
-	pb_buf_release(&cell);
 	return rc;
 }
 
@@ -393,6 +387,7 @@ void pb_workbook_free(struct pb_workbook *wb)
 	if (wb->xls)
 		freexl_close(wb->xls);
 	pb_wb_xlsx_free(wb);
+	pb_buf_release(&wb->xls_cell);
 	pb_buf_release(&wb->text);
 	free(wb->cells);
 	free(wb->fields);

@@ -37,6 +37,7 @@ struct pb_workbook {
 	const void *xls;
 	unsigned xls_rows, xls_next;
 	unsigned short xls_cols;
+	struct pb_buf xls_cell; /* one cell's text, reused */
 	struct wb_xlsx *x;
 };
 

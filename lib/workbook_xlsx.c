@@ -47,7 +47,6 @@ struct wb_xlsx {
 	struct pb_error *err;
 	int failed;       /* a handler set err */
 	const char *what; /* the part being parsed, for messages */
-	int depth_skip;
 	/* workbook.xml and its relationships */
 	int date1904;
 	struct sheet *sheets;
@@ -115,7 +114,7 @@ static void fail(struct wb_xlsx *x, long row, const char *fmt, const char *arg)
 
 static void oom(struct wb_xlsx *x)
 {
-	fail(x, 0, "out of memory%s", "");
+	fail(x, 0, "%s", "out of memory");
 }
 
 static int zip_fail(struct wb_xlsx *x, const char *what, const char *why)
@@ -347,27 +346,23 @@ static const char *rel_of_type(const struct wb_xlsx *x, const char *type)
 /* Is a custom number format a date? A y, m, d or h outside quotes, brackets and escapes. */
 static int code_is_date(const char *code)
 {
-	const char *p;
+	const char *p, *close;
 
 	for (p = code; *p; p++) {
 		switch (*p) {
 		case '"':
-			while (p[1] && p[1] != '"')
-				p++;
-			if (p[1])
-				p++;
-			break;
 		case '[':
-			while (p[1] && p[1] != ']')
-				p++;
-			if (p[1])
-				p++;
+			/* a literal "text" or a [Red], [$-804], [h] section: to its end */
+			close = strchr(p + 1, *p == '"' ? '"' : ']');
+			if (!close)
+				return 0;
+			p = close;
 			break;
 		case '\\':
 		case '_':
 		case '*':
 			if (p[1])
-				p++;
+				p++; /* the character after these is literal */
 			break;
 		case 'y':
 		case 'Y':
@@ -701,7 +696,7 @@ static void XMLCALL sheet_start(void *data, const XML_Char *name, const XML_Char
 			if (rc < 0)
 				return fail(x, wb->row, "'%s' is not a cell reference", v);
 		} else if (x->ccol >= WB_MAX_COLS) {
-			return fail(x, wb->row, "a cell is past column XFD%s", "");
+			return fail(x, wb->row, "%s", "a cell is past column XFD");
 		}
 		x->next_col = x->ccol + 1;
 		v = attr(atts, "t");

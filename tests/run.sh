@@ -3,6 +3,9 @@
 # and property/differential scripts (tests/scripts/*.sh, TAP).
 # Prints one line per test and ends with exactly "N passed, N failed".
 # UPDATE=1 rewrites the golden expectations (review them with git diff).
+# VALGRIND=1 runs the unit tests and every pb-* command of the golden cases
+# under valgrind (memcheck, definite leaks are errors): a case fails on any
+# report, which is shown; the property scripts are left out (too slow).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -10,6 +13,35 @@ export PATH="$top/bin:$PATH" LC_ALL=C.UTF-8 TZ=UTC
 unset SOURCE_DATE_EPOCH
 passed=0 failed=0
 only=${ONLY:-}
+vg=${VALGRIND:-}
+
+if [ "$vg" = 1 ]; then
+	command -v valgrind >/dev/null || { echo "VALGRIND=1: valgrind is not installed"; exit 1; }
+	# wrappers named pb-import etc. first on PATH; each run logs to $PB_VG_LOGS
+	vgbin=$(mktemp -d)
+	trap 'rm -rf "$vgbin"' EXIT
+	vgrun() { # LOGDIR PROGRAM ARGS...: valgrind with pb's options
+		local logs=$1
+		shift
+		valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=97 \
+			--suppressions="$top/tests/valgrind.supp" --log-file="$logs/vg.%p.log" "$@"
+	}
+	for b in bin/pb-*; do
+		printf '#!/bin/sh\nexec valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=97 --suppressions="%s" --log-file="$PB_VG_LOGS/vg.%%p.log" "%s" "$@"\n' \
+			"$top/tests/valgrind.supp" "$top/$b" >"$vgbin/${b#bin/}"
+		chmod +x "$vgbin/${b#bin/}"
+	done
+	export PATH="$vgbin:$PATH"
+fi
+
+# The valgrind reports in a log folder: empty when there were none.
+vg_reports() {
+	local f
+	for f in "$1"/vg.*.log; do
+		[ -s "$f" ] && { echo "valgrind (${f##*/}):"; head -40 "$f"; }
+	done
+	return 0
+}
 
 pass() { passed=$((passed + 1)); echo "PASS $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/    /' | head -40; }
@@ -34,7 +66,18 @@ tap() {
 for t in build/tests/test_*; do
 	[ -x "$t" ] || continue
 	[ -n "$only" ] && [[ $t != *$only* ]] && continue
-	out=$(CMOCKA_MESSAGE_OUTPUT=TAP "$t" 2>&1); rc=$?
+	if [ "$vg" = 1 ]; then
+		logs=$(mktemp -d)
+		out=$(CMOCKA_MESSAGE_OUTPUT=TAP vgrun "$logs" "$t" 2>&1); rc=$?
+		reports=$(vg_reports "$logs")
+		rm -rf "$logs"
+		if [ -n "$reports" ]; then
+			fail "unit/${t##*/}: valgrind" "$reports"
+			continue
+		fi
+	else
+		out=$(CMOCKA_MESSAGE_OUTPUT=TAP "$t" 2>&1); rc=$?
+	fi
 	tap "unit/${t##*/}" "$out" $rc
 done
 
@@ -46,7 +89,8 @@ for dir in tests/cli/*/; do
 	work=$(mktemp -d)
 	cp -R "$case/." "$work/"
 	rm -f "$work"/expected.*
-	(cd "$work" && bash ./cmd >"$work/.out" 2>"$work/.err" </dev/null); rc=$?
+	mkdir "$work/.vg"
+	(cd "$work" && PB_VG_LOGS="$work/.vg" bash ./cmd >"$work/.out" 2>"$work/.err" </dev/null); rc=$?
 	want_rc=0; [ -f "$case/expected.rc" ] && want_rc=$(cat "$case/expected.rc")
 	if [ "${UPDATE:-}" = 1 ]; then
 		cp "$work/.out" "$case/expected.out"; cp "$work/.err" "$case/expected.err"
@@ -61,12 +105,15 @@ for dir in tests/cli/*/; do
 	exp_err=$case/expected.err; [ -f "$exp_err" ] || exp_err=/dev/null
 	d=$(diff -u "$exp_out" "$work/.out" 2>&1) || why="$why${why:+; }stdout differs"$'\n'"$d"
 	d=$(diff -u "$exp_err" "$work/.err" 2>&1) || why="$why${why:+; }stderr differs"$'\n'"$d"
+	d=$(vg_reports "$work/.vg")
+	[ -z "$d" ] || why="$why${why:+; }"$'\n'"$d"
 	if [ -z "$why" ]; then pass "cli/$name"; else fail "cli/$name" "$why"; fi
 	rm -rf "$work"
 done
 
 # property, differential and conformance scripts (TAP)
 for s in tests/scripts/*.sh; do
+	[ "$vg" = 1 ] && break
 	[ "${s##*/}" = lib.sh ] && continue
 	[ -f "$s" ] || continue
 	[ -n "$only" ] && [[ $s != *$only* ]] && continue

@@ -1,9 +1,11 @@
 /*
  * coverage: pb-coverage's engine — counts a units register by org_mode (or
  * any categorical column, or pairing links) per group in one streaming pass,
- * with totals, rollups, comparisons, targets, gap lists and mergeable
- * partial aggregates. Memory grows with groups and distinct joint
- * organizations, never with rows.
+ * with sums, distinct counts, totals, rollups, comparisons, targets, unit
+ * lists (gaps, a column's units, changes since a register) and mergeable
+ * partial aggregates. Memory grows with groups, distinct joint organizations
+ * and distinct values (and, for --changes, the earlier register's ids),
+ * never with rows.
  */
 #ifndef PB_COVERAGE_H
 #define PB_COVERAGE_H
@@ -18,11 +20,18 @@ struct pb_coverage_opts {
 	int rollup;       /* --rollup: subtotals for every prefix of by, and the grand total */
 	long min_members; /* --min-members (default 3) */
 	int has_as_of;
-	int32_t as_of;            /* --as-of, days since 1970-01-01 */
-	const char *compare;      /* --compare PREV.tsv */
-	const char *targets;      /* --targets FILE */
-	const char *time_rate;    /* --time-rate R: a decimal or a fraction (6.5/12) in [0,1] */
-	int gaps;                 /* --gaps: list the units that need action */
+	int32_t as_of;         /* --as-of, days since 1970-01-01 */
+	const char *compare;   /* --compare PREV.tsv */
+	const char *targets;   /* --targets FILE */
+	const char *time_rate; /* --time-rate R: a decimal or a fraction (6.5/12) in [0,1] */
+	int gaps;              /* --gaps: list the units that need action */
+	const char *list;      /* --list COLUMN: the units counted in that column */
+	const char *changes;   /* --changes PREV.tsv: the units changed since that register */
+	const char *sum;       /* --sum COL[,COL...]: COL_sum per group */
+	const char *distinct;  /* --distinct COL[,COL...]: COL_distinct per group */
+	int has_since;
+	int32_t since;            /* --since DATE: built_since, with --as-of */
+	const char *period;       /* --period LABEL: a leading period column */
 	const char *status;       /* --status COL */
 	const char *covered;      /* --covered V1,V2 (default "1") */
 	const char *links;        /* --links FILE */

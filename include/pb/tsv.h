@@ -10,9 +10,12 @@
 
 #include "pb/buf.h"
 #include "pb/diag.h"
+#include "pb/map.h"
 
 /* The longest line the reader accepts; a longer one is a data error for that row. */
 #define PB_TSV_LINE_MAX (64u << 20)
+/* The most columns a header may have (memory grows with them); more is fatal. */
+#define PB_TSV_COLS_MAX (1u << 20)
 
 struct pb_tsv_reader {
 	const char *name; /* for messages: the path, or "-" / "(stdin)" */
@@ -26,11 +29,13 @@ struct pb_tsv_reader {
 	/* the header, copied (it must outlive the read buffer) */
 	size_t ncols;
 	char **cols;
+	struct pb_map names; /* column name -> index, for pb_tsv_col */
 	/* the current record: views into the read buffer, unescaped in place */
 	size_t nfields;
 	struct pb_str *fields;
 	size_t fields_cap;
 	int escaped; /* the current line holds a backslash */
+	int nul;     /* the current line holds a NUL byte */
 };
 
 /*
@@ -54,7 +59,7 @@ int pb_tsv_next(struct pb_tsv_reader *r, struct pb_error *err);
  * in err (read error, out of memory). Counts each row for --progress.
  */
 int pb_tsv_next_row(struct pb_tsv_reader *r, long *bad_rows, struct pb_error *err);
-/* Index of a header column, or -1. */
+/* Index of a header column, or -1. Constant time: wide headers stay linear. */
 int pb_tsv_col(const struct pb_tsv_reader *r, const char *name);
 /* The raw (still escaped) text of the current line is not kept; fields are. */
 void pb_tsv_close(struct pb_tsv_reader *r);

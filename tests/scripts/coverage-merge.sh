@@ -12,7 +12,7 @@ awk 'BEGIN {
 	srand(7); OFS = "\t"
 	nd = split("禅城区 南海区 顺德区 高明区 三水区", d, " ")
 	nt = split("residential key_project enterprise agency village community", t, " ")
-	print "unit_id", "district", "unit_type", "org_mode", "org_id", "members", "instructor", "established", "dissolved", "opened", "closed", "signed"
+	print "unit_id", "district", "unit_type", "org_mode", "org_id", "members", "instructor", "established", "dissolved", "opened", "closed", "signed", "amount"
 	for (i = 1; i <= 6000; i++) {
 		r = rand()
 		mode = r < 0.35 ? "single" : r < 0.60 ? "joint" : r < 0.80 ? "work" : "none"
@@ -20,7 +20,8 @@ awk 'BEGIN {
 		org = mode == "single" ? "s" i : mode == "joint" ? "j" int(rand() * 150) : ""
 		print "u" i, d[1 + int(rand() * nd)], t[1 + int(rand() * nt)], mode, org,
 			(rand() < 0.15 ? "" : int(rand() * 8)), (rand() < 0.5 ? "i" i : ""),
-			date(0.3), date(0.8), date(0.3), date(0.8), (rand() < 0.1 ? "" : int(rand() * 2))
+			date(0.3), date(0.8), date(0.3), date(0.8), (rand() < 0.1 ? "" : int(rand() * 2)),
+			(rand() < 0.1 ? "" : sprintf("%.2f", rand() * 2000 - 100))
 	}
 	for (i = 1; i <= 3000; i++)
 		print "u" (1 + int(rand() * 6000)), "u" (1 + int(rand() * 6000)) >"'"$tmp"'/links.body"
@@ -33,6 +34,7 @@ function date(pempty) {
 { printf 'from_id\tto_id\n'; cat "$tmp/links.body"; } >"$tmp/links.tsv"
 pb-coverage --by district --rollup "$tmp/units.tsv" >"$tmp/prev.tsv" 2>/dev/null
 printf 'district\ttarget\tperiod_start\tperiod_end\n禅城区\t900\t2022-01-01\t2022-12-31\n合计\t3000\t2022-01-01\t2022-12-31\n' >"$tmp/targets.tsv"
+printf 'district\ttarget\tperiod_start\tperiod_end\tmeasure\n南海区\t200000.5\t2022-01-01\t2022-12-31\tamount\n合计\t3000\t2022-01-01\t2022-12-31\t\n' >"$tmp/measure.tsv"
 
 configs=(
 	"--by district,unit_type --rollup"
@@ -41,6 +43,8 @@ configs=(
 	"--by unit_type --status signed --covered 1"
 	"--by district --total --links $tmp/links.tsv --partners $tmp/units.tsv --partner-type village,community --min-links 2"
 	"--by district --rollup --compare $tmp/prev.tsv --targets $tmp/targets.tsv --as-of 2022-06-16"
+	"--by district,unit_type --rollup --sum amount,members --distinct instructor,org_id --as-of 2022-06-30 --since 2022-01-01 --period 2022-06"
+	"--by district --total --targets $tmp/measure.tsv --time-rate 6.5/12 --sum amount"
 )
 seed=0
 for cfg in "${configs[@]}"; do

@@ -105,7 +105,7 @@ static uint64_t rnd(void)
 /* pb_parse_double as it was, by strtod alone: the reference for the fast path. */
 static int parse_double_strtod(const char *p, size_t n, double *out)
 {
-	char tmp[64], *end;
+	char tmp[401], *end; /* value.c's DOUBLE_TEXT_MAX + 1 */
 	size_t i;
 	double v;
 	int digits = 0;

@@ -1,4 +1,7 @@
-/* Unit tests of pb-coverage's engine (lib/coverage*.c): the calendar, option checks, and whole runs on small registers. */
+/*
+ * Unit tests of pb-coverage's engine (lib/coverage*.c): the calendar, option
+ * checks, and whole runs on small registers.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -264,6 +267,73 @@ static void bad_rows_are_data_errors(void **state)
 	free(out);
 }
 
+static void sums_distinct_and_since(void **state)
+{
+	struct pb_coverage_opts o = PB_COVERAGE_OPTS_INIT;
+	char *names[] = { "prev.tsv" };
+	char *out;
+
+	(void)state;
+	write_file("prev.tsv",
+	           "district\torg_mode\tamount\tinstructor\testablished\n"
+	           "A\tsingle\t0.1\tx\t2022-06-12\n"
+	           "A\tjoint\t0.2\tx\t2022-01-01\n"
+	           "B\tnone\tbad\ty\t\n"
+	           "B\twork\t\t\t\n");
+	o.by = "district";
+	o.total = 1;
+	o.sum = "amount";
+	o.distinct = "instructor";
+	o.has_as_of = 1;
+	o.as_of = pb_days_from_civil(2022, 6, 30);
+	o.has_since = 1;
+	o.since = pb_days_from_civil(2022, 6, 1);
+	/* 'bad' is reported and left out: exit 1, its unit still counted */
+	assert_int_equal(run(&o, names, 1), 1);
+	out = read_file("out.tsv");
+	/* 0.1 + 0.2 summed as decimals: 0.3 */
+	assert_non_null(strstr(out, "\tbuilt_since\tamount_sum\tinstructor_distinct\n"));
+	assert_non_null(strstr(out, "\nA\t2\t1\t1\t"));
+	assert_non_null(strstr(out, "\t1\t0.3\t1\n"));
+	assert_non_null(strstr(out, "\n合计\t4\t"));
+	assert_non_null(strstr(out, "\t1\t0.3\t2\n"));
+	free(out);
+}
+
+static void list_and_changes(void **state)
+{
+	struct pb_coverage_opts o = PB_COVERAGE_OPTS_INIT;
+	char *names[] = { "units.tsv" };
+	char *out;
+
+	(void)state;
+	o.list = "joint";
+	assert_int_equal(run(&o, names, 1), 0);
+	out = read_file("out.tsv");
+	assert_string_equal(
+	    out,
+	    "unit_id\tdistrict\torg_mode\torg_id\tmembers\tinstructor\testablished\n"
+	    "2\tA\tjoint\tj1\t4\t\t\n"
+	    "3\tA\tjoint\tj1\t\t\t2030-01-01\n"
+	    "4\tB\tjoint\tj1\t0\tx\t2030-01-01\n");
+	free(out);
+	/* against an earlier register: 1 is new, 2 has built, 4 changed mode, 9 is gone */
+	write_file("prev.tsv",
+	           "unit_id\torg_mode\n2\tnone\n3\tjoint\n4\tsingle\n5\tnone\n9\twork\n");
+	o = (struct pb_coverage_opts)PB_COVERAGE_OPTS_INIT;
+	o.changes = path_of("prev.tsv");
+	assert_int_equal(run(&o, names, 1), 0);
+	out = read_file("out.tsv");
+	assert_string_equal(out,
+	                    "change\tprev_org_mode\tunit_id\tdistrict\torg_mode\torg_id\tmembers\t"
+	                    "instructor\testablished\n"
+	                    "added\t\t1\tB\tsingle\to1\t3\t\t\n"
+	                    "built\tnone\t2\tA\tjoint\tj1\t4\t\t\n"
+	                    "mode\tsingle\t4\tB\tjoint\tj1\t0\tx\t2030-01-01\n"
+	                    "removed\twork\t9\t\twork\t\t\t\t\n");
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -273,6 +343,8 @@ int main(void)
 		cmocka_unit_test(partial_then_merge_equals_one_pass),
 		cmocka_unit_test(compare_and_targets),
 		cmocka_unit_test(bad_rows_are_data_errors),
+		cmocka_unit_test(sums_distinct_and_since),
+		cmocka_unit_test(list_and_changes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -271,6 +271,124 @@ static void huge_field_is_fast(void **state)
 	free(text);
 }
 
+/* Title rows above a two-row header; rows of only commas are no rows. */
+static void header_below_title_rows(void **state)
+{
+	struct pb_import_opts o = PB_IMPORT_OPTS_INIT;
+	struct pb_import_stats st;
+	struct pb_error err = PB_ERROR_INIT;
+	char *out;
+
+	(void)state;
+	o.fill_down = "所属镇街";
+	assert_int_equal(runs(&o,
+	                      "南海区台账,,,\n"
+	                      ",,,\n"
+	                      "单位名称,所属镇街,党组织情况,\n"
+	                      ",,组建方式,党组织名称\n"
+	                      "甲,桂城街道,单建,甲支部\n"
+	                      ",,,\n"
+	                      "乙,,未建,\n"
+	                      ",,,\n",
+	                      &out, &st, &err),
+	                 0);
+	assert_string_equal(
+	    out,
+	    "unit_id\tunit_name\tunit_type\ttown\torg_mode\torg_id\torg_name\n"
+	    "uaa3f916b13a5b1c6\t甲\tother\t桂城街道\tsingle\toa5925338d97a14fd\t甲支部\n"
+	    "uc3517b6b2196646f\t乙\tother\t桂城街道\tnone\t\t\n");
+	assert_int_equal(st.read, 2);
+	assert_int_equal(st.wrote + st.rejected, st.read);
+	free(out);
+}
+
+/* --header-row: the header is where the user says, even among rows that name columns. */
+static void header_row_option(void **state)
+{
+	struct pb_import_opts o = PB_IMPORT_OPTS_INIT;
+	struct pb_import_stats st;
+	struct pb_error err = PB_ERROR_INIT;
+	char *out;
+
+	(void)state;
+	o.kind = PB_KIND_RAW;
+	o.header_row = 2;
+	assert_int_equal(runs(&o, "a,b\nc,d\n1,2\n", &out, &st, &err), 0);
+	assert_string_equal(out, "c\td\n1\t2\n");
+	free(out);
+	o.header_row = 9;
+	assert_int_equal(runs(&o, "a,b\nc,d\n", &out, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "--header-row 9: no row starts on line 9"));
+	assert_null(out);
+}
+
+/* Bad optional values are left empty and counted; --strict rejects their rows. */
+static void emptied_or_strict(void **state)
+{
+	static const char text[] = "单位名称,组建方式,党员数,成立时间,竣工时间,党建指导员\n"
+	                           "甲,none,三,2022-02-30,2030-01-01,无\n"
+	                           "乙,none,3,2022.10,,张三\n";
+	struct pb_import_opts o = PB_IMPORT_OPTS_INIT;
+	struct pb_import_stats st;
+	struct pb_error err = PB_ERROR_INIT;
+	char *out;
+
+	(void)state;
+	assert_int_equal(runs(&o, text, &out, &st, &err), 0);
+	assert_int_equal(st.wrote, 2);
+	assert_int_equal(st.emptied, 3); /* 三, 2022-02-30, 无; a future 竣工时间 is a plan */
+	assert_non_null(strstr(out, "\t甲\tother\tnone\t\t\t\t2030-01-01\n"));
+	assert_non_null(strstr(out, "\t乙\tother\tnone\t3\t张三\t2022-10-01\t\n"));
+	free(out);
+	o.strict = 1;
+	assert_int_equal(runs(&o, text, &out, &st, &err), 1);
+	assert_int_equal(st.rejected, 1);
+	assert_int_equal(st.emptied, 0);
+	free(out);
+}
+
+/* A work unit's org_name is kept, with no org_id; it is no organization of its own. */
+static void work_units_name_their_instructors_organization(void **state)
+{
+	struct pb_import_opts o = PB_IMPORT_OPTS_INIT;
+	struct pb_import_stats st;
+	struct pb_error err = PB_ERROR_INIT;
+	char *out;
+
+	(void)state;
+	assert_int_equal(runs(&o,
+	                      "单位名称,组建方式,党组织名称\n"
+	                      "甲店,工作覆盖,镇党委\n"
+	                      "乙店,空白,镇党委\n"
+	                      "丙厂,单独组建,镇党委\n",
+	                      &out, &st, &err),
+	                 0);
+	assert_int_equal(st.wrote, 3);
+	assert_non_null(strstr(out, "\t甲店\tenterprise\twork\t\t镇党委\n"));
+	assert_non_null(strstr(out, "\t丙厂\tenterprise\tsingle\to"));
+	free(out);
+}
+
+/*
+ * A file that starts as a zip is read as a workbook, whatever its name: a
+ * broken one is a fatal error, not CSV noise (tests/unit/test_workbook.c and
+ * the import-wb-* cases read real ones).
+ */
+static void workbook_input(void **state)
+{
+	struct pb_import_opts o = PB_IMPORT_OPTS_INIT;
+	struct pb_import_stats st;
+	struct pb_error err = PB_ERROR_INIT;
+	char *out;
+
+	(void)state;
+	o.kind = PB_KIND_RAW;
+	/* not a zip at all, though it starts like one */
+	assert_int_equal(runs(&o, "PK\3\4garbage", &out, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "not a readable .xlsx workbook"));
+	assert_null(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -281,6 +399,11 @@ int main(void)
 		cmocka_unit_test(header_errors_are_fatal),
 		cmocka_unit_test(empty_input_in_every_encoding),
 		cmocka_unit_test(huge_field_is_fast),
+		cmocka_unit_test(header_below_title_rows),
+		cmocka_unit_test(header_row_option),
+		cmocka_unit_test(emptied_or_strict),
+		cmocka_unit_test(work_units_name_their_instructors_organization),
+		cmocka_unit_test(workbook_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

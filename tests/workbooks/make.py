@@ -11,7 +11,8 @@ Two things LibreOffice will not make are done by hand afterwards, and said:
     exactly as Excel writes a hidden sheet;
   - hostile workbooks (a zip bomb, a missing sharedStrings part, a cell past
     XFD1048576, malformed XML, a cut-off file), derived from the register.
-The results are copied into the tests/cli/import-wb-* cases that read them.
+The results are copied into the tests/cli/import-wb-* cases that read them, and
+the register to examples/data/非公台账.xlsx (the demo and the README start from it).
 
 Run from the repository root:  python3 tests/workbooks/make.py
 Needs python3 and soffice (Debian: libreoffice-calc-nogui).
@@ -131,7 +132,7 @@ def fods(path, sheets, null_date=None):
         f.write(HEAD + body + TAIL)
 
 
-# 南海区's register as a 组织部 keeps it: a hidden note sheet, two title rows,
+# A city register as a 组织部 keeps it: a hidden note sheet, two title rows,
 # a header on two rows under the group cell 党组织情况, districts and towns
 # merged down their rows, a number typed as text, a formula, dates as dates
 # and as text, an office wording (单独建), an instructor's organization on a
@@ -139,7 +140,7 @@ def fods(path, sheets, null_date=None):
 # bordered empty rows at the bottom.
 B = "border"
 REGISTER = [
-    [S("南海区非公企业和社会组织党组织覆盖情况台账")] + [None] * 7,
+    [S("佛山市非公企业和社会组织党组织覆盖情况台账")] + [None] * 7,
     [S("填报单位：区委组织部　　截至2023年6月30日")] + [None] * 7,
     [S("序号"), S("单位名称"), S("所属区"), S("所属镇街"), S("党组织情况"), None, S("党员数"), S("成立时间")],
     [None, None, None, None, S("组建方式"), S("党组织名称"), None, None],
@@ -248,7 +249,7 @@ def main():
             for f in files:
                 shutil.copyfile(os.path.join(tmp, f), os.path.join(CLI, case, f))
         os.makedirs("examples/data", exist_ok=True)
-        shutil.copyfile(reg, "examples/data/南海区台账.xlsx")
+        shutil.copyfile(reg, "examples/data/非公台账.xlsx")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -1,0 +1,167 @@
+/*
+ * fuzz_import: pb-import end to end (pb_import_run) on a register file, with
+ * the options drawn from the input, checking pb-import's promises.
+ *
+ * Input: byte 0 = kind (low 3 bits, mod 5: units, scores, links, targets,
+ * raw), bit 3 --no-normalize, bit 4 --keep, bits 5-6 the encoding (auto,
+ * utf-8, gb18030, utf-16); byte 1 bit 0 --max-errors 3, bit 1 --format csv,
+ * bit 2 --format tsv; the rest is the register. --as-of is 2026-11-23.
+ *
+ * Properties (when the run is not fatal): read = wrote + rejected; the
+ * output is pb TSV with exactly `wrote` records, valid UTF-8 when
+ * normalizing; the rejects file holds exactly `rejected` records, each with
+ * a non-empty reject_reason last; importing the output again (when it holds
+ * no backslash or quote, which pb TSV and spreadsheet TSV read differently)
+ * as UTF-8 TSV with the same options gives the same bytes and rejects nothing.
+ */
+#include "fuzz.h"
+
+#include "pb/import.h"
+#include "pb/text.h"
+#include "pb/tsv.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fuzz_setup();
+	return 0;
+}
+
+/* Lines after the first: a pb TSV record is one line. */
+static long count_lines(const char *path)
+{
+	size_t len, i;
+	char *p = fuzz_read_file(path, &len);
+	long n = -1;
+
+	FUZZ_CHECK(p != NULL, "%s: cannot read", path);
+	for (i = 0; i < len; i++)
+		n += p[i] == '\n';
+	free(p);
+	return n;
+}
+
+/* Records in a pb TSV file, all well formed; -1 when the header is bad. */
+static long count_records(const char *path, const char *last_col, size_t *ncols)
+{
+	struct pb_tsv_reader r;
+	struct pb_error err = PB_ERROR_INIT;
+	long n = 0;
+	int rc;
+
+	if (pb_tsv_open(&r, path, &err) < 0) {
+		pb_tsv_close(&r);
+		/*
+		 * Open defect (regress/OPEN import/rejects-header-empty-name): the
+		 * rejects file copies a source header with an empty or repeated
+		 * name, which pb TSV does not allow. The fuzz runs count its lines
+		 * instead, so they go on; replays (make check) show the defect.
+		 */
+		if (fuzz_open(last_col != NULL))
+			return count_lines(path);
+		return -1;
+	}
+	*ncols = r.ncols;
+	if (last_col)
+		FUZZ_CHECK(strcmp(r.cols[r.ncols - 1], last_col) == 0, "last column '%s'",
+		           r.cols[r.ncols - 1]);
+	while ((rc = pb_tsv_next(&r, &err)) > 0) {
+		n++;
+		if (last_col)
+			FUZZ_CHECK(r.fields[r.ncols - 1].n > 0, "record %ld: empty %s", n,
+			           last_col);
+	}
+	FUZZ_CHECK(rc == 0, "%s:%ld: %s", path, err.line, err.msg);
+	pb_tsv_close(&r);
+	return n;
+}
+
+static int import(struct pb_import_opts *o, const char *path, struct pb_import_stats *st,
+                  char **out, size_t *outlen)
+{
+	struct pb_error err = PB_ERROR_INIT;
+	const char *inputs[1];
+	int rc;
+
+	inputs[0] = path;
+	o->inputs = inputs;
+	o->ninputs = 1;
+	unlink(o->rejects_path);
+	fuzz_stdout_reset();
+	memset(st, 0, sizeof *st);
+	rc = pb_import_run(o, st, &err);
+	*out = fuzz_stdout_take(outlen);
+	if (rc < 0)
+		FUZZ_CHECK(err.code == PB_EXIT_FATAL, "fatal with code %d: %s", err.code, err.msg);
+	else
+		FUZZ_CHECK(rc == (st->rejected ? 1 : 0), "rc %d with %llu rejected", rc,
+		           st->rejected);
+	return rc;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const enum pb_kind kinds[] = { PB_KIND_UNITS, PB_KIND_SCORES, PB_KIND_LINKS,
+		                              PB_KIND_TARGETS, PB_KIND_RAW };
+	static const enum pb_encoding encs[] = { PB_ENC_AUTO, PB_ENC_UTF8, PB_ENC_GB18030,
+		                                 PB_ENC_UTF16LE };
+	struct pb_import_opts o = PB_IMPORT_OPTS_INIT;
+	struct pb_import_stats st, st2;
+	char *out, *out2;
+	size_t outlen, outlen2, ncols;
+	long n;
+	int rc;
+
+	if (size < 2)
+		return 0;
+	if (fuzz_open_empty_iconv(((data[0] >> 5) & 3) >= 2, data + 2, size - 2))
+		return 0;
+	o.kind = kinds[(data[0] & 7) % 5];
+	o.normalize = !(data[0] & 8);
+	o.keep_all = !!(data[0] & 16);
+	o.encoding = encs[(data[0] >> 5) & 3];
+	o.max_errors = data[1] & 1 ? 3 : 0;
+	o.format = data[1] & 2 ? PB_FMT_CSV : data[1] & 4 ? PB_FMT_TSV : PB_FMT_AUTO;
+	o.has_as_of = 1;
+	o.as_of = 20780; /* 2026-11-23 */
+	o.rejects_path = fuzz_path("rejects.tsv");
+
+	rc = import(&o, fuzz_file(0, data + 2, size - 2), &st, &out, &outlen);
+	if (rc < 0)
+		goto done;
+	FUZZ_CHECK(st.read == st.wrote + st.rejected, "read %llu, wrote %llu, rejected %llu",
+	           st.read, st.wrote, st.rejected);
+	n = count_records(fuzz_file(1, out, outlen), NULL, &ncols);
+	FUZZ_CHECK(n == (long)st.wrote, "output has %ld records, wrote %llu", n, st.wrote);
+	if (o.normalize)
+		FUZZ_CHECK(pb_utf8_invalid_at(out, outlen) == (size_t)-1,
+		           "invalid UTF-8 in the output at byte %zu",
+		           pb_utf8_invalid_at(out, outlen));
+	if (st.rejected) {
+		n = count_records(o.rejects_path, "reject_reason", &ncols);
+		FUZZ_CHECK(n == (long)st.rejected, "rejects file has %ld records, rejected %llu", n,
+		           st.rejected);
+	}
+	/* the output imported again: the same bytes (raw TSV has no escapes or quotes) */
+	/*
+	 * Open (regress/OPEN import/all-empty-row): a row whose fields all
+	 * normalize to empty is written, but as an empty line (one column) it is
+	 * no record when read again.
+	 */
+	if (o.normalize && !memchr(out, '\\', outlen) && !memchr(out, '"', outlen) &&
+	    !fuzz_open(strstr(out, "\n\n") != NULL)) {
+		o.encoding = PB_ENC_UTF8;
+		o.format = PB_FMT_TSV;
+		rc = import(&o, fuzz_file(1, out, outlen), &st2, &out2, &outlen2);
+		FUZZ_CHECK(rc == 0 && st2.rejected == 0,
+		           "the output imported again: rc %d, %llu rejected", rc, st2.rejected);
+		FUZZ_CHECK(outlen2 == outlen && memcmp(out, out2, outlen) == 0,
+		           "the output imported again differs");
+		free(out2);
+	}
+done:
+	free(out);
+	unlink(o.rejects_path);
+	return 0;
+}
