@@ -128,7 +128,10 @@ static int next_line(struct pb_tsv_reader *r, char **line, size_t *len)
 	}
 }
 
-/* Grows r->fields to hold index i, doubling, but never past max entries. */
+/* Entries r->fields keeps past the count it may hold, so a block's TABs need no check each. */
+#define FIELDS_SLACK 16
+
+/* Grows r->fields to hold index i, doubling, but never past max + FIELDS_SLACK entries. */
 static int fields_grow(struct pb_tsv_reader *r, size_t i, size_t max)
 {
 	size_t cap = r->fields_cap ? r->fields_cap * 2 : 16;
@@ -136,13 +139,31 @@ static int fields_grow(struct pb_tsv_reader *r, size_t i, size_t max)
 
 	while (cap <= i)
 		cap *= 2;
-	if (cap > max)
-		cap = max;
+	if (cap > max + FIELDS_SLACK)
+		cap = max + FIELDS_SLACK;
 	f = realloc(r->fields, cap * sizeof *f);
 	if (!f)
 		return -1;
 	r->fields = f;
 	r->fields_cap = cap;
+	return 0;
+}
+
+/*
+ * Field *i ends at t (a TAB, or the line's end): kept while *i < max (the
+ * array grown as needed), only counted past it. 0, or -1 out of memory.
+ */
+static int field_ends(struct pb_tsv_reader *r, size_t *i, const char **start, const char *t,
+                      size_t max)
+{
+	if (*i < max) {
+		if (*i >= r->fields_cap && fields_grow(r, *i, max) < 0)
+			return -1;
+		r->fields[*i].p = *start;
+		r->fields[*i].n = (size_t)(t - *start);
+	}
+	++*i;
+	*start = t + 1;
 	return 0;
 }
 
@@ -156,61 +177,63 @@ static int fields_grow(struct pb_tsv_reader *r, size_t i, size_t max)
  *
  * With SSE2 (every x86-64) sixteen bytes are tested at a time, the last
  * block too: the read buffer keeps READ_SLACK bytes after its data, whose
- * bits are masked off (lines are always in the read buffer). Without SSE2,
- * byte by byte.
+ * bits are masked off (lines are always in the read buffer). A block's
+ * TABs are stored without a check each while 16 entries are free (ones
+ * past max then hold nothing the caller reads). Without SSE2, byte by byte.
  */
 static int split(struct pb_tsv_reader *r, char *line, size_t len, size_t want)
 {
-	struct pb_str *f = r->fields;
-	size_t i = 0, cap = r->fields_cap, max = want ? want : PB_TSV_COLS_MAX;
-	char *p = line, *end = line + len, *start = line;
-	int escaped = 0, nul = 0;
+	size_t i = 0, max = want ? want : PB_TSV_COLS_MAX;
+	const char *p = line, *end = line + len, *start = line;
+	unsigned seen = 0; /* a backslash (low 16 bits), a NUL byte (high 16 bits) */
 
-/* A TAB at t ends field i: kept while i < max, counted past it. */
-#define FIELD_ENDS_AT(t)                                                                           \
-	do {                                                                                       \
-		if (i < max) {                                                                     \
-			if (i >= cap) {                                                            \
-				if (fields_grow(r, i, max) < 0)                                    \
-					return -1;                                                 \
-				f = r->fields;                                                     \
-				cap = r->fields_cap;                                               \
-			}                                                                          \
-			f[i].p = start;                                                            \
-			f[i].n = (size_t)((t)-start);                                              \
-		}                                                                                  \
-		i++;                                                                               \
-		start = (t) + 1;                                                                   \
-	} while (0)
+	if (want && r->fields_cap < want + FIELDS_SLACK &&
+	    fields_grow(r, want + FIELDS_SLACK - 1, max) < 0)
+		return -1;
 
 #ifdef __SSE2__
 	const __m128i tab = _mm_set1_epi8('\t'), bsl = _mm_set1_epi8('\\'),
 	              zero = _mm_setzero_si128();
 	const char *readable = r->in + r->cap;
+	size_t cap = r->fields_cap;
 
-	for (; p < end && p + 16 <= readable; p += 16) {
+	/* whole blocks, then the last part block if the buffer holds 16 bytes there */
+	for (; p < end && (end - p >= 16 || p + 16 <= readable); p += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 		unsigned keep = end - p >= 16 ? 0xffffu : (1u << (end - p)) - 1;
 		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, tab)) & keep;
-		escaped |= _mm_movemask_epi8(_mm_cmpeq_epi8(v, bsl)) & (int)keep;
-		nul |= _mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)) & (int)keep;
-		for (; m; m &= m - 1)
-			FIELD_ENDS_AT(p + __builtin_ctz(m));
+		seen |= ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, bsl)) |
+		         (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)) << 16) &
+		    (keep | keep << 16);
+		if (i + 16 <= cap) {
+			struct pb_str *f = r->fields;
+			for (; m; m &= m - 1) {
+				const char *t = p + __builtin_ctz(m);
+				f[i].p = start;
+				f[i++].n = (size_t)(t - start);
+				start = t + 1;
+			}
+		} else {
+			for (; m; m &= m - 1)
+				if (field_ends(r, &i, &start, p + __builtin_ctz(m), max) < 0)
+					return -1;
+			cap = r->fields_cap;
+		}
 	}
 #endif
 	for (; p < end; p++) {
 		if (*p == '\\')
-			escaped = 1;
+			seen |= 1;
 		else if (*p == '\0')
-			nul = 1;
-		else if (*p == '\t')
-			FIELD_ENDS_AT(p);
+			seen |= 1u << 16;
+		else if (*p == '\t' && field_ends(r, &i, &start, p, max) < 0)
+			return -1;
 	}
-	FIELD_ENDS_AT(end);
-#undef FIELD_ENDS_AT
+	if (field_ends(r, &i, &start, end, max) < 0)
+		return -1;
 	r->nfields = i;
-	r->escaped = escaped != 0;
-	r->nul = nul != 0;
+	r->escaped = (seen & 0xffffu) != 0;
+	r->nul = (seen >> 16) != 0;
 	return i > max || (want && i != want) ? -2 : 0;
 }
 
