@@ -255,11 +255,12 @@ static int is_total_row(const struct rank_run *k, const struct pb_tsv_reader *r,
 static long row_entity(struct rank_run *k, const struct pb_tsv_reader *r, const struct src *s,
                        uint32_t file, int *is_new)
 {
-	long g = pb_rank_group_get(k, r->fields, s->id, s->by);
+	long g = pb_rank_group_get(k, r->fields, s->by);
 
 	if (g < 0)
 		return -1;
-	return pb_rank_ent_get(k, r->fields, s->name, s->extra, file, r->line, (uint32_t)g, is_new);
+	return pb_rank_ent_get(k, r->fields, s->id, s->name, s->extra, file, r->line, (uint32_t)g,
+	                       is_new);
 }
 
 /* The row's values of s->vals into s->rowv (empty: NaN); 0, or -1 reported: the row is ignored. */
@@ -288,7 +289,7 @@ static void duplicate_row(struct rank_run *k, long i, uint32_t file, long line)
 	const struct rank_ent *e = &k->e[i];
 
 	pb_rank_data_error(k, file, line, "duplicate row for %s (first at %s:%ld); row ignored",
-	                   pb_rank_who(k, (uint32_t)i), k->fname[e->file], e->line);
+	                   pb_rank_who(k, (uint32_t)i), k->fname[e->file], (long)e->line);
 }
 
 static int read_wide_row(struct rank_run *k, const struct pb_tsv_reader *r, const struct src *s,
@@ -426,6 +427,9 @@ static int read_inputs(struct rank_run *k, struct pb_error *err)
 	size_t fi;
 
 	k->ninputs = k->o->ninputs ? k->o->ninputs : 1;
+	if (k->ninputs > RANK_MAX_INPUTS)
+		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "more than %u inputs",
+		                    RANK_MAX_INPUTS);
 	if (!(k->fname = calloc(k->ninputs, sizeof *k->fname)))
 		return pb_rank_oom(err);
 	for (fi = 0; fi < k->ninputs; fi++) {
@@ -449,19 +453,24 @@ static void run_release(struct rank_run *k)
 	for (i = 0; i < k->nextra; i++)
 		free(k->extra[i]);
 	free(k->extra);
-	pb_map_release(&k->ents);
+	pb_rank_index_release(k);
 	pb_map_release(&k->groups);
 	pb_map_release(&k->inds);
 	pb_map_release(&k->judges);
 	free(k->e);
+	if (k->x != k->val)
+		free(k->x);
 	free(k->val);
-	free(k->x);
 	free(k->w);
 	free(k->obs);
 	free(k->slots);
 	free(k->gstart);
 	free(k->gpos);
 	free(k->gidx);
+	free(k->prev_rank);
+	free(k->streak);
+	free(k->rank_lo);
+	free(k->rank_hi);
 	pb_buf_release(&k->strs);
 	pb_buf_release(&k->key);
 	pb_buf_release(&k->who);
@@ -474,6 +483,8 @@ static int run_steps(struct rank_run *k, struct rank_out **out, struct pb_error 
 		return -1;
 	if (!k->wide && pb_rank_judges(k, err) < 0)
 		return -1;
+	if (!k->o->prev && !k->o->history)
+		pb_rank_index_release(k); /* no earlier output to match: the index is done */
 	if (pb_rank_weights(k, err) < 0 || !(*out = pb_rank_out_new(k, err)) ||
 	    pb_rank_place(k, err) < 0 || pb_rank_score(k, err) < 0)
 		return -1;

@@ -3,7 +3,6 @@
  * written — that the header, every row and the check for a name written
  * twice all walk. A new column is one row of the table.
  */
-#include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +10,14 @@
 
 #include "pb/value.h"
 #include "rank_int.h"
+
+struct column;
+
+/* One cell of a row: value i of column c. */
+struct cell {
+	const struct column *c;
+	size_t i;
+};
 
 /* The writer: what the column table reads, and the row being written. */
 struct rank_out {
@@ -21,15 +28,17 @@ struct rank_out {
 	struct pb_str score_name; /* the composite's column: score, or that indicator's name */
 	size_t *extras;           /* the pass-through columns written, by index in k->extra */
 	size_t nextras;
-	struct pb_buf num;
+	struct pb_buf buf;  /* rows not yet written: fwrite sees whole blocks */
+	struct cell *cells; /* every row's cells in order, from the column table */
+	size_t ncells;
 	/* the group */
 	struct pb_str *gv; /* its --by values */
 	size_t m;          /* its ranked entities */
 	size_t ntop, nbot; /* --top, --bottom counts */
 	size_t *cum;       /* --quota: each band's cumulative end */
 	/* the row */
+	const struct rank_slot *s;
 	uint32_t ei;
-	const struct rank_ent *e;
 	struct pb_str *xv; /* the entity's pass-through values, per k->extra */
 };
 
@@ -50,27 +59,33 @@ struct column {
 
 static int put_num(struct rank_out *o, double v)
 {
-	pb_buf_reset(&o->num);
-	if (pb_put_number(&o->num, v) < 0)
-		return -1;
-	fwrite(o->num.p ? o->num.p : "", 1, o->num.len, o->f);
-	return 0;
+	return pb_put_number(&o->buf, v);
 }
 
 static int put_text(struct rank_out *o, struct pb_str s)
 {
-	pb_tsv_put_str(o->f, s);
-	return 0;
+	return pb_tsv_buf_put(&o->buf, s.p, s.n);
 }
 
+/* A count column: the entity's value in the per-entity array at offset field of the run. */
 static int put_field(struct rank_out *o, const struct column *c, size_t i)
 {
-	uint32_t v;
+	const uint32_t *v;
 
 	(void)i;
-	memcpy(&v, (const char *)o->e + c->field, sizeof v);
-	fprintf(o->f, "%" PRIu32, v);
-	return 0;
+	memcpy(&v, (const char *)o->k + c->field, sizeof v);
+	return pb_put_uint(&o->buf, v[o->ei]);
+}
+
+static double score_of(const struct rank_out *o)
+{
+	return pb_rank_slot_score(o->k, o->s);
+}
+
+static int put_rank(struct rank_out *o, const struct column *c, size_t i)
+{
+	(void)c, (void)i;
+	return pb_put_uint(&o->buf, o->s->rank);
 }
 
 static int better_or_equal(const struct rank_run *k, double score, double thr)
@@ -104,7 +119,7 @@ static struct pb_str name_name(const struct rank_out *o, size_t i)
 static int put_name(struct rank_out *o, const struct column *c, size_t i)
 {
 	(void)c, (void)i;
-	return put_text(o, (struct pb_str){ o->k->strs.p + o->e->off, o->e->name_len });
+	return put_text(o, pb_rank_ent_name(o->k, o->ei));
 }
 
 static size_t n_by(const struct rank_out *o)
@@ -148,20 +163,19 @@ static struct pb_str score_name(const struct rank_out *o, size_t i)
 static int put_score(struct rank_out *o, const struct column *c, size_t i)
 {
 	(void)c, (void)i;
-	return put_num(o, o->e->score);
+	return put_num(o, score_of(o));
 }
 
 static int put_n(struct rank_out *o, const struct column *c, size_t i)
 {
 	(void)c, (void)i;
-	fprintf(o->f, "%zu", o->m);
-	return 0;
+	return pb_put_uint(&o->buf, o->m);
 }
 
 static int put_pct(struct rank_out *o, const struct column *c, size_t i)
 {
 	(void)c, (void)i;
-	return put_num(o, (double)(o->m - o->e->minrank + 1) / (double)o->m);
+	return put_num(o, (double)(o->m - o->s->minrank + 1) / (double)o->m);
 }
 
 static size_t has_stars(const struct rank_out *o)
@@ -175,10 +189,9 @@ static int put_stars(struct rank_out *o, const struct column *c, size_t i)
 
 	(void)c;
 	for (i = 0; i < 4 && st == 1; i++)
-		if (better_or_equal(o->k, o->e->score, o->k->c.stars[i]))
+		if (better_or_equal(o->k, score_of(o), o->k->c.stars[i]))
 			st = 5 - (int)i;
-	fprintf(o->f, "%d", st);
-	return 0;
+	return pb_put_uint(&o->buf, (unsigned)st);
 }
 
 static size_t has_grade(const struct rank_out *o)
@@ -195,8 +208,8 @@ static int put_grade(struct rank_out *o, const struct column *c, size_t i)
 	for (i = 0; i < cfg->nbands; i++) {
 		const struct rank_band *d = &cfg->bands[i];
 		if (d->open ||
-		    (cfg->quota ? o->e->minrank <= o->cum[i]
-		                : better_or_equal(o->k, o->e->score, d->thr)))
+		    (cfg->quota ? o->s->minrank <= o->cum[i]
+		                : better_or_equal(o->k, score_of(o), d->thr)))
 			return put_text(o, pb_str_z(d->label));
 	}
 	return 0;
@@ -212,9 +225,9 @@ static int put_flag(struct rank_out *o, const struct column *c, size_t i)
 	const struct rank_cfg *cfg = &o->k->c;
 
 	(void)c, (void)i;
-	if (cfg->has_top && o->e->minrank <= o->ntop)
+	if (cfg->has_top && o->s->minrank <= o->ntop)
 		return put_text(o, pb_str_z(cfg->top_label));
-	if (cfg->has_bottom && o->m - o->e->maxrank + 1 <= o->nbot)
+	if (cfg->has_bottom && o->m - o->s->maxrank + 1 <= o->nbot)
 		return put_text(o, pb_str_z(cfg->bottom_label));
 	return 0;
 }
@@ -226,14 +239,15 @@ static size_t has_prev(const struct rank_out *o)
 
 static int put_prev_rank(struct rank_out *o, const struct column *c, size_t i)
 {
-	return o->e->has_prev ? put_field(o, c, i) : 0;
+	return o->k->prev_rank[o->ei] ? put_field(o, c, i) : 0; /* 0: no earlier row */
 }
 
 static int put_rank_change(struct rank_out *o, const struct column *c, size_t i)
 {
 	(void)c, (void)i;
-	if (o->e->has_prev)
-		fprintf(o->f, "%lld", (long long)o->e->prev_rank - (long long)o->e->rank);
+	if (o->k->prev_rank[o->ei])
+		return pb_put_int(&o->buf,
+		                  (long long)o->k->prev_rank[o->ei] - (long long)o->s->rank);
 	return 0;
 }
 
@@ -269,8 +283,8 @@ static int put_extra(struct rank_out *o, const struct column *c, size_t i)
 	return put_text(o, o->xv[o->extras[i]]);
 }
 
-/* A column written from a uint32_t field of struct rank_ent. */
-#define FIELD(f) .field = offsetof(struct rank_ent, f)
+/* A column written from a per-entity uint32_t array of struct rank_run. */
+#define FIELD(f) .field = offsetof(struct rank_run, f)
 
 /*
  * The output columns in order. A new column is one row here; the header and
@@ -283,7 +297,7 @@ static const struct column columns[] = {
 	{ .count = n_by, .names = by_name, .put = put_by },
 	{ .count = n_inds, .names = ind_name, .put = put_ind },
 	{ .names = score_name, .put = put_score },
-	{ .name = "rank", .put = put_field, FIELD(rank) },
+	{ .name = "rank", .put = put_rank },
 	{ .name = "n", .put = put_n },
 	{ .name = "pct", .put = put_pct },
 	{ .name = "stars", .count = has_stars, .put = put_stars },
@@ -400,49 +414,72 @@ void pb_rank_out_free(struct rank_out *o)
 		return;
 	free(o->inds); /* and extras, cum */
 	free(o->xv);   /* and gv */
-	pb_buf_release(&o->num);
+	free(o->cells);
+	pb_buf_release(&o->buf);
 	free(o);
 }
 
-static void write_header(struct rank_out *o)
+/* The cells of every row: the column table walked once. 0, or -1 out of memory. */
+static int out_cells(struct rank_out *o)
 {
 	const struct column *c;
-	size_t i, n, at = 0;
+	size_t i, n, total = 0;
 
 	for (c = columns; c < columns + NCOLUMNS; c++)
-		for (i = 0, n = col_count(c, o); i < n; i++) {
-			if (at++)
-				putc('\t', o->f);
-			pb_tsv_put_str(o->f, col_name(c, o, i));
-		}
-	putc('\n', o->f);
+		total += col_count(c, o);
+	if (!(o->cells = malloc((total ? total : 1) * sizeof *o->cells)))
+		return -1;
+	for (c = columns; c < columns + NCOLUMNS; c++)
+		for (i = 0, n = col_count(c, o); i < n; i++)
+			o->cells[o->ncells++] = (struct cell){ c, i };
+	return 0;
 }
 
-/* Entity ei's row. 0, or -1 out of memory. */
-static int write_row(struct rank_out *o, uint32_t ei)
+/* Writes what the buffer holds once it holds a block, or always with all. */
+static void out_flush(struct rank_out *o, int all)
+{
+	if (o->buf.len >= (64u << 10) || (all && o->buf.len)) {
+		fwrite(o->buf.p, 1, o->buf.len, o->f);
+		pb_buf_reset(&o->buf);
+	}
+}
+
+static int write_header(struct rank_out *o)
+{
+	size_t j;
+
+	for (j = 0; j < o->ncells; j++) {
+		struct pb_str name = col_name(o->cells[j].c, o, o->cells[j].i);
+		if ((j && pb_buf_addc(&o->buf, '\t') < 0) ||
+		    pb_tsv_buf_put(&o->buf, name.p, name.n) < 0)
+			return -1;
+	}
+	return pb_buf_addc(&o->buf, '\n');
+}
+
+/* The row of the entity in slot sl. 0, or -1 out of memory. */
+static int write_row(struct rank_out *o, const struct rank_slot *sl)
 {
 	const struct rank_run *k = o->k;
-	const struct column *c;
 	const char *s;
-	size_t i, n, at = 0;
+	size_t i, j;
 
-	o->ei = ei;
-	o->e = &k->e[ei];
-	s = k->strs.p + o->e->off + o->e->name_len;
+	o->s = sl;
+	o->ei = sl->ent;
+	s = pb_rank_ent_extras(k, o->ei);
 	for (i = 0; i < k->nextra; i++) {
 		uint32_t len;
 		memcpy(&len, s, 4);
 		o->xv[i] = (struct pb_str){ s + 4, len };
 		s += 4 + len;
 	}
-	for (c = columns; c < columns + NCOLUMNS; c++)
-		for (i = 0, n = col_count(c, o); i < n; i++) {
-			if (at++)
-				putc('\t', o->f);
-			if (c->put(o, c, i) < 0)
-				return -1;
-		}
-	putc('\n', o->f);
+	for (j = 0; j < o->ncells; j++)
+		if ((j && pb_buf_addc(&o->buf, '\t') < 0) ||
+		    o->cells[j].c->put(o, o->cells[j].c, o->cells[j].i) < 0)
+			return -1;
+	if (pb_buf_addc(&o->buf, '\n') < 0)
+		return -1;
+	out_flush(o, 0);
 	return 0;
 }
 
@@ -467,12 +504,16 @@ int pb_rank_out_write(struct rank_out *o, FILE *f)
 	size_t g, q;
 
 	o->f = f;
-	write_header(o);
+	if (out_cells(o) < 0 || write_header(o) < 0)
+		return -1;
 	for (g = 0; g < k->groups.count; g++) {
 		out_group(o, g);
-		for (q = k->gstart[g]; q < k->gstart[g + 1]; q++)
-			if (write_row(o, k->slots[q].ent) < 0)
+		for (q = k->gstart[g]; q < k->gstart[g + 1]; q++) {
+			pb_rank_prefetch(k, k->slots, q, k->nslots, 0);
+			if (write_row(o, &k->slots[q]) < 0)
 				return -1;
+		}
 	}
+	out_flush(o, 1);
 	return 0;
 }
