@@ -2,7 +2,6 @@
 #include "pb/import.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -29,43 +28,6 @@ static void put_clean(FILE *f, struct pb_str s)
 	}
 }
 
-long pb_import_where(const struct import *im, long line, char *buf, size_t cap, const char **file)
-{
-	return pb_input_where(im->in, line, buf, cap, file);
-}
-
-int pb_import_fail(const struct import *im, struct pb_error *err, long line, const char *fmt, ...)
-{
-	char msg[1024], buf[600];
-	const char *file;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	line = pb_import_where(im, line, buf, sizeof buf, &file);
-	return pb_error_set(err, PB_EXIT_FATAL, file, line, "%s", msg);
-}
-
-const char *pb_import_seen_at(const struct import *im, const struct seen *s, char *buf, size_t cap)
-{
-	if (s->file == im->cur_file_no)
-		snprintf(buf, cap, "%s %ld", im->in->wb ? "row" : "line", s->line);
-	else
-		snprintf(buf, cap, "%s%ld", im->labels[s->file], s->line);
-	return buf;
-}
-
-/* Says something about a row on stderr, naming it as FILE:LINE or FILE:SHEET!ROW. */
-static void warn_row(const struct import *im, long line, const char *msg)
-{
-	const char *file;
-	char buf[600];
-
-	line = pb_import_where(im, line, buf, sizeof buf, &file);
-	pb_warn_at(file, line, "%s", msg);
-}
-
 static int reject(struct import *im, const struct row *r, const struct plan *pl,
                   struct pb_error *err)
 {
@@ -73,7 +35,7 @@ static int reject(struct import *im, const struct row *r, const struct plan *pl,
 	FILE *f;
 
 	im->st->rejected++;
-	warn_row(im, r->line, im->reason.p);
+	pb_import_warn_row(im, r->line, im->reason.p);
 	if (!im->o->rejects_path)
 		goto limit;
 	if (!im->rej_open) {
@@ -218,7 +180,7 @@ static void say_notes(struct import *im, long line)
 	size_t off = 0;
 
 	while (off < im->notes.len) {
-		warn_row(im, line, im->notes.p + off);
+		pb_import_warn_row(im, line, im->notes.p + off);
 		off += strlen(im->notes.p + off) + 1;
 	}
 	im->st->emptied += im->nnotes;

@@ -1,7 +1,10 @@
 /*
- * import_int: what the files of pb-import's engine share — import.c (run,
- * read, write) over import_plan.c (header to plan) and import_value.c
- * (values and the rules of each kind). Not a public header.
+ * import_int: what the files of pb-import's engine share. Calls go down only:
+ * import.c (run, rows, rejects, output) over its jobs — import_header.c (the
+ * header below the title rows), import_plan.c (header to plan),
+ * import_value.c (values and the rules of each kind) over import_alias.c
+ * (--aliases, region warnings) — all over import_state.c (where a row is,
+ * the value at a position). Not a public header.
  */
 #ifndef PB_IMPORT_INT_H
 #define PB_IMPORT_INT_H
@@ -116,8 +119,26 @@ struct import {
 		return -1;                                                                         \
 	} while (0)
 
+/* import_state.c */
+
 /* The schema position of a canonical column in the kind, or -1. */
 int pb_import_schema_pos(const struct import *im, const char *name);
+/* The value at a schema position (empty for -1): a view valid until the next row. */
+struct pb_str pb_import_val(const struct import *im, int pos);
+/*
+ * Names of the input being read, for messages: where line (0: the whole
+ * input) is, as pb_input_where gives it, into buf.
+ */
+long pb_import_where(const struct import *im, long line, char *buf, size_t cap, const char **file);
+/* Sets err (PB_EXIT_FATAL) naming the current input at line (0: the input); returns -1. */
+int pb_import_fail(const struct import *im, struct pb_error *err, long line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Says something about a row on stderr, naming it as FILE:LINE or FILE:SHEET!ROW. */
+void pb_import_warn_row(const struct import *im, long line, const char *msg);
+/* "line N" / "row N" in the current input, else "FILE:N" / "FILE:SHEET!N", into buf. */
+const char *pb_import_seen_at(const struct import *im, const struct seen *s, char *buf, size_t cap);
+
+/* import_plan.c */
 
 /* "canonical=source" (or canonical<TAB>source) into its parts; 0 or -1. */
 int pb_import_split_map(const char *spec, struct pb_str *canon, struct pb_str *source);
@@ -132,16 +153,7 @@ int pb_import_plan(struct import *im, const struct pb_str *names, size_t n, cons
                    long line, struct plan *pl, struct pb_error *err);
 void pb_import_plan_free(struct plan *pl);
 
-/*
- * Names of the input being read, for messages: where line (0: the whole
- * input) is, as pb_input_where gives it, into buf.
- */
-long pb_import_where(const struct import *im, long line, char *buf, size_t cap, const char **file);
-/* Sets err (PB_EXIT_FATAL) naming the current input at line (0: the input); returns -1. */
-int pb_import_fail(const struct import *im, struct pb_error *err, long line, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-/* "line N" / "row N" in the current input, else "FILE:N" / "FILE:SHEET!N", into buf. */
-const char *pb_import_seen_at(const struct import *im, const struct seen *s, char *buf, size_t cap);
+/* import_header.c */
 
 /* Is a header cell (normalized) one of the kind's names, an alias or a --map source? */
 int pb_import_known_name(struct import *im, struct pb_str name);
@@ -179,6 +191,8 @@ int pb_import_next_row(struct import *im, struct pb_input *in, struct header *h,
                        struct pb_error *err);
 void pb_import_header_release(struct header *h);
 
+/* import_alias.c */
+
 /* Reads --aliases into im->aliases; 0, or -1 with err. */
 int pb_import_load_aliases(struct import *im, struct pb_error *err);
 /* The office's wording of a value (normalized) at schema position pos, as its canonical value. */
@@ -187,8 +201,8 @@ struct pb_str pb_import_alias(const struct import *im, int pos, struct pb_str s)
 void pb_import_count_regions(struct import *im);
 void pb_import_warn_regions(struct import *im);
 
-/* The value at a schema position: a view valid until the next row. */
-struct pb_str pb_import_val(const struct import *im, int pos);
+/* import_value.c */
+
 /*
  * Normalizes and checks the schema values of one row (fields as read) and
  * applies the kind's rules. 0, or -1 with im->reason set: reject the row.

@@ -6,18 +6,6 @@
 #include "import_int.h"
 #include "pb/value.h"
 
-static struct pb_str vstr(const struct import *im, int pos)
-{
-	const struct val *v;
-
-	if (pos < 0)
-		return (struct pb_str){ "", 0 };
-	v = &im->vals[pos];
-	if (v->p)
-		return (struct pb_str){ v->p, v->n };
-	return (struct pb_str){ im->scratch.p + v->off, v->n };
-}
-
 static void vset_copy(struct import *im, int pos, const char *p, size_t n)
 {
 	im->vals[pos].p = NULL;
@@ -249,23 +237,25 @@ static void derive_units(struct import *im)
 	struct pb_str org_name;
 	char id[18];
 
-	if (vstr(im, im->p_unit_type).n == 0) {
-		const char *t = pb_rules_match(im->rules, vstr(im, im->p_unit_name));
+	if (pb_import_val(im, im->p_unit_type).n == 0) {
+		const char *t = pb_rules_match(im->rules, pb_import_val(im, im->p_unit_name));
 		if (!t)
 			t = "other";
 		im->vals[im->p_unit_type].p = t;
 		im->vals[im->p_unit_type].n = strlen(t);
 	}
-	if (vstr(im, im->p_org_id).n == 0 && vstr(im, im->p_org_name).n > 0 &&
-	    is_mode(vstr(im, im->p_org_mode), "single", "joint")) {
-		org_name = vstr(im, im->p_org_name);
+	if (pb_import_val(im, im->p_org_id).n == 0 && pb_import_val(im, im->p_org_name).n > 0 &&
+	    is_mode(pb_import_val(im, im->p_org_mode), "single", "joint")) {
+		org_name = pb_import_val(im, im->p_org_name);
 		pb_import_derive_id('o', &org_name, 1, id);
 		vset_copy(im, im->p_org_id, id, 17);
 	}
-	if (vstr(im, im->p_unit_id).n == 0) {
-		struct pb_str parts[5] = { vstr(im, im->p_city), vstr(im, im->p_district),
-			                   vstr(im, im->p_town), vstr(im, im->p_community),
-			                   vstr(im, im->p_unit_name) };
+	if (pb_import_val(im, im->p_unit_id).n == 0) {
+		struct pb_str parts[5] = { pb_import_val(im, im->p_city),
+			                   pb_import_val(im, im->p_district),
+			                   pb_import_val(im, im->p_town),
+			                   pb_import_val(im, im->p_community),
+			                   pb_import_val(im, im->p_unit_name) };
 		pb_import_derive_id('u', parts, 5, id);
 		vset_copy(im, im->p_unit_id, id, 17);
 	}
@@ -274,10 +264,12 @@ static void derive_units(struct import *im)
 /* The rules within one unit's row. */
 static int check_unit_fields(struct import *im)
 {
-	struct pb_str mode = vstr(im, im->p_org_mode), org_id = vstr(im, im->p_org_id);
-	struct pb_str a = vstr(im, im->p_established), b = vstr(im, im->p_dissolved);
+	struct pb_str mode = pb_import_val(im, im->p_org_mode),
+	              org_id = pb_import_val(im, im->p_org_id);
+	struct pb_str a = pb_import_val(im, im->p_established),
+	              b = pb_import_val(im, im->p_dissolved);
 
-	if (vstr(im, im->p_unit_name).n == 0)
+	if (pb_import_val(im, im->p_unit_name).n == 0)
 		FAIL("unit_name is empty; every unit needs a name");
 	if (mode.n == 0)
 		FAIL("org_mode is empty; expected %s", pb_vocab_list(PB_VOCAB_ORG_MODE));
@@ -289,8 +281,8 @@ static int check_unit_fields(struct import *im)
 		     (int)mode.n, mode.p, (int)org_id.n, org_id.p);
 	if (a.n && b.n && memcmp(a.p, b.p, 10) > 0)
 		FAIL("dissolved %.*s is before established %.*s", 10, b.p, 10, a.p);
-	a = vstr(im, im->p_opened);
-	b = vstr(im, im->p_closed);
+	a = pb_import_val(im, im->p_opened);
+	b = pb_import_val(im, im->p_closed);
 	if (a.n && b.n && memcmp(a.p, b.p, 10) > 0)
 		FAIL("closed %.*s is before opened %.*s", 10, b.p, 10, a.p);
 	return 0;
@@ -317,10 +309,10 @@ static int check_units(struct import *im, long line)
 	derive_units(im);
 	if (check_unit_fields(im) < 0)
 		return -1;
-	mode = vstr(im, im->p_org_mode);
-	org_id = vstr(im, im->p_org_id);
-	org_name = vstr(im, im->p_org_name);
-	unit_id = vstr(im, im->p_unit_id);
+	mode = pb_import_val(im, im->p_org_mode);
+	org_id = pb_import_val(im, im->p_org_id);
+	org_name = pb_import_val(im, im->p_org_name);
+	unit_id = pb_import_val(im, im->p_unit_id);
 	idx = pb_map_find(&im->ids, unit_id.p, unit_id.n);
 	if (idx >= 0)
 		FAIL("unit_id '%.*s' is already used on %s; unit ids must be unique",
@@ -364,7 +356,7 @@ static int check_unique(struct import *im, const int *pos, size_t n, long line, 
 
 	pb_buf_reset(&im->key);
 	for (i = 0; i < n; i++) {
-		struct pb_str s = vstr(im, pos[i]);
+		struct pb_str s = pb_import_val(im, pos[i]);
 		if (i)
 			pb_buf_addc(&im->key, '\x1f');
 		pb_buf_add(&im->key, s.p, s.n);
@@ -382,7 +374,8 @@ static int check_kind(struct import *im, long line)
 	switch (im->o->kind) {
 	case PB_KIND_UNITS: return check_units(im, line);
 	case PB_KIND_SCORES: {
-		struct pb_str eid = vstr(im, im->p_entity_id), ename = vstr(im, im->p_entity_name);
+		struct pb_str eid = pb_import_val(im, im->p_entity_id),
+		              ename = pb_import_val(im, im->p_entity_name);
 		int key[4] = { im->p_entity_id, im->p_indicator, im->p_judge, im->p_period };
 		char id[18];
 		if (eid.n == 0) {
@@ -391,9 +384,9 @@ static int check_kind(struct import *im, long line)
 			pb_import_derive_id('e', &ename, 1, id);
 			vset_copy(im, im->p_entity_id, id, 17);
 		}
-		if (vstr(im, im->p_indicator).n == 0)
+		if (pb_import_val(im, im->p_indicator).n == 0)
 			FAIL("indicator is empty");
-		if (vstr(im, im->p_score).n == 0)
+		if (pb_import_val(im, im->p_score).n == 0)
 			FAIL("score is empty");
 		if (check_unique(im, key, 4, line,
 		                 "score for the same entity_id, indicator, judge and period") < 0)
@@ -401,7 +394,7 @@ static int check_kind(struct import *im, long line)
 		return 0;
 	}
 	case PB_KIND_LINKS: {
-		struct pb_str a = vstr(im, im->p_from), b = vstr(im, im->p_to);
+		struct pb_str a = pb_import_val(im, im->p_from), b = pb_import_val(im, im->p_to);
 		int key[3] = { im->p_from, im->p_to, im->p_link_type };
 		if (a.n == 0 || b.n == 0)
 			FAIL("%s is empty", a.n == 0 ? "from_id" : "to_id");
@@ -411,8 +404,8 @@ static int check_kind(struct import *im, long line)
 		return check_unique(im, key, 3, line, "link (same from_id, to_id and link_type)");
 	}
 	case PB_KIND_TARGETS: {
-		struct pb_str a = vstr(im, im->p_start), b = vstr(im, im->p_end);
-		if (vstr(im, im->p_target).n == 0)
+		struct pb_str a = pb_import_val(im, im->p_start), b = pb_import_val(im, im->p_end);
+		if (pb_import_val(im, im->p_target).n == 0)
 			FAIL("target is empty");
 		if (a.n == 0 || b.n == 0)
 			FAIL("%s is empty", a.n == 0 ? "period_start" : "period_end");
@@ -451,11 +444,6 @@ static int leave_empty(struct import *im, const struct plan *pl, int pos)
 	im->vals[pos].p = "";
 	im->vals[pos].n = 0;
 	return 0;
-}
-
-struct pb_str pb_import_val(const struct import *im, int pos)
-{
-	return vstr(im, pos);
 }
 
 int pb_import_check_row(struct import *im, const struct plan *pl, const struct pb_str *fields,
