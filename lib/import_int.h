@@ -44,11 +44,13 @@ struct plan {
 struct val {
 	const char *p; /* NULL: at off in scratch */
 	size_t off, n;
+	int esc; /* may hold bytes pb TSV escapes (else written as they are) */
 };
 
 /* A record as the import sees it: views it may replace (padding, --fill-down). */
 struct row {
 	struct pb_str *f;
+	unsigned char *flags; /* per field: what pb_text_scan found */
 	size_t n;
 	long line;       /* where it starts: a physical line, or a sheet row */
 	const char *bad; /* NULL, or why it is malformed */
@@ -95,9 +97,12 @@ struct import {
 	struct pb_map ids, orgs;
 	struct seen *id_seen, *org_seen;
 	size_t id_cap, org_cap;
-	struct pb_input *in;   /* the input being read */
-	struct pb_str *rowbuf; /* the row's views: room for the widest row and the header */
-	size_t rowcap, width;  /* width: the header's columns, to pad a sheet's short rows */
+	struct pb_input *in;     /* the input being read */
+	struct pb_str *rowbuf;   /* the row's views: room for the widest row and the header */
+	size_t rowcap, width;    /* width: the header's columns, to pad a sheet's short rows */
+	unsigned char *rowflags; /* the row's flags, as many */
+	size_t rowflags_cap;
+	struct pb_buf obuf; /* output gathered for the next write */
 	int cur_file_no;
 	char **labels; /* per input: "FILE:" or "FILE:SHEET!", to name a row of another input */
 	const char *const *inputs;
@@ -204,10 +209,10 @@ void pb_import_warn_regions(struct import *im);
 /* import_value.c */
 
 /*
- * Normalizes and checks the schema values of one row (fields as read) and
+ * Normalizes and checks the schema values of one row (fields as read, with
+ * their flags) and
  * applies the kind's rules. 0, or -1 with im->reason set: reject the row.
  */
-int pb_import_check_row(struct import *im, const struct plan *pl, const struct pb_str *fields,
-                        long line);
+int pb_import_check_row(struct import *im, const struct plan *pl, const struct row *r);
 
 #endif

@@ -6,11 +6,16 @@
 #include "import_int.h"
 #include "pb/value.h"
 
+/* A value that needs no escaping: a constant, a canonical word, "" (p points to it). */
+static void vset_plain(struct import *im, int pos, const char *p, size_t n)
+{
+	im->vals[pos] = (struct val){ .p = p, .n = n, .esc = 0 };
+}
+
+/* A value pb-import wrote (a number, a date, an id): copied to scratch; no escaping. */
 static void vset_copy(struct import *im, int pos, const char *p, size_t n)
 {
-	im->vals[pos].p = NULL;
-	im->vals[pos].off = im->scratch.len;
-	im->vals[pos].n = n;
+	im->vals[pos] = (struct val){ .p = NULL, .off = im->scratch.len, .n = n, .esc = 0 };
 	pb_buf_add(&im->scratch, p, n);
 }
 
@@ -19,13 +24,17 @@ static const char *col_label(const struct plan *pl, int pos)
 	return pl->defs[pos]->name;
 }
 
-/* Uses s as the value; copies it when it lives in the normalizer's reused buffer. */
-static int keep_view(struct import *im, int pos, struct pb_str s)
+/*
+ * Uses s (from a field; esc: it may hold bytes pb TSV escapes) as the value;
+ * copies it when it lives in the normalizer's reused buffer.
+ */
+static int keep_view(struct import *im, int pos, struct pb_str s, int esc)
 {
-	im->vals[pos].p = s.p;
-	im->vals[pos].n = s.n;
 	if (im->norm.out.p && s.p >= im->norm.out.p && s.p < im->norm.out.p + im->norm.out.cap)
 		vset_copy(im, pos, s.p, s.n);
+	else
+		vset_plain(im, pos, s.p, s.n);
+	im->vals[pos].esc = esc;
 	return 0;
 }
 
@@ -103,8 +112,11 @@ static int placeholder(struct pb_str s)
 	return 0;
 }
 
-/* Normalizes and checks one schema value by its column kind. -1 with reason. */
-static int check_value(struct import *im, const struct plan *pl, int pos, struct pb_str s)
+/*
+ * Normalizes and checks one schema value by its column kind (esc: s may hold
+ * bytes pb TSV escapes). -1 with reason.
+ */
+static int check_value(struct import *im, const struct plan *pl, int pos, struct pb_str s, int esc)
 {
 	const struct pb_column_def *def = pl->defs[pos];
 	const int norm = im->o->normalize;
@@ -114,8 +126,7 @@ static int check_value(struct import *im, const struct plan *pl, int pos, struct
 	char tmp[32];
 
 	if (s.n == 0) {
-		im->vals[pos].p = "";
-		im->vals[pos].n = 0;
+		vset_plain(im, pos, "", 0);
 		return 0;
 	}
 	switch (def->kind) {
@@ -124,8 +135,7 @@ static int check_value(struct import *im, const struct plan *pl, int pos, struct
 		if (!e || (!norm && !pb_str_eqz(s, e->value)))
 			FAIL("%s: '%.*s' is not one of %s", col_label(pl, pos), (int)s.n, s.p,
 			     pb_vocab_list(def->vocab));
-		im->vals[pos].p = e->value;
-		im->vals[pos].n = strlen(e->value);
+		vset_plain(im, pos, e->value, strlen(e->value));
 		return 0;
 	}
 	case PB_COL_INT:
@@ -135,7 +145,7 @@ static int check_value(struct import *im, const struct plan *pl, int pos, struct
 			FAIL("%s: %lld is negative; expected a whole number >= 0",
 			     col_label(pl, pos), iv);
 		if (canonical_int(s))
-			return keep_view(im, pos, s);
+			return keep_view(im, pos, s, esc);
 		snprintf(tmp, sizeof tmp, "%lld", iv);
 		vset_copy(im, pos, tmp, strlen(tmp));
 		return 0;
@@ -175,14 +185,14 @@ static int check_value(struct import *im, const struct plan *pl, int pos, struct
 		}
 		/* already YYYY-MM-DD: keep the bytes, no formatting on the common path */
 		if (s.n == 10 && pb_parse_date(s, &day) == 0)
-			return keep_view(im, pos, s);
+			return keep_view(im, pos, s, esc);
 		pb_format_date(day, tmp);
 		vset_copy(im, pos, tmp, 10);
 		return 0;
 	default:
 		if (pos == im->p_instructor && norm && placeholder(s))
 			FAIL("%s: '%.*s' is not a name", col_label(pl, pos), (int)s.n, s.p);
-		return keep_view(im, pos, s);
+		return keep_view(im, pos, s, esc);
 	}
 }
 
@@ -241,8 +251,7 @@ static void derive_units(struct import *im)
 		const char *t = pb_rules_match(im->rules, pb_import_val(im, im->p_unit_name));
 		if (!t)
 			t = "other";
-		im->vals[im->p_unit_type].p = t;
-		im->vals[im->p_unit_type].n = strlen(t);
+		vset_plain(im, im->p_unit_type, t, strlen(t));
 	}
 	if (pb_import_val(im, im->p_org_id).n == 0 && pb_import_val(im, im->p_org_name).n > 0 &&
 	    is_mode(pb_import_val(im, im->p_org_mode), "single", "joint")) {
@@ -441,29 +450,37 @@ static int leave_empty(struct import *im, const struct plan *pl, int pos)
 	    pb_buf_add(&im->notes, "; left empty", sizeof "; left empty") < 0)
 		return -1;
 	im->nnotes++;
-	im->vals[pos].p = "";
-	im->vals[pos].n = 0;
+	vset_plain(im, pos, "", 0);
 	return 0;
 }
 
-int pb_import_check_row(struct import *im, const struct plan *pl, const struct pb_str *fields,
-                        long line)
+int pb_import_check_row(struct import *im, const struct plan *pl, const struct row *r)
 {
 	size_t i;
 
 	pb_buf_reset(&im->scratch);
 	for (i = 0; i < pl->nschema; i++) {
-		im->vals[i].p = "";
-		im->vals[i].n = 0;
-		if (pl->src[i] >= 0) {
-			struct pb_str s = fields[pl->src[i]];
-			if (im->o->normalize && pb_norm_nfkc(&im->norm, s, &s) < 0)
-				FAIL("out of memory");
-			if (im->has_alias && im->has_alias[i])
-				s = pb_import_alias(im, (int)i, s);
-			if (check_value(im, pl, (int)i, s) < 0 && leave_empty(im, pl, (int)i) < 0)
-				return -1;
-		}
+		struct pb_str s, was;
+		unsigned flags;
+		vset_plain(im, (int)i, "", 0);
+		if (pl->src[i] < 0)
+			continue;
+		s = r->f[pl->src[i]];
+		flags = r->flags[pl->src[i]];
+		if (im->o->normalize && (flags & PB_TEXT_OTHER) &&
+		    pb_norm_nfkc(&im->norm, s, &s) < 0)
+			FAIL("out of memory");
+		else if (im->o->normalize && !(flags & PB_TEXT_OTHER))
+			s = pb_text_trim_plain(s);
+		was = s;
+		if (im->has_alias && im->has_alias[i])
+			s = pb_import_alias(im, (int)i, s);
+		if (s.p != was.p)
+			flags = PB_TEXT_OTHER; /* the canonical value of an alias: not scanned */
+		if (check_value(im, pl, (int)i, s,
+		                (flags & (PB_TEXT_OTHER | PB_TEXT_ESCAPE)) != 0) < 0 &&
+		    leave_empty(im, pl, (int)i) < 0)
+			return -1;
 	}
-	return check_kind(im, line);
+	return check_kind(im, r->line);
 }
