@@ -248,7 +248,8 @@ static int kept_value(struct import *im, struct pb_str *s, unsigned flags, int *
 	if (!im->o->normalize)
 		return 0;
 	if (!(flags & PB_TEXT_OTHER)) {
-		*s = pb_text_trim_plain(*s);
+		if (flags & PB_TEXT_EDGE)
+			*s = pb_text_trim_plain(*s);
 		return 0;
 	}
 	return pb_norm_nfkc(&im->norm, *s, s);
@@ -537,6 +538,10 @@ int pb_import_run(const struct pb_import_opts *o, struct pb_import_stats *st, st
 	for (i = 0; i < sizeof positions / sizeof positions[0]; i++)
 		*(int *)((char *)&im + positions[i].off) =
 		    pb_import_schema_pos(&im, positions[i].name);
+	pb_keyset_init(&im.ids, sizeof(uint64_t));
+	pb_keyset_init(&im.orgs, sizeof(uint64_t));
+	for (i = 0; i < NREGION; i++)
+		pb_keyset_init(&im.regions[i], sizeof(unsigned long long));
 
 	im.labels = calloc(im.ninputs, sizeof *im.labels);
 	if (!im.labels) {
@@ -584,8 +589,8 @@ done:
 	pb_buf_release(&im.notes);
 	pb_buf_release(&im.obuf);
 	free(im.rowflags);
-	pb_map_release(&im.ids);
-	pb_map_release(&im.orgs);
+	pb_keyset_release(&im.ids);
+	pb_keyset_release(&im.orgs);
 	pb_map_release(&im.known);
 	for (i = 0; i < im.aliases.count; i++)
 		free(im.alias_to[i]);
@@ -593,15 +598,12 @@ done:
 	pb_map_release(&im.aliases);
 	free(im.has_alias);
 	for (i = 0; i < NREGION; i++) {
-		pb_map_release(&im.regions[i]);
-		free(im.region_rows[i]);
+		pb_keyset_release(&im.regions[i]);
 	}
 	for (i = 0; i < im.ninputs; i++)
 		free(im.labels[i]);
 	free(im.labels);
 	free(im.rowbuf);
-	free(im.id_seen);
-	free(im.org_seen);
 	free(im.vals);
 	if (im.first_out_names) {
 		for (i = 0; i < im.first_nout; i++)

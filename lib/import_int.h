@@ -66,6 +66,13 @@ struct seen {
 	char mode; /* for organizations: 's' single, 'j' joint */
 };
 
+/* A set of byte-string keys with a fixed-size payload each (import_keys.c). */
+struct keyset {
+	uint64_t *slots;
+	size_t nslots, count, psize;
+	struct pb_buf arena; /* the records, in the order they came */
+};
+
 struct import {
 	const struct pb_import_opts *o;
 	const struct pb_kind_def *kd;
@@ -83,20 +90,16 @@ struct import {
 	/* bad optional values left empty in the current row: messages, NUL-separated */
 	struct pb_buf notes;
 	size_t nnotes;
-	/* region values seen in written rows (city, district, town, community), with counts */
-	struct pb_map regions[NREGION];
-	unsigned long long *region_rows[NREGION];
-	size_t region_cap[NREGION];
+	/* region values seen in written rows (city, district, town, community): row counts */
+	struct keyset regions[NREGION];
 	struct val *vals;
 	struct pb_out out, rej;
 	int rej_open;
 	size_t rej_ncols;
 	char **first_out_names;
 	size_t first_nout;
-	/* uniqueness: unit ids, organizations, score keys, link keys */
-	struct pb_map ids, orgs;
-	struct seen *id_seen, *org_seen;
-	size_t id_cap, org_cap;
+	/* uniqueness: unit ids, organizations, score keys, link keys; where each was first seen */
+	struct keyset ids, orgs;
 	struct pb_input *in;     /* the input being read */
 	struct pb_str *rowbuf;   /* the row's views: room for the widest row and the header */
 	size_t rowcap, width;    /* width: the header's columns, to pad a sheet's short rows */
@@ -142,6 +145,20 @@ int pb_import_fail(const struct import *im, struct pb_error *err, long line, con
 void pb_import_warn_row(const struct import *im, long line, const char *msg);
 /* "line N" / "row N" in the current input, else "FILE:N" / "FILE:SHEET!N", into buf. */
 const char *pb_import_seen_at(const struct import *im, const struct seen *s, char *buf, size_t cap);
+
+/* import_keys.c */
+
+void pb_keyset_init(struct keyset *s, size_t psize);
+void pb_keyset_release(struct keyset *s);
+/* The payload of key (unaligned: read it with memcpy), or NULL. Valid until the next put. */
+void *pb_keyset_find(const struct keyset *s, const void *key, size_t n);
+/* The payload of key, added with a zeroed payload when new (*is_new); NULL out of memory. */
+void *pb_keyset_put(struct keyset *s, const void *key, size_t n, int *is_new);
+/* The record at off (0 first): its key and payload, and the next offset; 0 after the last. */
+size_t pb_keyset_next(const struct keyset *s, size_t off, struct pb_str *key, void **payload);
+/* Where a key was seen, in the 8 bytes of a payload (a line below 2^40). */
+uint64_t pb_seen_pack(const struct seen *w);
+struct seen pb_seen_unpack(uint64_t v);
 
 /* import_plan.c */
 

@@ -297,13 +297,27 @@ static int check_unit_fields(struct import *im)
 	return 0;
 }
 
-/* Remembers where a key was first seen: its side array grown to index idx. */
-static int remember(struct import *im, struct seen **arr, size_t *cap, long idx, long line,
-                    char mode)
+/* Where a key was first seen, from its payload. */
+static struct seen seen_of(const void *payload)
 {
-	if (idx < 0 || pb_grow_zeroed(arr, cap, (size_t)idx, sizeof **arr) < 0)
+	uint64_t v;
+
+	memcpy(&v, payload, sizeof v);
+	return pb_seen_unpack(v);
+}
+
+/* Records a key that passed; 0, or -1 out of memory (reason set). */
+static int remember(struct import *im, struct keyset *set, struct pb_str key, long line, char mode)
+{
+	struct seen w = { line, im->cur_file_no, mode };
+	uint64_t v = pb_seen_pack(&w);
+	int is_new;
+	void *p = pb_keyset_put(set, key.p ? key.p : "", key.n, &is_new);
+
+	if (!p)
 		FAIL("out of memory");
-	(*arr)[idx] = (struct seen){ line, im->cur_file_no, mode };
+	if (is_new)
+		memcpy(p, &v, sizeof v);
 	return 0;
 }
 
@@ -311,9 +325,9 @@ static int remember(struct import *im, struct seen **arr, size_t *cap, long idx,
 static int check_units(struct import *im, long line)
 {
 	struct pb_str mode, org_id, org_name, unit_id;
+	struct seen w;
 	char wbuf[300];
-	long idx, oidx = -1;
-	int is_new;
+	void *p;
 
 	derive_units(im);
 	if (check_unit_fields(im) < 0)
@@ -322,46 +336,38 @@ static int check_units(struct import *im, long line)
 	org_id = pb_import_val(im, im->p_org_id);
 	org_name = pb_import_val(im, im->p_org_name);
 	unit_id = pb_import_val(im, im->p_unit_id);
-	idx = pb_map_find(&im->ids, unit_id.p, unit_id.n);
-	if (idx >= 0)
+	if ((p = pb_keyset_find(&im->ids, unit_id.p, unit_id.n)) != NULL) {
+		w = seen_of(p);
 		FAIL("unit_id '%.*s' is already used on %s; unit ids must be unique",
-		     (int)unit_id.n, unit_id.p,
-		     pb_import_seen_at(im, &im->id_seen[idx], wbuf, sizeof wbuf));
-	if (org_id.n) {
-		oidx = pb_map_find(&im->orgs, org_id.p, org_id.n);
-		if (oidx >= 0) {
-			const struct seen *s = &im->org_seen[oidx];
-			/* messages name an organization as the register does: by its name */
-			struct pb_str who = org_name.n ? org_name : org_id;
-			if (s->mode == 's' || pb_str_eqz(mode, "single"))
-				FAIL(
-				    "organization '%.*s' already covers the unit on %s%s; a single "
-				    "organization covers exactly one unit",
-				    (int)who.n, who.p, pb_import_seen_at(im, s, wbuf, sizeof wbuf),
-				    s->mode == 's' ? " as single" : " as joint");
-		}
+		     (int)unit_id.n, unit_id.p, pb_import_seen_at(im, &w, wbuf, sizeof wbuf));
+	}
+	if (org_id.n && (p = pb_keyset_find(&im->orgs, org_id.p, org_id.n)) != NULL) {
+		/* messages name an organization as the register does: by its name */
+		struct pb_str who = org_name.n ? org_name : org_id;
+		w = seen_of(p);
+		if (w.mode == 's' || pb_str_eqz(mode, "single"))
+			FAIL("organization '%.*s' already covers the unit on %s%s; a single "
+			     "organization covers exactly one unit",
+			     (int)who.n, who.p, pb_import_seen_at(im, &w, wbuf, sizeof wbuf),
+			     w.mode == 's' ? " as single" : " as joint");
 	}
 	/* the row passes: remember its ids */
-	if (remember(im, &im->id_seen, &im->id_cap,
-	             pb_map_put(&im->ids, unit_id.p, unit_id.n, NULL), line, 0) < 0)
+	if (remember(im, &im->ids, unit_id, line, 0) < 0)
 		return -1;
-	if (org_id.n) {
-		oidx = pb_map_put(&im->orgs, org_id.p, org_id.n, &is_new);
-		if (oidx < 0 ||
-		    (is_new &&
-		     remember(im, &im->org_seen, &im->org_cap, oidx, line,
-		              pb_str_eqz(mode, "single") ? 's' : 'j') < 0))
-			FAIL("out of memory");
-	}
+	if (org_id.n &&
+	    remember(im, &im->orgs, org_id, line, pb_str_eqz(mode, "single") ? 's' : 'j') < 0)
+		return -1;
 	return 0;
 }
 
 /* A uniqueness key over some positions; -1 with reason when seen before. */
 static int check_unique(struct import *im, const int *pos, size_t n, long line, const char *what)
 {
-	size_t i;
-	long idx;
+	struct pb_str key;
 	char wbuf[300];
+	struct seen w;
+	size_t i;
+	void *p;
 
 	pb_buf_reset(&im->key);
 	for (i = 0; i < n; i++) {
@@ -370,12 +376,13 @@ static int check_unique(struct import *im, const int *pos, size_t n, long line, 
 			pb_buf_addc(&im->key, '\x1f');
 		pb_buf_add(&im->key, s.p, s.n);
 	}
-	idx = pb_map_find(&im->ids, im->key.p ? im->key.p : "", im->key.len);
-	if (idx >= 0)
+	key = (struct pb_str){ im->key.p ? im->key.p : "", im->key.len };
+	if ((p = pb_keyset_find(&im->ids, key.p, key.n)) != NULL) {
+		w = seen_of(p);
 		FAIL("duplicate %s (first on %s)", what,
-		     pb_import_seen_at(im, &im->id_seen[idx], wbuf, sizeof wbuf));
-	idx = pb_map_put(&im->ids, im->key.p ? im->key.p : "", im->key.len, NULL);
-	return remember(im, &im->id_seen, &im->id_cap, idx, line, 0);
+		     pb_import_seen_at(im, &w, wbuf, sizeof wbuf));
+	}
+	return remember(im, &im->ids, key, line, 0);
 }
 
 static int check_kind(struct import *im, long line)
@@ -467,11 +474,12 @@ int pb_import_check_row(struct import *im, const struct plan *pl, const struct r
 			continue;
 		s = r->f[pl->src[i]];
 		flags = r->flags[pl->src[i]];
-		if (im->o->normalize && (flags & PB_TEXT_OTHER) &&
-		    pb_norm_nfkc(&im->norm, s, &s) < 0)
-			FAIL("out of memory");
-		else if (im->o->normalize && !(flags & PB_TEXT_OTHER))
+		if (im->o->normalize && (flags & PB_TEXT_OTHER)) {
+			if (pb_norm_nfkc(&im->norm, s, &s) < 0)
+				FAIL("out of memory");
+		} else if (im->o->normalize && (flags & PB_TEXT_EDGE)) {
 			s = pb_text_trim_plain(s);
+		}
 		was = s;
 		if (im->has_alias && im->has_alias[i])
 			s = pb_import_alias(im, (int)i, s);

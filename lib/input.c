@@ -401,6 +401,7 @@ static void detect_format(struct pb_input *in)
 static void on_field(void *s, size_t len, void *data)
 {
 	struct pb_input *in = data;
+	struct pb_buf *b = &in->bytes;
 
 	if (in->nf + 2 > in->offs_cap) {
 		size_t cap = in->offs_cap ? in->offs_cap * 2 : 64;
@@ -421,9 +422,18 @@ static void on_field(void *s, size_t len, void *data)
 			         in->nf + 1, len, PB_FIELD_MAX);
 		len = 0;
 	}
-	if (len && pb_buf_add(&in->bytes, s, len) < 0 && !in->reason[0])
-		snprintf(in->reason, sizeof in->reason, "out of memory");
-	in->offs[++in->nf] = in->bytes.len;
+	/* the common field fits: a copy, no call */
+	if (len && b->cap - b->len <= len && pb_buf_grow(b, len) < 0) {
+		if (!in->reason[0])
+			snprintf(in->reason, sizeof in->reason, "out of memory");
+		len = 0;
+	}
+	if (len) {
+		memcpy(b->p + b->len, s, len);
+		b->len += len;
+		b->p[b->len] = '\0';
+	}
+	in->offs[++in->nf] = b->len;
 }
 
 static void on_row(int c, void *data)
@@ -458,6 +468,15 @@ static int deliver(struct pb_input *in, struct pb_error *err)
 	in->bad = in->reason[0] ? in->reason : NULL;
 	in->rec_open = in->rec_done = 0;
 	return 1;
+}
+
+/* The offset of the first CR or LF in p[0..n), or n. */
+static size_t line_end(const char *p, size_t n)
+{
+	const char *lf = memchr(p, '\n', n);
+	const char *cr = memchr(p, '\r', lf ? (size_t)(lf - p) : n);
+
+	return cr ? (size_t)(cr - p) : lf ? (size_t)(lf - p) : n;
 }
 
 /*
@@ -559,11 +578,9 @@ int pb_input_next(struct pb_input *in, struct pb_error *err)
 		}
 		/* the next segment ends at a CR or LF, so at most one row ends in it */
 		seg = in->dec.p + in->dec_pos;
-		for (k = 0; k < in->dec.len - in->dec_pos; k++)
-			if (seg[k] == '\n' || seg[k] == '\r') {
-				term = seg[k];
-				break;
-			}
+		k = line_end(seg, in->dec.len - in->dec_pos);
+		if (k < in->dec.len - in->dec_pos)
+			term = seg[k];
 		if (in->skip_line) {
 			/* the rest of a physical line whose record was cut off */
 			consume_segment(in, term, k);

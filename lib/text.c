@@ -35,33 +35,44 @@ static uint64_t load8(const unsigned char *p)
 /* Does the word hold the byte c? */
 #define HAS_BYTE(w, c) HAS_BELOW((w) ^ (ONES * (c)), 1)
 
+/* Is p[0..3) a CJK ideograph, as cjk_at says, with three bytes known to be there? */
+static int cjk3(const unsigned char *p)
+{
+	uint32_t x = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+
+	/* U+4E00 is E4 B8 80, U+9FFF E9 BF BF: between them, continuations make it one */
+	return (x & 0xC0C0) == 0x8080 && x - 0xE4B880u <= 0xE9BFBFu - 0xE4B880u;
+}
+
 unsigned pb_text_scan(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	unsigned flags = 0;
 
 	while (p < end) {
-		size_t k;
-		if (end - p >= 8) {
+		if (*p >= 0x80) {
+			while (end - p >= 3 && cjk3(p))
+				p += 3;
+			if (p < end && *p >= 0x80)
+				return flags | PB_TEXT_OTHER;
+			continue;
+		}
+		/* eight ASCII bytes at a time while none is a control character or backslash */
+		while (end - p >= 8) {
 			uint64_t w = load8(p);
-			/* eight ASCII bytes, no control character, no backslash: the common case */
-			if (!(w & HIGHS) && !HAS_BELOW(w, 0x20) && !HAS_BYTE(w, '\\')) {
-				p += 8;
-				continue;
-			}
+			if ((w & HIGHS) || HAS_BELOW(w, 0x20) || HAS_BYTE(w, '\\'))
+				break;
+			p += 8;
 		}
-		if (*p < 0x80) {
-			if (*p == '\0')
-				flags |= PB_TEXT_NUL;
-			else if (*p == '\t' || *p == '\n' || *p == '\r' || *p == '\\')
-				flags |= PB_TEXT_ESCAPE;
-			p++;
-		} else if ((k = cjk_at(p, (size_t)(end - p))) != 0) {
-			p += k;
-		} else {
-			return flags | PB_TEXT_OTHER;
-		}
+		for (; p < end && *p < 0x80; p++)
+			if (*p < 0x20 || *p == '\\')
+				flags |= *p == '\0' ? PB_TEXT_NUL
+				    : *p == '\t' || *p == '\n' || *p == '\r' || *p == '\\'
+				    ? PB_TEXT_ESCAPE
+				    : 0;
 	}
+	if (n && ((unsigned char)s[0] <= ' ' || (unsigned char)s[n - 1] <= ' '))
+		flags |= PB_TEXT_EDGE;
 	return flags;
 }
 
@@ -176,11 +187,12 @@ struct pb_str pb_text_trim(struct pb_str s)
 int pb_norm_nfkc(struct pb_norm *n, struct pb_str s, struct pb_str *out)
 {
 	const utf8proc_option_t opt = UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE;
+	unsigned flags = pb_text_scan(s.p, s.n);
 	utf8proc_ssize_t len;
 
-	if (!(pb_text_scan(s.p, s.n) & PB_TEXT_OTHER)) {
+	if (!(flags & PB_TEXT_OTHER)) {
 		/* nothing to normalize: no copy on the common path */
-		*out = pb_text_trim_plain(s);
+		*out = flags & PB_TEXT_EDGE ? pb_text_trim_plain(s) : s;
 		return 0;
 	}
 	for (;;) {

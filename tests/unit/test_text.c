@@ -60,9 +60,11 @@ static void check_field(const char *p, size_t n)
 		for (i = 0; i < n && !(p[i] && strchr("\t\n\r\\", p[i])); i++)
 			;
 		assert_int_equal(!!(flags & PB_TEXT_ESCAPE), i < n);
-		/* trimming ASCII alone is the full trim */
+		/* trimming ASCII alone is the full trim, and only an edge can need it */
 		fast = pb_text_trim_plain(s);
 		assert_true(pb_str_eq(fast, pb_text_trim(s)));
+		if (!(flags & PB_TEXT_EDGE))
+			assert_true(fast.n == n);
 	}
 	assert_int_equal(pb_utf8_invalid_at(p, n) == (size_t)-1, valid);
 	if (valid && !memchr(p, '\0', n)) {
@@ -86,11 +88,16 @@ static void scan_flags(void **state)
 	assert_int_equal(pb_text_scan("a long ASCII field, over eight bytes", 36), 0);
 	assert_int_equal(pb_text_scan("a\tb", 3), PB_TEXT_ESCAPE);
 	assert_int_equal(pb_text_scan("0123456789\\x", 12), PB_TEXT_ESCAPE);
-	assert_int_equal(pb_text_scan("01234567\r\n", 10), PB_TEXT_ESCAPE);
+	assert_int_equal(pb_text_scan("01234567\r\n", 10), PB_TEXT_ESCAPE | PB_TEXT_EDGE);
+	assert_int_equal(pb_text_scan(" a", 2), PB_TEXT_EDGE);
+	assert_int_equal(pb_text_scan("南海 ", strlen("南海 ")), PB_TEXT_EDGE);
 	assert_int_equal(pb_text_scan("a\0b", 3), PB_TEXT_NUL);
-	assert_int_equal(pb_text_scan("0123456789\0", 11), PB_TEXT_NUL);
+	assert_int_equal(pb_text_scan("0123456789\0", 11), PB_TEXT_NUL | PB_TEXT_EDGE);
 	/* other control characters are plain: pb TSV keeps them */
-	assert_int_equal(pb_text_scan("a\x01\x1f", 3), 0);
+	assert_int_equal(pb_text_scan("a\x01"
+	                              "b",
+	                              3),
+	                 0);
 	/* U+4E00 and U+9FFF are the ends of the fast range; U+4DFF and U+A000 are not */
 	assert_int_equal(pb_text_scan("\xe4\xb8\x80\xe9\xbf\xbf", 6), 0);
 	assert_int_equal(pb_text_scan("\xe4\xb7\xbf", 3), PB_TEXT_OTHER);
