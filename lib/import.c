@@ -515,38 +515,85 @@ int pb_import_check_opts(const struct pb_import_opts *o, struct pb_error *err)
 	return 0;
 }
 
-int pb_import_run(const struct pb_import_opts *o, struct pb_import_stats *st, struct pb_error *err)
+/* Sets up a run's state: 0, or -1 out of memory (release it either way). */
+static int import_init(struct import *im, const struct pb_import_opts *o,
+                       struct pb_import_stats *st)
 {
 	static const char *const stdin_only[] = { "-" };
+	size_t i;
+
+	memset(im, 0, sizeof *im);
+	im->o = o;
+	im->st = st;
+	im->kd = pb_kind_def(o->kind);
+	im->inputs = o->ninputs ? o->inputs : stdin_only;
+	im->ninputs = o->ninputs ? o->ninputs : 1;
+	im->as_of = o->has_as_of ? o->as_of : pb_today();
+	for (im->nschema = 0; im->kd->columns[im->nschema]; im->nschema++)
+		;
+	for (i = 0; i < sizeof positions / sizeof positions[0]; i++)
+		*(int *)((char *)im + positions[i].off) =
+		    pb_import_schema_pos(im, positions[i].name);
+	pb_keyset_init(&im->ids, sizeof(uint64_t));
+	pb_keyset_init(&im->orgs, sizeof(uint64_t));
+	for (i = 0; i < NREGION; i++)
+		pb_keyset_init(&im->regions[i], sizeof(unsigned long long));
+	im->vals = calloc(im->nschema + 1, sizeof *im->vals);
+	im->vocab_seen = calloc(im->nschema + 1, sizeof *im->vocab_seen);
+	im->labels = calloc(im->ninputs, sizeof *im->labels);
+	if (!im->vals || !im->vocab_seen || !im->labels)
+		return -1;
+	for (i = 0; i < im->nschema; i++)
+		pb_keyset_init(&im->vocab_seen[i], sizeof(const void *) + sizeof(size_t));
+	return 0;
+}
+
+static void import_release(struct import *im)
+{
+	size_t i;
+
+	pb_rules_free(im->rules);
+	pb_norm_release(&im->norm);
+	pb_buf_release(&im->scratch);
+	pb_buf_release(&im->reason);
+	pb_buf_release(&im->key);
+	pb_buf_release(&im->specs);
+	pb_buf_release(&im->notes);
+	pb_buf_release(&im->obuf);
+	pb_keyset_release(&im->ids);
+	pb_keyset_release(&im->orgs);
+	for (i = 0; i < NREGION; i++)
+		pb_keyset_release(&im->regions[i]);
+	for (i = 0; im->vocab_seen && i < im->nschema; i++)
+		pb_keyset_release(&im->vocab_seen[i]);
+	free(im->vocab_seen);
+	pb_map_release(&im->known);
+	for (i = 0; i < im->aliases.count; i++)
+		free(im->alias_to[i]);
+	free(im->alias_to);
+	pb_map_release(&im->aliases);
+	free(im->has_alias);
+	for (i = 0; im->labels && i < im->ninputs; i++)
+		free(im->labels[i]);
+	free(im->labels);
+	free(im->rowbuf);
+	free(im->rowflags);
+	free(im->vals);
+	for (i = 0; im->first_out_names && i < im->first_nout; i++)
+		free(im->first_out_names[i]);
+	free(im->first_out_names);
+}
+
+int pb_import_run(const struct pb_import_opts *o, struct pb_import_stats *st, struct pb_error *err)
+{
 	struct import im;
-	size_t i, nschema;
+	size_t i;
 	int rc = -1;
 
-	memset(&im, 0, sizeof im);
 	memset(st, 0, sizeof *st);
-	im.o = o;
-	im.st = st;
-	im.kd = pb_kind_def(o->kind);
-	im.inputs = o->ninputs ? o->inputs : stdin_only;
-	im.ninputs = o->ninputs ? o->ninputs : 1;
-	im.as_of = o->has_as_of ? o->as_of : pb_today();
-	for (nschema = 0; im.kd->columns[nschema]; nschema++)
-		;
-	im.vals = calloc(nschema + 1, sizeof *im.vals);
-	if (!im.vals)
-		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "out of memory");
-	for (i = 0; i < sizeof positions / sizeof positions[0]; i++)
-		*(int *)((char *)&im + positions[i].off) =
-		    pb_import_schema_pos(&im, positions[i].name);
-	pb_keyset_init(&im.ids, sizeof(uint64_t));
-	pb_keyset_init(&im.orgs, sizeof(uint64_t));
-	for (i = 0; i < NREGION; i++)
-		pb_keyset_init(&im.regions[i], sizeof(unsigned long long));
-
-	im.labels = calloc(im.ninputs, sizeof *im.labels);
-	if (!im.labels) {
-		free(im.vals);
-		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "out of memory");
+	if (import_init(&im, o, st) < 0) {
+		pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "out of memory");
+		goto done;
 	}
 	if (pb_import_check_opts(o, err) < 0 || pb_import_load_maps(&im, err) < 0 ||
 	    pb_import_load_aliases(&im, err) < 0)
@@ -580,35 +627,6 @@ done:
 		if (im.rej_open)
 			pb_out_commit(&im.rej, NULL); /* keep the rejects: they say why */
 	}
-	pb_rules_free(im.rules);
-	pb_norm_release(&im.norm);
-	pb_buf_release(&im.scratch);
-	pb_buf_release(&im.reason);
-	pb_buf_release(&im.key);
-	pb_buf_release(&im.specs);
-	pb_buf_release(&im.notes);
-	pb_buf_release(&im.obuf);
-	free(im.rowflags);
-	pb_keyset_release(&im.ids);
-	pb_keyset_release(&im.orgs);
-	pb_map_release(&im.known);
-	for (i = 0; i < im.aliases.count; i++)
-		free(im.alias_to[i]);
-	free(im.alias_to);
-	pb_map_release(&im.aliases);
-	free(im.has_alias);
-	for (i = 0; i < NREGION; i++) {
-		pb_keyset_release(&im.regions[i]);
-	}
-	for (i = 0; i < im.ninputs; i++)
-		free(im.labels[i]);
-	free(im.labels);
-	free(im.rowbuf);
-	free(im.vals);
-	if (im.first_out_names) {
-		for (i = 0; i < im.first_nout; i++)
-			free(im.first_out_names[i]);
-		free(im.first_out_names);
-	}
+	import_release(&im);
 	return rc;
 }

@@ -56,6 +56,9 @@ struct row {
 	const char *bad; /* NULL, or why it is malformed */
 };
 
+/* How many spellings of a vocabulary column's values are remembered. */
+#define VOCAB_SEEN_MAX 4096
+
 /* The region columns whose near-duplicate values (禅城 / 禅城区) are warned about. */
 #define NREGION 4
 
@@ -76,6 +79,7 @@ struct keyset {
 struct import {
 	const struct pb_import_opts *o;
 	const struct pb_kind_def *kd;
+	size_t nschema; /* the kind's columns */
 	struct pb_import_stats *st;
 	struct pb_rules *rules;
 	struct pb_norm norm;
@@ -93,6 +97,7 @@ struct import {
 	/* region values seen in written rows (city, district, town, community): row counts */
 	struct keyset regions[NREGION];
 	struct val *vals;
+	struct keyset *vocab_seen; /* per schema position: spellings already looked up */
 	struct pb_out out, rej;
 	int rej_open;
 	size_t rej_ncols;
@@ -127,12 +132,23 @@ struct import {
 		return -1;                                                                         \
 	} while (0)
 
+/* The value at a schema position (empty for -1): a view valid until the next row. */
+static inline struct pb_str pb_import_val(const struct import *im, int pos)
+{
+	const struct val *v;
+
+	if (pos < 0)
+		return (struct pb_str){ "", 0 };
+	v = &im->vals[pos];
+	if (v->p)
+		return (struct pb_str){ v->p, v->n };
+	return (struct pb_str){ im->scratch.p + v->off, v->n };
+}
+
 /* import_state.c */
 
 /* The schema position of a canonical column in the kind, or -1. */
 int pb_import_schema_pos(const struct import *im, const char *name);
-/* The value at a schema position (empty for -1): a view valid until the next row. */
-struct pb_str pb_import_val(const struct import *im, int pos);
 /*
  * Names of the input being read, for messages: where line (0: the whole
  * input) is, as pb_input_where gives it, into buf.

@@ -1,8 +1,7 @@
 /*
  * import_state: what every job of pb-import reads of the run's state — where
- * a row is, for messages; the value at a schema position; where a column is
- * in the kind's schema. Below the run (import.c) and its jobs; calls none of
- * them.
+ * a row is, for messages, and where a column is in the kind's schema. Below
+ * the run (import.c) and its jobs; calls none of them.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,18 +17,6 @@ int pb_import_schema_pos(const struct import *im, const char *name)
 		if (strcmp(im->kd->columns[i], name) == 0)
 			return (int)i;
 	return -1;
-}
-
-struct pb_str pb_import_val(const struct import *im, int pos)
-{
-	const struct val *v;
-
-	if (pos < 0)
-		return (struct pb_str){ "", 0 };
-	v = &im->vals[pos];
-	if (v->p)
-		return (struct pb_str){ v->p, v->n };
-	return (struct pb_str){ im->scratch.p + v->off, v->n };
 }
 
 long pb_import_where(const struct import *im, long line, char *buf, size_t cap, const char **file)

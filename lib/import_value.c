@@ -112,6 +112,93 @@ static int placeholder(struct pb_str s)
 	return 0;
 }
 
+/* YYYY-MM-DD of a day in the years 1000 to 9999, into out[0..10). */
+static void put_ymd(int32_t day, char *out)
+{
+	int y;
+	unsigned m, d;
+
+	pb_civil_from_days(day, &y, &m, &d);
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + d / 10);
+	out[9] = (char)('0' + d % 10);
+}
+
+/* A date column's value: a real day from 1949 to 2100, written YYYY-MM-DD. -1 with reason. */
+static int check_date(struct import *im, const struct plan *pl, int pos, struct pb_str s, int esc)
+{
+	const int norm = im->o->normalize;
+	int32_t day;
+	char tmp[11];
+
+	if (norm && !bare_number_date(s))
+		FAIL("%s: '%.*s' is not a date; a bare number is a date only as an Excel "
+		     "day "
+		     "number of 5 digits (44777 = 2022-08-04), YYYYMM or YYYYMMDD, so a "
+		     "year alone is not taken for one",
+		     col_label(pl, pos), (int)s.n, s.p);
+	if ((norm ? pb_parse_date_loose(s, &day) : pb_parse_date(s, &day)) < 0)
+		FAIL("%s: '%.*s' is not a date; expected YYYY-MM-DD (2022-8-4, 2022/08/04, "
+		     "2022年8月4日, 20220612, a month as 2022年6月, 2022.6 or 202206, and "
+		     "Excel day numbers are read too)",
+		     col_label(pl, pos), (int)s.n, s.p);
+	if (day < pb_days_from_civil(1949, 1, 1) || day > pb_days_from_civil(2100, 12, 31))
+		FAIL("%s: '%.*s' is not a date from 1949 to 2100", col_label(pl, pos), (int)s.n,
+		     s.p);
+	/* a future closing or dissolution is a plan; a future start is a mistake */
+	if (im->o->kind == PB_KIND_UNITS && day > im->as_of &&
+	    (pos == im->p_established || pos == im->p_opened)) {
+		char asof[11];
+		pb_format_date(day, tmp);
+		pb_format_date(im->as_of, asof);
+		FAIL("%s: %s is after the as-of date %s", col_label(pl, pos), tmp, asof);
+	}
+	/* already YYYY-MM-DD: keep the bytes */
+	put_ymd(day, tmp);
+	if (s.n == 10 && memcmp(s.p, tmp, 10) == 0)
+		return keep_view(im, pos, s, esc);
+	vset_copy(im, pos, tmp, 10);
+	return 0;
+}
+
+/* A vocabulary's entry for a spelling, and the length of its canonical value. */
+struct vocab_hit {
+	const struct pb_vocab_entry *e;
+	size_t n;
+};
+
+/*
+ * The entry a value names in its column's vocabulary. A register repeats a
+ * few spellings millions of times: each is looked up in the table once,
+ * then found in a set (a bounded number of them; misses are not kept).
+ */
+static struct vocab_hit vocab_lookup(struct import *im, const struct pb_column_def *def, int pos,
+                                     struct pb_str s)
+{
+	struct keyset *seen = &im->vocab_seen[pos];
+	struct vocab_hit hit;
+	int is_new;
+	void *p = pb_keyset_find(seen, s.p, s.n);
+
+	if (p) {
+		memcpy(&hit, p, sizeof hit);
+		return hit;
+	}
+	hit.e = pb_vocab_lookup(def->vocab, s);
+	hit.n = hit.e ? strlen(hit.e->value) : 0;
+	if (hit.e && seen->count < VOCAB_SEEN_MAX &&
+	    (p = pb_keyset_put(seen, s.p, s.n, &is_new)) != NULL)
+		memcpy(p, &hit, sizeof hit);
+	return hit;
+}
+
 /*
  * Normalizes and checks one schema value by its column kind (esc: s may hold
  * bytes pb TSV escapes). -1 with reason.
@@ -121,7 +208,6 @@ static int check_value(struct import *im, const struct plan *pl, int pos, struct
 	const struct pb_column_def *def = pl->defs[pos];
 	const int norm = im->o->normalize;
 	long long iv;
-	int32_t day;
 	double dv;
 	char tmp[32];
 
@@ -131,11 +217,11 @@ static int check_value(struct import *im, const struct plan *pl, int pos, struct
 	}
 	switch (def->kind) {
 	case PB_COL_VOCAB: {
-		const struct pb_vocab_entry *e = pb_vocab_lookup(def->vocab, s);
-		if (!e || (!norm && !pb_str_eqz(s, e->value)))
+		struct vocab_hit hit = vocab_lookup(im, def, pos, s);
+		if (!hit.e || (!norm && !pb_str_eqz(s, hit.e->value)))
 			FAIL("%s: '%.*s' is not one of %s", col_label(pl, pos), (int)s.n, s.p,
 			     pb_vocab_list(def->vocab));
-		vset_plain(im, pos, e->value, strlen(e->value));
+		vset_plain(im, pos, hit.e->value, hit.n);
 		return 0;
 	}
 	case PB_COL_INT:
@@ -160,35 +246,7 @@ static int check_value(struct import *im, const struct plan *pl, int pos, struct
 		pb_put_number(&im->key, dv);
 		vset_copy(im, pos, im->key.p, im->key.len);
 		return 0;
-	case PB_COL_DATE:
-		if (norm && !bare_number_date(s))
-			FAIL("%s: '%.*s' is not a date; a bare number is a date only as an Excel "
-			     "day "
-			     "number of 5 digits (44777 = 2022-08-04), YYYYMM or YYYYMMDD, so a "
-			     "year alone is not taken for one",
-			     col_label(pl, pos), (int)s.n, s.p);
-		if ((norm ? pb_parse_date_loose(s, &day) : pb_parse_date(s, &day)) < 0)
-			FAIL("%s: '%.*s' is not a date; expected YYYY-MM-DD (2022-8-4, 2022/08/04, "
-			     "2022年8月4日, 20220612, a month as 2022年6月, 2022.6 or 202206, and "
-			     "Excel day numbers are read too)",
-			     col_label(pl, pos), (int)s.n, s.p);
-		if (day < pb_days_from_civil(1949, 1, 1) || day > pb_days_from_civil(2100, 12, 31))
-			FAIL("%s: '%.*s' is not a date from 1949 to 2100", col_label(pl, pos),
-			     (int)s.n, s.p);
-		/* a future closing or dissolution is a plan; a future start is a mistake */
-		if (im->o->kind == PB_KIND_UNITS && day > im->as_of &&
-		    (pos == im->p_established || pos == im->p_opened)) {
-			char asof[11];
-			pb_format_date(day, tmp);
-			pb_format_date(im->as_of, asof);
-			FAIL("%s: %s is after the as-of date %s", col_label(pl, pos), tmp, asof);
-		}
-		/* already YYYY-MM-DD: keep the bytes, no formatting on the common path */
-		if (s.n == 10 && pb_parse_date(s, &day) == 0)
-			return keep_view(im, pos, s, esc);
-		pb_format_date(day, tmp);
-		vset_copy(im, pos, tmp, 10);
-		return 0;
+	case PB_COL_DATE: return check_date(im, pl, pos, s, esc);
 	default:
 		if (pos == im->p_instructor && norm && placeholder(s))
 			FAIL("%s: '%.*s' is not a name", col_label(pl, pos), (int)s.n, s.p);
