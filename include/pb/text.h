@@ -33,9 +33,13 @@ enum {
 	PB_TEXT_OTHER = 1,  /* another character, or bytes that are not UTF-8: ask utf8proc */
 	PB_TEXT_NUL = 2,    /* a NUL byte */
 	PB_TEXT_ESCAPE = 4, /* a tab, LF, CR or backslash, which pb TSV escapes */
+	PB_TEXT_EDGE = 8,   /* a control character or space first or last: maybe one to trim */
 };
 unsigned pb_text_scan(const char *p, size_t n);
-/* pb_text_trim for a field without PB_TEXT_OTHER: only ASCII white space to look at. */
+/*
+ * pb_text_trim for a field without PB_TEXT_OTHER: only ASCII white space to
+ * look at, and none without PB_TEXT_EDGE.
+ */
 struct pb_str pb_text_trim_plain(struct pb_str s);
 
 /*
