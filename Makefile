@@ -13,7 +13,7 @@ CFLAGS   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 LDFLAGS  += -fsanitize=address,undefined
 endif
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude
-LDLIBS   += -lcsv -lpcre2-8 -lutf8proc -lxlsxwriter -lzip -lexpat -lfreexl -lm
+LDLIBS   += -lcsv -lpcre2-8 -lutf8proc -lxlsxwriter -lzip -lexpat -lfreexl -lm -lpthread
 
 LIB_SRC  := $(sort $(wildcard lib/*.c))
 LIB_OBJ  := $(LIB_SRC:lib/%.c=build/lib/%.o)

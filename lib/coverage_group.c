@@ -25,6 +25,10 @@ void cov_row_error(struct cov *c, const char *file, long line, const char *fmt, 
 	va_list ap;
 	int rc;
 
+	if (c->quiet) {
+		c->errors++;
+		return;
+	}
 	pb_buf_reset(&c->msg);
 	va_start(ap, fmt);
 	rc = pb_buf_vaddf(&c->msg, fmt, ap);
@@ -124,11 +128,49 @@ int cov_agg_add_value(struct cov_agg *a, long g, struct pb_str v, long long n)
 	return 0;
 }
 
+/* The magnitude of d, roughly: enough to bound what a sum can reach. */
+static double dec_abs(struct cov_dec d)
+{
+	double x = (double)(d.m < 0 ? -d.m : d.m);
+	int i;
+
+	for (i = 0; i < d.scale; i++)
+		x /= 10;
+	return x;
+}
+
+/* Notes how large v is, for cov_agg_sums_safe. */
+static void note_sum(struct cov_agg *a, struct cov_dec v)
+{
+	double x = dec_abs(v);
+
+	if (x > a->sum_max)
+		a->sum_max = x;
+	if (v.scale > a->sum_scale)
+		a->sum_scale = v.scale;
+}
+
 int cov_agg_add_sum(struct cov_agg *a, long g, size_t j, struct cov_dec v)
 {
 	if (stats_grow_sums(&a->st[g], j + 1) < 0)
 		return -1;
-	return cov_dec_add(&a->st[g].sums[j], v) < 0 ? -2 : 0;
+	if (cov_dec_add(&a->st[g].sums[j], v) < 0)
+		return -2;
+	note_sum(a, v);
+	note_sum(a, a->st[g].sums[j]);
+	return 0;
+}
+
+int cov_agg_sums_safe(const struct cov_agg *a, const struct cov_agg *b)
+{
+	/* a running sum of one pass is a's total plus one of b's running sums:
+	 * at most twice the largest magnitude, at the most decimals either has */
+	double bound = 2 * (a->sum_max > b->sum_max ? a->sum_max : b->sum_max);
+	int scale = a->sum_scale > b->sum_scale ? a->sum_scale : b->sum_scale, i;
+
+	for (i = 0; i < scale; i++)
+		bound *= 10;
+	return bound < 0x1p120;
 }
 
 long cov_agg_column(struct pb_map *cols, struct pb_str name)
@@ -157,6 +199,53 @@ void cov_stats_release(struct cov_stats *s)
 	free(s->vals);
 	free(s->sums);
 	memset(s, 0, sizeof *s);
+}
+
+int cov_agg_merge(struct cov_agg *dst, const struct cov_agg *src)
+{
+	long *gof = calloc(src->groups.count + 1, sizeof *gof);
+	long *vof = calloc(src->values.count + 1, sizeof *vof);
+	size_t i, v;
+	int rc = gof && vof ? 0 : -1;
+
+	for (v = 0; v < src->values.count && rc == 0; v++) {
+		struct pb_str k = pb_map_key(&src->values, v);
+		if ((vof[v] = pb_map_put(&dst->values, k.p, k.n, NULL)) < 0)
+			rc = -1;
+	}
+	for (i = 0; i < src->groups.count && rc == 0; i++) {
+		const struct cov_stats *s = &src->st[i];
+		struct cov_stats *d;
+		struct pb_str k = pb_map_key(&src->groups, i);
+		long g = pb_map_put(&dst->groups, k.p, k.n, NULL);
+		if (g < 0 || pb_grow_zeroed(&dst->st, &dst->st_cap, (size_t)g, sizeof *dst->st) < 0 ||
+		    stats_grow_sums(&dst->st[g], s->nsums) < 0) {
+			rc = -1;
+			break;
+		}
+		gof[i] = g;
+		d = &dst->st[g];
+		for (v = 0; v < COV_NCOUNTS; v++)
+			d->n[v] += s->n[v];
+		for (v = 0; v < s->nvals && rc == 0; v++)
+			if (s->vals[v] && (rc = stats_grow_vals(d, (size_t)vof[v] + 1)) == 0)
+				d->vals[vof[v]] += s->vals[v];
+		for (v = 0; v < s->nsums; v++)
+			cov_dec_add(&d->sums[v], s->sums[v]);
+	}
+	for (i = 0; i < src->sets.count && rc == 0; i++) {
+		struct pb_str member;
+		uint32_t g, set;
+		cov_agg_member(src, i, &g, &set, &member);
+		rc = cov_agg_add_member(dst, gof[g], set, member);
+	}
+	if (dst->sum_max < src->sum_max)
+		dst->sum_max = src->sum_max;
+	if (dst->sum_scale < src->sum_scale)
+		dst->sum_scale = src->sum_scale;
+	free(gof);
+	free(vof);
+	return rc;
 }
 
 void cov_agg_release(struct cov_agg *a)

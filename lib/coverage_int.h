@@ -2,6 +2,7 @@
  * coverage_int: what the files of pb-coverage's engine share, and nothing
  * outside them sees. Each file one job, calls only downwards:
  *   coverage.c          options, setup, reading a register unit by unit, the run
+ *   coverage_split.c    a large regular file read on two cores, merged as one pass
  *   coverage_list.c     unit lists: --gaps, --list, --changes
  *   coverage_partial.c  --partial writes the aggregate; --merge reads it back
  *   coverage_table.c    the summary table: rollup, --compare, --targets, sort
@@ -92,9 +93,20 @@ struct cov_agg {
 	struct pb_map sums;     /* the summed columns: --sum's and the targets' measures */
 	struct pb_map distinct; /* the --distinct columns */
 	struct pb_buf key;      /* scratch for the key being built */
+	double sum_max;         /* the largest |value| or |running sum| --sum has met */
+	int sum_scale;          /* and the most decimals */
 };
 
 struct cov_lists;
+
+/* Column indexes of one input file; -1 = absent (reads as empty). */
+struct cov_cols {
+	int by[COV_MAX_BY];
+	int org_mode, org_id, org_name, members, instructor;
+	int established, dissolved, opened, closed, status, unit_id;
+	int *sums;     /* per summed column (agg.sums) */
+	int *distinct; /* per --distinct column (agg.distinct) */
+};
 
 /* One run: the options in force, the aggregate, where rows go. */
 struct cov {
@@ -107,9 +119,27 @@ struct cov {
 	size_t nlinks_cap;
 	struct cov_lists *lists; /* --gaps, --list, --changes (coverage_list.c) */
 	long errors;             /* rows reported and left out */
+	int quiet;               /* count row errors without reporting them (a second core) */
 	struct pb_buf msg;
 	FILE *out;
 };
+
+/* coverage.c */
+
+/* One row of the register: counted, listed, or compared. 0, or -1 out of memory. */
+int cov_add_row(struct cov *c, const struct pb_tsv_reader *r, const struct cov_cols *k);
+
+/* coverage_split.c */
+
+/*
+ * Reads what is left of r on two cores when it is a large regular file and
+ * the run only counts: 1 when r is read to its end and counted as one pass
+ * would, 0 when the caller reads the rest itself (a pipe, a small file, or
+ * a second half that a single pass must read to report its rows in order),
+ * -1 with err.
+ */
+int cov_split_read(struct cov *c, struct pb_tsv_reader *r, const struct cov_cols *k,
+                   struct pb_error *err);
 
 /* coverage_exact.c */
 
@@ -163,6 +193,15 @@ long cov_agg_column(struct pb_map *cols, struct pb_str name);
 void cov_agg_member(const struct cov_agg *a, size_t i, uint32_t *g, uint32_t *set,
                     struct pb_str *member);
 void cov_agg_release(struct cov_agg *a);
+/*
+ * dst += src, where src counted rows that follow dst's: groups, values and
+ * set members new to dst are added in src's order, so dst is what one pass
+ * over both would have left. 0, or -1 out of memory (dst then unusable).
+ * The caller has checked that no sum overflows (cov_agg_sums_safe).
+ */
+int cov_agg_merge(struct cov_agg *dst, const struct cov_agg *src);
+/* Whether no running sum of one pass over a's and b's rows can overflow. */
+int cov_agg_sums_safe(const struct cov_agg *a, const struct cov_agg *b);
 /* dst += src: every count, value count and sum. 0, -1 out of memory, -2 a sum too large. */
 int cov_stats_add(struct cov_stats *dst, const struct cov_stats *src);
 void cov_stats_release(struct cov_stats *s);
