@@ -371,7 +371,17 @@ static int unit_open(struct cov *c, const struct pb_tsv_reader *r, const struct 
 static int unit_members(struct cov *c, const struct pb_tsv_reader *r, struct pb_str m,
                         long long *members)
 {
+	long long v = 0;
+	size_t i;
+
 	*members = -1;
+	/* the usual few digits without strtoll; anything else as pb_parse_int reads it */
+	for (i = 0; i < m.n && i < 9 && m.p[i] >= '0' && m.p[i] <= '9'; i++)
+		v = v * 10 + (m.p[i] - '0');
+	if (m.n && i == m.n) {
+		*members = v;
+		return 0;
+	}
 	if (m.n && (pb_parse_int(m, members) < 0 || *members < 0)) {
 		cov_row_error(c, r->name, r->line, "members: '%.*s' is not a whole number >= 0",
 		              (int)m.n, m.p);
@@ -440,9 +450,15 @@ static int read_unit(struct cov *c, const struct pb_tsv_reader *r, const struct 
 /* The group of the row, or -2 after reporting a 合计 value, -1 out of memory. */
 static long row_group(struct cov *c, const struct pb_tsv_reader *r, const struct cov_cols *k)
 {
+	struct pb_str v[COV_MAX_BY];
 	size_t i;
+	long g;
 
-	/* 合计 marks total rows here and in --compare and --targets files */
+	for (i = 0; i < c->by.n; i++)
+		v[i] = field(r, k->by[i]);
+	if ((g = cov_agg_find(&c->agg, v)) != -2)
+		return g;
+	/* a new group: 合计 marks total rows here and in --compare and --targets files */
 	for (i = 0; i < c->by.n; i++)
 		if (pb_str_eqz(field(r, k->by[i]), PB_TOTAL_LABEL)) {
 			cov_row_error(c, r->name, r->line,

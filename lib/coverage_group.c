@@ -69,27 +69,193 @@ long cov_agg_group(struct cov_agg *a)
 	return g;
 }
 
+/* One step of a multiplicative hash: a word at a time, where pb_hash goes a byte at a time. */
+static uint64_t mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 29);
+}
+
+/* The hash of a group's values, as the row holds them. */
+static uint64_t hash_values(const struct pb_str *v, size_t n)
+{
+	uint64_t h = 0x243f6a8885a308d3ULL, w;
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		h = mix(h, v[i].n);
+		for (j = 0; j + 8 <= v[i].n; j += 8) {
+			memcpy(&w, v[i].p + j, 8);
+			h = mix(h, w);
+		}
+		if (j < v[i].n) {
+			w = 0;
+			memcpy(&w, v[i].p + j, v[i].n - j);
+			h = mix(h, w);
+		}
+	}
+	return h;
+}
+
+/* Whether an encoded key holds exactly these n values. */
+static int key_is(struct pb_str key, const struct pb_str *v, size_t n)
+{
+	size_t at = 0, i;
+	uint32_t len;
+
+	for (i = 0; i < n; i++) {
+		if (key.n - at < sizeof len)
+			return 0;
+		memcpy(&len, key.p + at, sizeof len);
+		at += sizeof len;
+		if (len != v[i].n || (len && memcmp(key.p + at, v[i].p, len) != 0))
+			return 0;
+		at += len;
+	}
+	return at == key.n;
+}
+
+/* Puts group g (its hash known) into the index, which has room. */
+static void gindex_put(struct cov_agg *a, size_t g)
+{
+	size_t mask = a->ngslots - 1, i = (size_t)a->ghash[g] & mask;
+
+	while (a->gslots[i])
+		i = (i + 1) & mask;
+	a->gslots[i] = (uint32_t)(g + 1);
+}
+
+/* Indexes the groups added since the last lookup (new rows, a merge). 0 or -1. */
+static int gindex_sync(struct cov_agg *a)
+{
+	size_t count = a->groups.count, g;
+
+	if (a->gindexed == count)
+		return 0;
+	if (count > a->ghash_cap) {
+		size_t cap = count * 2;
+		uint64_t *h = realloc(a->ghash, cap * sizeof *h);
+		if (!h)
+			return -1;
+		a->ghash = h;
+		a->ghash_cap = cap;
+	}
+	if (count * 2 > a->ngslots) {
+		size_t n = 64;
+		uint32_t *slots;
+		while (n < count * 4)
+			n *= 2;
+		if (!(slots = calloc(n, sizeof *slots)))
+			return -1;
+		free(a->gslots);
+		a->gslots = slots;
+		a->ngslots = n;
+		for (g = 0; g < a->gindexed; g++)
+			gindex_put(a, g);
+	}
+	for (g = a->gindexed; g < count; g++) {
+		struct pb_str v[COV_MAX_BY];
+		cov_key_values(pb_map_key(&a->groups, g), v, a->nby);
+		a->ghash[g] = hash_values(v, a->nby);
+		gindex_put(a, g);
+	}
+	a->gindexed = count;
+	return 0;
+}
+
+long cov_agg_find(struct cov_agg *a, const struct pb_str *v)
+{
+	uint64_t h;
+	size_t mask, i;
+
+	if (gindex_sync(a) < 0)
+		return -1;
+	if (!a->ngslots)
+		return -2;
+	h = hash_values(v, a->nby);
+	mask = a->ngslots - 1;
+	for (i = (size_t)h & mask; a->gslots[i]; i = (i + 1) & mask) {
+		uint32_t g = a->gslots[i] - 1;
+		if (a->ghash[g] == h && key_is(pb_map_key(&a->groups, g), v, a->nby))
+			return (long)g;
+	}
+	return -2;
+}
+
+static uint64_t triple_hash(const uint32_t *e)
+{
+	return mix(mix(0x13198a2e03707344ULL, (uint64_t)e[0] << 32 | e[1]), e[2]);
+}
+
+/* Puts entry i into the slots, which have room. */
+static void pairs_slot(struct cov_pairs *p, size_t i)
+{
+	size_t mask = p->nslots - 1, j = (size_t)triple_hash(p->v[i]) & mask;
+
+	while (p->slots[j])
+		j = (j + 1) & mask;
+	p->slots[j] = (uint32_t)(i + 1);
+}
+
+int cov_pairs_put(struct cov_pairs *p, uint32_t g, uint32_t set, uint32_t m)
+{
+	const uint32_t e[3] = { g, set, m };
+	size_t mask, j, i;
+
+	if ((p->count + 1) * 2 > p->nslots) {
+		size_t n = p->nslots ? p->nslots * 2 : 64;
+		uint32_t *slots = calloc(n, sizeof *slots);
+		if (!slots)
+			return -1;
+		free(p->slots);
+		p->slots = slots;
+		p->nslots = n;
+		for (i = 0; i < p->count; i++)
+			pairs_slot(p, i);
+	}
+	if (p->count >= UINT32_MAX - 1)
+		return -1;
+	mask = p->nslots - 1;
+	for (j = (size_t)triple_hash(e) & mask; p->slots[j]; j = (j + 1) & mask) {
+		const uint32_t *o = p->v[p->slots[j] - 1];
+		if (o[0] == g && o[1] == set && o[2] == m)
+			return 0;
+	}
+	if (p->count == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		uint32_t(*v)[3] = realloc(p->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		p->v = v;
+		p->cap = cap;
+	}
+	memcpy(p->v[p->count], e, sizeof e);
+	p->slots[j] = (uint32_t)++p->count;
+	return 1;
+}
+
+void cov_pairs_release(struct cov_pairs *p)
+{
+	free(p->v);
+	free(p->slots);
+	memset(p, 0, sizeof *p);
+}
+
 int cov_agg_add_member(struct cov_agg *a, long g, uint32_t set, struct pb_str member)
 {
-	uint32_t head[2] = { (uint32_t)g, set };
+	long m = pb_map_put(&a->members, member.p, member.n, NULL);
 
-	pb_buf_reset(&a->key);
-	if (pb_buf_add(&a->key, head, sizeof head) < 0 ||
-	    pb_buf_add(&a->key, member.p, member.n) < 0)
-		return -1;
-	return pb_map_put(&a->sets, a->key.p, a->key.len, NULL) < 0 ? -1 : 0;
+	return m < 0 || cov_pairs_put(&a->sets, (uint32_t)g, set, (uint32_t)m) < 0 ? -1 : 0;
 }
 
 void cov_agg_member(const struct cov_agg *a, size_t i, uint32_t *g, uint32_t *set,
                     struct pb_str *member)
 {
-	struct pb_str k = pb_map_key(&a->sets, i);
-	uint32_t head[2];
+	const uint32_t *e = a->sets.v[i];
 
-	memcpy(head, k.p, sizeof head);
-	*g = head[0];
-	*set = head[1];
-	*member = (struct pb_str){ k.p + sizeof head, k.n - sizeof head };
+	*g = e[0];
+	*set = e[1];
+	*member = pb_map_key(&a->members, e[2]);
 }
 
 /* Grows a per-group array (*arr of *have elements of size bytes) to n, zeroed. 0 or -1. */
@@ -205,8 +371,9 @@ int cov_agg_merge(struct cov_agg *dst, const struct cov_agg *src)
 {
 	long *gof = calloc(src->groups.count + 1, sizeof *gof);
 	long *vof = calloc(src->values.count + 1, sizeof *vof);
+	long *mof = calloc(src->members.count + 1, sizeof *mof);
 	size_t i, v;
-	int rc = gof && vof ? 0 : -1;
+	int rc = gof && vof && mof ? 0 : -1;
 
 	for (v = 0; v < src->values.count && rc == 0; v++) {
 		struct pb_str k = pb_map_key(&src->values, v);
@@ -233,11 +400,15 @@ int cov_agg_merge(struct cov_agg *dst, const struct cov_agg *src)
 		for (v = 0; v < s->nsums; v++)
 			cov_dec_add(&d->sums[v], s->sums[v]);
 	}
+	for (i = 0; i < src->members.count && rc == 0; i++) {
+		struct pb_str k = pb_map_key(&src->members, i);
+		if ((mof[i] = pb_map_put(&dst->members, k.p, k.n, NULL)) < 0)
+			rc = -1;
+	}
 	for (i = 0; i < src->sets.count && rc == 0; i++) {
-		struct pb_str member;
-		uint32_t g, set;
-		cov_agg_member(src, i, &g, &set, &member);
-		rc = cov_agg_add_member(dst, gof[g], set, member);
+		const uint32_t *e = src->sets.v[i];
+		if (cov_pairs_put(&dst->sets, (uint32_t)gof[e[0]], e[1], (uint32_t)mof[e[2]]) < 0)
+			rc = -1;
 	}
 	if (dst->sum_max < src->sum_max)
 		dst->sum_max = src->sum_max;
@@ -245,6 +416,7 @@ int cov_agg_merge(struct cov_agg *dst, const struct cov_agg *src)
 		dst->sum_scale = src->sum_scale;
 	free(gof);
 	free(vof);
+	free(mof);
 	return rc;
 }
 
@@ -256,7 +428,10 @@ void cov_agg_release(struct cov_agg *a)
 		cov_stats_release(&a->st[i]);
 	free(a->st);
 	pb_map_release(&a->groups);
-	pb_map_release(&a->sets);
+	pb_map_release(&a->members);
+	cov_pairs_release(&a->sets);
+	free(a->gslots);
+	free(a->ghash);
 	pb_map_release(&a->values);
 	pb_map_release(&a->sums);
 	pb_map_release(&a->distinct);

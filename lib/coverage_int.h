@@ -83,12 +83,31 @@ struct cov_stats {
  * carries and a merge rebuilds. Memory grows with groups, joint
  * organizations and status values, never with rows.
  */
+/*
+ * A set of (group, set, member) triples of 32-bit numbers, each once, in the
+ * order first added: the per-group sets once their members are numbered.
+ */
+struct cov_pairs {
+	uint32_t (*v)[3]; /* group, set, member */
+	size_t count, cap;
+	uint32_t *slots; /* index + 1; 0 = empty */
+	size_t nslots;
+};
+/* Adds (g, set, m): 1 when new, 0 when there, -1 out of memory. */
+int cov_pairs_put(struct cov_pairs *p, uint32_t g, uint32_t set, uint32_t m);
+void cov_pairs_release(struct cov_pairs *p);
+
 struct cov_agg {
 	size_t nby;           /* values in each group key */
 	struct pb_map groups; /* encoded group values -> group index */
 	struct cov_stats *st; /* per group */
 	size_t st_cap;
-	struct pb_map sets;     /* 4-byte group index, 4-byte set, member: per-group sets */
+	/* the groups again, found from a row's values without encoding them */
+	uint32_t *gslots; /* group + 1; 0 = empty */
+	uint64_t *ghash;  /* per indexed group */
+	size_t ngslots, gindexed, ghash_cap;
+	struct pb_map members; /* the text of every set member, once */
+	struct cov_pairs sets; /* per-group sets: group, set, member (index in members) */
 	struct pb_map values;   /* --status: the distinct values seen */
 	struct pb_map sums;     /* the summed columns: --sum's and the targets' measures */
 	struct pb_map distinct; /* the --distinct columns */
@@ -181,6 +200,8 @@ int cov_key_add(struct pb_buf *k, struct pb_str v);
 void cov_key_values(struct pb_str key, struct pb_str *out, size_t n);
 /* The group of the key in a->key, added when new; -1 out of memory. */
 long cov_agg_group(struct cov_agg *a);
+/* The group of these a->nby values, or -2 when there is none yet; -1 out of memory. */
+long cov_agg_find(struct cov_agg *a, const struct pb_str *v);
 /* Adds member to group g's set. 0 or -1 out of memory. */
 int cov_agg_add_member(struct cov_agg *a, long g, uint32_t set, struct pb_str member);
 /* Adds n to group g's count of status value v. 0 or -1 out of memory. */

@@ -43,6 +43,7 @@ static const char *const mode_names[] = { [COV_OM_SINGLE] = "single",
 	                                  [COV_OM_JOINT] = "joint",
 	                                  [COV_OM_WORK] = "work",
 	                                  [COV_OM_NONE] = "none" };
+static const size_t mode_lens[] = { 6, 5, 4, 4 };
 
 struct cov_lists {
 	enum kind kind;
@@ -99,8 +100,9 @@ int cov_written_mode(struct cov *c, const struct pb_tsv_reader *r, struct pb_str
 	const struct pb_vocab_entry *e;
 	int mode;
 
+	/* the canonical names first: a length and a memcmp, no strlen per row */
 	for (mode = COV_OM_SINGLE; mode <= COV_OM_NONE; mode++)
-		if (pb_str_eqz(s, mode_names[mode]))
+		if (s.n == mode_lens[mode] && memcmp(s.p, mode_names[mode], s.n) == 0)
 			return mode;
 	if (!(e = pb_vocab_lookup(PB_VOCAB_ORG_MODE, s))) {
 		cov_row_error(c, r->name, r->line, "org_mode: '%.*s' is not one of %s", (int)s.n,
