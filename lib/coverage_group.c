@@ -182,6 +182,93 @@ long cov_agg_find(struct cov_agg *a, const struct pb_str *v)
 	return -2;
 }
 
+/* Grows *p (of *cap elements of size bytes) by half to hold n. 0 or -1. */
+static int grow_by_half(void *p, size_t *cap, size_t n, size_t size)
+{
+	size_t c = *cap;
+	char *old, *q;
+
+	if (n <= c)
+		return 0;
+	while (c < n)
+		c = c < 64 ? 64 : c + c / 2;
+	memcpy(&old, p, sizeof old);
+	if (c > SIZE_MAX / size || !(q = realloc(old, c * size)))
+		return -1;
+	memcpy(p, &q, sizeof q);
+	*cap = c;
+	return 0;
+}
+
+#define MEMBER_SLOT(i, h) (((uint64_t)(i) + 1) | ((h)&0xffffffff00000000ULL))
+
+static uint64_t member_hash(struct pb_str s)
+{
+	return hash_values(&s, 1);
+}
+
+/* Puts string i (hash h) into the slots, which have room. */
+static void members_slot(struct cov_members *m, size_t i, uint64_t h)
+{
+	size_t mask = m->nslots - 1, j = (size_t)h & mask;
+
+	while (m->slots[j])
+		j = (j + 1) & mask;
+	m->slots[j] = MEMBER_SLOT(i, h);
+}
+
+struct pb_str cov_members_get(const struct cov_members *m, size_t i)
+{
+	return (struct pb_str){ m->text + m->off[i], m->off[i + 1] - m->off[i] };
+}
+
+long cov_members_put(struct cov_members *m, struct pb_str s)
+{
+	uint64_t h = member_hash(s);
+	size_t mask, j, i;
+
+	if ((m->count + 1) * 10 > m->nslots * 7) {
+		size_t n = m->nslots ? m->nslots * 2 : 64;
+		uint64_t *slots = calloc(n, sizeof *slots);
+		if (!slots)
+			return -1;
+		free(m->slots);
+		m->slots = slots;
+		m->nslots = n;
+		for (i = 0; i < m->count; i++)
+			members_slot(m, i, member_hash(cov_members_get(m, i)));
+	}
+	mask = m->nslots - 1;
+	for (j = (size_t)h & mask; m->slots[j]; j = (j + 1) & mask) {
+		uint64_t sv = m->slots[j];
+		struct pb_str o;
+		if ((sv ^ h) >> 32)
+			continue;
+		o = cov_members_get(m, (uint32_t)sv - 1);
+		if (o.n == s.n && (s.n == 0 || memcmp(o.p, s.p, s.n) == 0))
+			return (long)((uint32_t)sv - 1);
+	}
+	if (m->count >= UINT32_MAX - 1 || m->len + s.n > UINT32_MAX ||
+	    grow_by_half(&m->off, &m->off_cap, m->count + 2, sizeof *m->off) < 0 ||
+	    grow_by_half(&m->text, &m->cap, m->len + s.n + 1, 1) < 0)
+		return -1;
+	if (s.n)
+		memcpy(m->text + m->len, s.p, s.n);
+	m->off[m->count] = (uint32_t)m->len;
+	m->len += s.n;
+	m->off[m->count + 1] = (uint32_t)m->len;
+	m->slots[j] = MEMBER_SLOT(m->count, h);
+	return (long)m->count++;
+}
+
+void cov_members_release(struct cov_members *m)
+{
+	free(m->text);
+	free(m->off);
+	free(m->slots);
+	memset(m, 0, sizeof *m);
+}
+
 static uint64_t triple_hash(const uint32_t *e)
 {
 	return mix(mix(0x13198a2e03707344ULL, (uint64_t)e[0] << 32 | e[1]), e[2]);
@@ -202,7 +289,7 @@ int cov_pairs_put(struct cov_pairs *p, uint32_t g, uint32_t set, uint32_t m)
 	const uint32_t e[3] = { g, set, m };
 	size_t mask, j, i;
 
-	if ((p->count + 1) * 2 > p->nslots) {
+	if ((p->count + 1) * 10 > p->nslots * 7) {
 		size_t n = p->nslots ? p->nslots * 2 : 64;
 		uint32_t *slots = calloc(n, sizeof *slots);
 		if (!slots)
@@ -221,14 +308,8 @@ int cov_pairs_put(struct cov_pairs *p, uint32_t g, uint32_t set, uint32_t m)
 		if (o[0] == g && o[1] == set && o[2] == m)
 			return 0;
 	}
-	if (p->count == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 64;
-		uint32_t(*v)[3] = realloc(p->v, cap * sizeof *v);
-		if (!v)
-			return -1;
-		p->v = v;
-		p->cap = cap;
-	}
+	if (grow_by_half(&p->v, &p->cap, p->count + 1, sizeof *p->v) < 0)
+		return -1;
 	memcpy(p->v[p->count], e, sizeof e);
 	p->slots[j] = (uint32_t)++p->count;
 	return 1;
@@ -243,7 +324,7 @@ void cov_pairs_release(struct cov_pairs *p)
 
 int cov_agg_add_member(struct cov_agg *a, long g, uint32_t set, struct pb_str member)
 {
-	long m = pb_map_put(&a->members, member.p, member.n, NULL);
+	long m = cov_members_put(&a->members, member);
 
 	return m < 0 || cov_pairs_put(&a->sets, (uint32_t)g, set, (uint32_t)m) < 0 ? -1 : 0;
 }
@@ -255,7 +336,7 @@ void cov_agg_member(const struct cov_agg *a, size_t i, uint32_t *g, uint32_t *se
 
 	*g = e[0];
 	*set = e[1];
-	*member = pb_map_key(&a->members, e[2]);
+	*member = cov_members_get(&a->members, e[2]);
 }
 
 /* Grows a per-group array (*arr of *have elements of size bytes) to n, zeroed. 0 or -1. */
@@ -401,8 +482,7 @@ int cov_agg_merge(struct cov_agg *dst, const struct cov_agg *src)
 			cov_dec_add(&d->sums[v], s->sums[v]);
 	}
 	for (i = 0; i < src->members.count && rc == 0; i++) {
-		struct pb_str k = pb_map_key(&src->members, i);
-		if ((mof[i] = pb_map_put(&dst->members, k.p, k.n, NULL)) < 0)
+		if ((mof[i] = cov_members_put(&dst->members, cov_members_get(&src->members, i))) < 0)
 			rc = -1;
 	}
 	for (i = 0; i < src->sets.count && rc == 0; i++) {
@@ -428,7 +508,7 @@ void cov_agg_release(struct cov_agg *a)
 		cov_stats_release(&a->st[i]);
 	free(a->st);
 	pb_map_release(&a->groups);
-	pb_map_release(&a->members);
+	cov_members_release(&a->members);
 	cov_pairs_release(&a->sets);
 	free(a->gslots);
 	free(a->ghash);

@@ -93,6 +93,25 @@ struct cov_pairs {
 	uint32_t *slots; /* index + 1; 0 = empty */
 	size_t nslots;
 };
+/*
+ * Byte strings, each kept once and numbered in the order first put: the
+ * members of the per-group sets. Smaller than a pb_map: a 4-byte offset per
+ * string and an 8-byte slot (index, hash tag) at most 70% full.
+ */
+struct cov_members {
+	char *text; /* the strings, end to end */
+	size_t len, cap;
+	uint32_t *off; /* per string: its start in text; off[count] = len */
+	size_t count, off_cap;
+	uint64_t *slots; /* index + 1 in the low half, the hash's high half above; 0 = empty */
+	size_t nslots;
+};
+/* The number of s, added when new; -1 out of memory (or over 4 GiB of text). */
+long cov_members_put(struct cov_members *m, struct pb_str s);
+/* String i; borrowed, valid until the next put. */
+struct pb_str cov_members_get(const struct cov_members *m, size_t i);
+void cov_members_release(struct cov_members *m);
+
 /* Adds (g, set, m): 1 when new, 0 when there, -1 out of memory. */
 int cov_pairs_put(struct cov_pairs *p, uint32_t g, uint32_t set, uint32_t m);
 void cov_pairs_release(struct cov_pairs *p);
@@ -106,7 +125,7 @@ struct cov_agg {
 	uint32_t *gslots; /* group + 1; 0 = empty */
 	uint64_t *ghash;  /* per indexed group */
 	size_t ngslots, gindexed, ghash_cap;
-	struct pb_map members; /* the text of every set member, once */
+	struct cov_members members; /* the text of every set member, once */
 	struct cov_pairs sets; /* per-group sets: group, set, member (index in members) */
 	struct pb_map values;   /* --status: the distinct values seen */
 	struct pb_map sums;     /* the summed columns: --sum's and the targets' measures */
