@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@ struct half {
 	struct pb_tsv_reader r;
 	const struct cov_cols *k;
 	int failed; /* a bad row, a sum too large, a read error: one pass must read it */
+	unsigned long long rows;
 };
 
 /* Counts the second half; stops at its first bad row (one pass reports it in order). */
@@ -35,27 +37,34 @@ static void *count_half(void *arg)
 	struct pb_error err = PB_ERROR_INIT;
 	int rc;
 
-	while ((rc = pb_tsv_next(&h->r, &err)) > 0)
+	while ((rc = pb_tsv_next(&h->r, &err)) > 0) {
+		h->rows++;
 		if (cov_add_row(&h->c, &h->r, h->k) < 0 || h->c.errors) {
 			rc = -1;
 			break;
 		}
+	}
 	h->failed = rc < 0;
 	return NULL;
 }
 
-/* The smallest size a split is worth; PB_COVERAGE_SPLIT_MIN (bytes) overrides it. */
+/*
+ * The smallest size a split is worth: PB_COVERAGE_SPLIT_MIN (bytes) when
+ * set, else SPLIT_MIN where a second core is online, else never.
+ */
 static long long split_min(void)
 {
 	const char *z = getenv("PB_COVERAGE_SPLIT_MIN");
 	char *end;
 	long long n;
 
-	if (!z || !*z)
-		return SPLIT_MIN;
-	errno = 0;
-	n = strtoll(z, &end, 10);
-	return errno || *end || n < 0 ? SPLIT_MIN : n;
+	if (z && *z) {
+		errno = 0;
+		n = strtoll(z, &end, 10);
+		if (!errno && !*end && n >= 0)
+			return n;
+	}
+	return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? SPLIT_MIN : LLONG_MAX;
 }
 
 /* The offset just after the first '\n' at or after `from`, or -1 (none before `size`). */
@@ -214,6 +223,9 @@ int cov_split_read(struct cov *c, struct pb_tsv_reader *r, const struct cov_cols
 	if (rc == 1 && !h.failed && cov_agg_sums_safe(&c->agg, &h.c.agg)) {
 		if (cov_agg_merge(&c->agg, &h.c.agg) < 0)
 			rc = pb_error_set(err, PB_EXIT_FATAL, r->name, r->line, "out of memory");
+		/* --progress counts the second half's rows too (only this thread draws) */
+		while (h.rows--)
+			pb_progress_row();
 	} else if (rc == 1) {
 		rc = 0;
 	}
