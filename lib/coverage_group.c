@@ -172,12 +172,16 @@ long cov_agg_find(struct cov_agg *a, const struct pb_str *v)
 		return -1;
 	if (!a->ngslots)
 		return -2;
+	if (a->glast && (a->glast_hit || (++a->glast_tick & 15) == 0)) {
+		if ((a->glast_hit = key_is(pb_map_key(&a->groups, (size_t)a->glast - 1), v, a->nby)))
+			return a->glast - 1;
+	}
 	h = hash_values(v, a->nby);
 	mask = a->ngslots - 1;
 	for (i = (size_t)h & mask; a->gslots[i]; i = (i + 1) & mask) {
 		uint32_t g = a->gslots[i] - 1;
 		if (a->ghash[g] == h && key_is(pb_map_key(&a->groups, g), v, a->nby))
-			return (long)g;
+			return (a->glast = (long)g + 1) - 1;
 	}
 	return -2;
 }

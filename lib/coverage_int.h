@@ -125,6 +125,9 @@ struct cov_agg {
 	uint32_t *gslots; /* group + 1; 0 = empty */
 	uint64_t *ghash;  /* per indexed group */
 	size_t ngslots, gindexed, ghash_cap;
+	long glast;          /* the group found last, + 1: registers sorted by region repeat it */
+	int glast_hit;       /* it was the last row's too: try it first again */
+	unsigned glast_tick; /* else try it every 16th row, to notice a sorted run */
 	struct cov_members members; /* the text of every set member, once */
 	struct cov_pairs sets; /* per-group sets: group, set, member (index in members) */
 	struct pb_map values;   /* --status: the distinct values seen */
