@@ -452,7 +452,7 @@ void cov_stats_release(struct cov_stats *s)
 	memset(s, 0, sizeof *s);
 }
 
-int cov_agg_merge(struct cov_agg *dst, const struct cov_agg *src)
+int cov_agg_merge(struct cov_agg *dst, struct cov_agg *src)
 {
 	long *gof = calloc(src->groups.count + 1, sizeof *gof);
 	long *vof = calloc(src->values.count + 1, sizeof *vof);
@@ -489,6 +489,11 @@ int cov_agg_merge(struct cov_agg *dst, const struct cov_agg *src)
 		if ((mof[i] = cov_members_put(&dst->members, cov_members_get(&src->members, i))) < 0)
 			rc = -1;
 	}
+	/* what is merged goes, before dst's sets grow: a peak of one aggregate and a bit */
+	cov_members_release(&src->members);
+	free(src->sets.slots);
+	src->sets.slots = NULL;
+	src->sets.nslots = 0;
 	for (i = 0; i < src->sets.count && rc == 0; i++) {
 		const uint32_t *e = src->sets.v[i];
 		if (cov_pairs_put(&dst->sets, (uint32_t)gof[e[0]], e[1], (uint32_t)mof[e[2]]) < 0)

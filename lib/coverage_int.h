@@ -239,10 +239,11 @@ void cov_agg_release(struct cov_agg *a);
 /*
  * dst += src, where src counted rows that follow dst's: groups, values and
  * set members new to dst are added in src's order, so dst is what one pass
- * over both would have left. 0, or -1 out of memory (dst then unusable).
- * The caller has checked that no sum overflows (cov_agg_sums_safe).
+ * over both would have left. src's sets are used up on the way (only
+ * cov_agg_release is left to do with it). 0, or -1 out of memory (dst then
+ * unusable). The caller has checked that no sum overflows (cov_agg_sums_safe).
  */
-int cov_agg_merge(struct cov_agg *dst, const struct cov_agg *src);
+int cov_agg_merge(struct cov_agg *dst, struct cov_agg *src);
 /* Whether no running sum of one pass over a's and b's rows can overflow. */
 int cov_agg_sums_safe(const struct cov_agg *a, const struct cov_agg *b);
 /* dst += src: every count, value count and sum. 0, -1 out of memory, -2 a sum too large. */
