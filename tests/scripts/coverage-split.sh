@@ -92,17 +92,18 @@ head -c -1 "$tmp/units-1.tsv" >"$tmp/nonl.tsv"
 same "no final newline" "$tmp/nonl.tsv" --by district,unit_type --sum area
 
 # the two cores are used: a second thread is started on a regular file, none on a pipe
+# (pthread_create clones with CLONE_THREAD; the sanitizers' helper processes do not)
 if command -v strace >/dev/null 2>&1; then
 	PB_COVERAGE_SPLIT_MIN=0 strace -f -e trace=clone,clone3 -o "$tmp/trace" \
 		pb-coverage --by district "$tmp/units-1.tsv" >/dev/null 2>&1
-	if grep -q 'clone' "$tmp/trace"; then
+	if grep -q 'CLONE_THREAD' "$tmp/trace"; then
 		ok "a regular file is read by a second thread too"
 	else
 		notok "a regular file is read by a second thread too" "$tmp/trace"
 	fi
 	PB_COVERAGE_SPLIT_MIN=0 strace -f -e trace=clone,clone3 -o "$tmp/trace" \
 		sh -c 'cat "$1" | pb-coverage --by district' sh "$tmp/units-1.tsv" >/dev/null 2>&1
-	if [ "$(grep -c 'clone' "$tmp/trace")" -le 2 ]; then
+	if ! grep -q 'CLONE_THREAD' "$tmp/trace"; then
 		ok "a pipe is read in one pass (no thread started)"
 	else
 		notok "a pipe is read in one pass (no thread started)" "$tmp/trace"
