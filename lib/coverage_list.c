@@ -43,7 +43,6 @@ static const char *const mode_names[] = { [COV_OM_SINGLE] = "single",
 	                                  [COV_OM_JOINT] = "joint",
 	                                  [COV_OM_WORK] = "work",
 	                                  [COV_OM_NONE] = "none" };
-static const size_t mode_lens[] = { 6, 5, 4, 4 };
 
 struct cov_lists {
 	enum kind kind;
@@ -100,10 +99,23 @@ int cov_written_mode(struct cov *c, const struct pb_tsv_reader *r, struct pb_str
 	const struct pb_vocab_entry *e;
 	int mode;
 
-	/* the canonical names first: a length and a memcmp, no strlen per row */
-	for (mode = COV_OM_SINGLE; mode <= COV_OM_NONE; mode++)
-		if (s.n == mode_lens[mode] && memcmp(s.p, mode_names[mode], s.n) == 0)
-			return mode;
+	/* the canonical names first, compared at constant lengths (inlined, no strlen) */
+	switch (s.n) {
+	case 6:
+		if (memcmp(s.p, "single", 6) == 0)
+			return COV_OM_SINGLE;
+		break;
+	case 5:
+		if (memcmp(s.p, "joint", 5) == 0)
+			return COV_OM_JOINT;
+		break;
+	case 4:
+		if (memcmp(s.p, "work", 4) == 0)
+			return COV_OM_WORK;
+		if (memcmp(s.p, "none", 4) == 0)
+			return COV_OM_NONE;
+		break;
+	}
 	if (!(e = pb_vocab_lookup(PB_VOCAB_ORG_MODE, s))) {
 		cov_row_error(c, r->name, r->line, "org_mode: '%.*s' is not one of %s", (int)s.n,
 		              s.p, pb_vocab_list(PB_VOCAB_ORG_MODE));
