@@ -11,9 +11,10 @@ endif
 ifeq ($(SANITIZE),1)
 CFLAGS   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS  += -fsanitize=address,undefined
+export LSAN_OPTIONS ?= suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 endif
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude
-LDLIBS   += -lcsv -lpcre2-8 -lutf8proc -lxlsxwriter -lzip -lexpat -lfreexl -lm
+LDLIBS   += -lcsv -lpcre2-8 -lutf8proc -lxlsxwriter -lzip -lexpat -lfreexl -lcairo -lfontconfig -lm -lpthread
 
 LIB_SRC  := $(sort $(wildcard lib/*.c))
 LIB_OBJ  := $(LIB_SRC:lib/%.c=build/lib/%.o)

@@ -11,9 +11,10 @@
 #include "pb/value.h"
 
 static const char usage_text[] =
-    "usage: pb-report [--format text|md|html|csv|xlsx] [-o FILE] [--title T] [--heading H]...\n"
-    "                 [--columns COL,...] [--sort COL[:desc]] [--chart COL] [options] "
-    "[FILE.tsv...]\n";
+    "usage: pb-report [--format text|md|html|csv|xlsx|docx] [-o FILE] [--title T]\n"
+    "                 [--heading [N:]H]... [--columns [N:]COL,...] [--sort [N:]COL[:desc]]\n"
+    "                 [--chart [N:]COL] [--order COL=V1,...] [--template FILE] [options]\n"
+    "                 [FILE.tsv...]\n";
 
 static const char help_text[] =
     "Writes pb TSV files (pb-coverage, pb-rank or any table) as a report: each FILE is\n"
@@ -21,19 +22,37 @@ static const char help_text[] =
     "\n"
     "  -f, --format FMT       text (aligned by display width; default), md (GitHub tables),\n"
     "                         html (one self-contained page, printable on A4), csv (UTF-8\n"
-    "                         with BOM and CRLF, for Excel/WPS) or xlsx (needs -o)\n"
+    "                         with BOM and CRLF, for Excel/WPS), xlsx (a workbook) or docx\n"
+    "                         (a Word 通报 laid out as a 公文, GB/T 9704); xlsx and docx need -o\n"
     "  -o, --output FILE      write to FILE atomically (default: standard output)\n"
     "      --title TEXT       the report's title\n"
     "      --subtitle TEXT    a line under the title (e.g. the date the figures are as of)\n"
     "      --note TEXT        a note under the tables (repeatable, in order)\n"
-    "      --heading TEXT     the next section's heading (repeatable, one per FILE in order)\n"
-    "      --columns COL,...  show these columns, in this order (in each section that has them)\n"
-    "      --sort COL[:desc]  sort rows by COL (numbers by value, empty last) between 合计 rows,\n"
-    "                         which stay in place (a subtotal stays after its members)\n"
-    "      --chart COL        a bar chart of COL (html: inline SVG; xlsx: native column chart)\n"
+    "      --template FILE    the bulletin's prose, with fill-ins {S:ROW:COL} (a cell as the\n"
+    "                         table shows it, no leading '+') and {S:ROW:COL:N} (N decimals):\n"
+    "                         S a section number, ROW its group values joined by '/' (合计 for\n"
+    "                         a total level), COL a column name; paragraphs are separated by\n"
+    "                         a blank line. A fill-in that names no figure is an error (exit 2,\n"
+    "                         nothing written). text, md, html and docx.\n"
+    "Section options: 'N:VALUE' applies to section N (the Nth FILE) alone, a plain VALUE to\n"
+    "every section that has the columns it names (the section-specific one wins):\n"
+    "      --heading [N:]TEXT a section's heading (repeatable; unnumbered: the next section)\n"
+    "      --columns [N:]COL,...  show these columns, in this order. Without it every column\n"
+    "                         is shown, but a pb-rank table wider than 8 columns shows its\n"
+    "                         names and groups, score, rank and the columns --stars, --grades,\n"
+    "                         --top/--bottom, --prev, --history and --sensitivity added\n"
+    "      --sort [N:]COL[:desc]  sort rows by COL (numbers by value, empty last) between\n"
+    "                         合计 rows, which stay in place (a subtotal stays after its members)\n"
+    "      --chart [N:]COL    a chart of COL: bars of the rows (html: inline SVG; xlsx: native\n"
+    "                         chart below the table; docx: an image), or, when the section has\n"
+    "                         a period column with several periods, a line per group over\n"
+    "                         them. Totals and subtotals are never charted\n"
+    "      --label [N:]COL=TEXT   show COL as TEXT (repeatable; wins over the built-in label)\n"
+    "      --order COL=V1,V2,...  the official order of COL's values (or COL=@FILE, one value a\n"
+    "                         line): rows follow it, values not listed after them in byte\n"
+    "                         order, subtotals with their group, totals last (repeatable)\n"
     "      --precision N      decimals of percentages and percentage points (0-6; default 1)\n"
     "      --lang zh|en       labels in Chinese (default) or English\n"
-    "      --label COL=TEXT   show COL as TEXT (repeatable; wins over the built-in label)\n"
     "  -q, --quiet            no progress display (reports are small; accepted like every pb "
     "command)\n"
     "      --progress         show progress even when stderr is not a terminal\n"
@@ -49,18 +68,20 @@ static const char help_text[] =
     "exactly as pb TSV holds them (never rounded, never a '+'); xlsx stores the full\n"
     "value with a display format. csv puts ' before text starting with = + - @ that is\n"
     "not a number. A row with a cell 合计 is a totals row: set apart by a rule (text), bold\n"
-    "(md, html, xlsx). With SOURCE_DATE_EPOCH set, text, md and html end with its date\n"
-    "and xlsx records it as the creation time; otherwise no date is shown, so the same\n"
-    "input always gives the same bytes.\n"
+    "(md, html, xlsx, docx). With SOURCE_DATE_EPOCH set, text, md, html and docx end with\n"
+    "its date and xlsx and docx record it as their creation time, so the same input gives\n"
+    "the same bytes; otherwise no date is shown.\n"
     "Exit: 0 success, 1 some rows left out (reported as FILE:LINE), 2 usage or fatal error.\n"
     "\n"
     "Examples:\n"
     "  pb-report --title '全市党组织覆盖情况' cov.tsv\n"
-    "  pb-report --format html -o 通报.html --title '通报' --heading '一、覆盖情况' \\\n"
-    "            --heading '二、排名' --chart org_rate cov.tsv rank.tsv\n"
-    "  pb-report --format xlsx -o 通报.xlsx --heading 覆盖 --chart org_rate cov.tsv\n"
-    "  pb-report --format csv --columns district,units,org_rate -o cov.csv cov.tsv\n"
-    "  pb-report --sort score:desc --label score=综合得分 rank.tsv\n";
+    "  pb-report --format docx -o 通报.docx --title '通报' --template prose.txt \\\n"
+    "            --heading '一、覆盖情况' --heading '二、排名' \\\n"
+    "            --order district=@districts.txt --chart 2:single_rate cov.tsv rank.tsv\n"
+    "  pb-report --format html -o 通报.html --columns 2:district,single_rate,rank,rank_change \\\n"
+    "            --chart 1:org_rate cov.tsv rank.tsv\n"
+    "  pb-report --format xlsx -o 趋势.xlsx --chart single_rate trend.tsv\n"
+    "  pb-report --format csv --columns district,units,org_rate -o cov.csv cov.tsv\n";
 
 enum {
 	OPT_TITLE = 256,
@@ -72,7 +93,9 @@ enum {
 	OPT_CHART,
 	OPT_PRECISION,
 	OPT_LANG,
-	OPT_LABEL
+	OPT_LABEL,
+	OPT_ORDER,
+	OPT_TEMPLATE
 };
 
 static const struct option long_options[] = { { "format", required_argument, NULL, 'f' },
@@ -87,13 +110,26 @@ static const struct option long_options[] = { { "format", required_argument, NUL
 	                                        OPT_PRECISION },
 	                                      { "lang", required_argument, NULL, OPT_LANG },
 	                                      { "label", required_argument, NULL, OPT_LABEL },
+	                                      { "order", required_argument, NULL, OPT_ORDER },
+	                                      { "template", required_argument, NULL, OPT_TEMPLATE },
 	                                      PB_CLI_OPTIONS };
 
-/* Repeatable options: at most argc of each, pointing into argv. */
-static const char **notes, **headings, **labels;
+/* The repeatable options, each at most argc long, pointing into argv. */
+enum { L_NOTE, L_HEADING, L_LABEL, L_COLUMNS, L_SORT, L_CHART, L_ORDER, NLISTS };
 
-static void parse_options(int argc, char **argv, struct pb_report_opts *o)
+struct lists {
+	const char **v[NLISTS];
+	size_t n[NLISTS];
+};
+
+static void parse_options(int argc, char **argv, struct pb_report_opts *o, struct lists *l)
 {
+	static const int list_of[] = {
+		[OPT_NOTE - OPT_TITLE] = L_NOTE + 1,   [OPT_HEADING - OPT_TITLE] = L_HEADING + 1,
+		[OPT_LABEL - OPT_TITLE] = L_LABEL + 1, [OPT_COLUMNS - OPT_TITLE] = L_COLUMNS + 1,
+		[OPT_SORT - OPT_TITLE] = L_SORT + 1,   [OPT_CHART - OPT_TITLE] = L_CHART + 1,
+		[OPT_ORDER - OPT_TITLE] = L_ORDER + 1
+	};
 	struct pb_error err = PB_ERROR_INIT;
 	long long v;
 	const struct pb_cli cli = { .usage = usage_text,
@@ -102,32 +138,29 @@ static void parse_options(int argc, char **argv, struct pb_report_opts *o)
 		                    .output = &o->output,
 		                    .longs = long_options,
 		                    .shorts = PB_CLI_SHORT "f:" };
-	int c;
+	int c, i;
 
-	notes = calloc((size_t)argc, sizeof *notes);
-	headings = calloc((size_t)argc, sizeof *headings);
-	labels = calloc((size_t)argc, sizeof *labels);
-	if (!notes || !headings || !labels)
-		pb_die(PB_EXIT_FATAL, "out of memory");
-	o->notes = notes;
-	o->headings = headings;
-	o->labels = labels;
+	for (i = 0; i < NLISTS; i++)
+		if (!(l->v[i] = calloc((size_t)argc, sizeof *l->v[i])))
+			pb_die(PB_EXIT_FATAL, "out of memory");
 	while ((c = pb_cli_next(&cli, argc, argv)) != -1) {
+		if (c >= OPT_TITLE && c - OPT_TITLE < (int)(sizeof list_of / sizeof list_of[0]) &&
+		    list_of[c - OPT_TITLE]) {
+			i = list_of[c - OPT_TITLE] - 1;
+			l->v[i][l->n[i]++] = optarg;
+			continue;
+		}
 		switch (c) {
 		case 'f':
 			if (pb_report_format_parse(optarg, &o->format) < 0)
-				pb_usage_die(usage_text,
-				             "--format: '%s' is not text, md, html, csv or xlsx",
-				             optarg);
+				pb_usage_die(
+				    usage_text,
+				    "--format: '%s' is not text, md, html, csv, xlsx or docx",
+				    optarg);
 			break;
 		case OPT_TITLE: o->title = optarg; break;
 		case OPT_SUBTITLE: o->subtitle = optarg; break;
-		case OPT_NOTE: notes[o->nnotes++] = optarg; break;
-		case OPT_HEADING: headings[o->nheadings++] = optarg; break;
-		case OPT_LABEL: labels[o->nlabels++] = optarg; break;
-		case OPT_COLUMNS: o->columns = optarg; break;
-		case OPT_SORT: o->sort = optarg; break;
-		case OPT_CHART: o->chart = optarg; break;
+		case OPT_TEMPLATE: o->template_path = optarg; break;
 		case OPT_PRECISION:
 			if (pb_parse_int((struct pb_str){ optarg, strlen(optarg) }, &v) < 0 ||
 			    v < 0 || v > 6)
@@ -144,6 +177,13 @@ static void parse_options(int argc, char **argv, struct pb_report_opts *o)
 		default: pb_usage_die(usage_text, NULL);
 		}
 	}
+	o->notes = l->v[L_NOTE], o->nnotes = l->n[L_NOTE];
+	o->headings = l->v[L_HEADING], o->nheadings = l->n[L_HEADING];
+	o->labels = l->v[L_LABEL], o->nlabels = l->n[L_LABEL];
+	o->columns = l->v[L_COLUMNS], o->ncolumns = l->n[L_COLUMNS];
+	o->sorts = l->v[L_SORT], o->nsorts = l->n[L_SORT];
+	o->charts = l->v[L_CHART], o->ncharts = l->n[L_CHART];
+	o->orders = l->v[L_ORDER], o->norders = l->n[L_ORDER];
 	o->inputs = argv + optind;
 	o->ninputs = (size_t)(argc - optind);
 	if (pb_report_check_opts(o, &err) < 0)
@@ -154,16 +194,16 @@ int main(int argc, char **argv)
 {
 	struct pb_report_opts opts = PB_REPORT_OPTS_INIT;
 	struct pb_error err = PB_ERROR_INIT;
-	int rc, wrc;
+	struct lists lists = { { NULL }, { 0 } };
+	int rc, wrc, i;
 
 	pb_set_progname(argv[0]);
-	parse_options(argc, argv, &opts);
+	parse_options(argc, argv, &opts, &lists);
 	rc = pb_report_run(&opts, &err);
 	if (rc < 0)
 		pb_die_error(&err);
 	wrc = pb_close_stdout();
-	free(notes);
-	free(headings);
-	free(labels);
+	for (i = 0; i < NLISTS; i++)
+		free(lists.v[i]);
 	return wrc ? wrc : rc;
 }

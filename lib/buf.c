@@ -13,8 +13,13 @@ int pb_str_eq(struct pb_str a, struct pb_str b)
 
 int pb_str_eqz(struct pb_str a, const char *z)
 {
-	size_t n = strlen(z);
-	return a.n == n && (n == 0 || memcmp(a.p, z, n) == 0);
+	size_t i;
+
+	/* one pass, no strlen: most calls differ at the first byte */
+	for (i = 0; i < a.n; i++)
+		if (z[i] == '\0' || z[i] != a.p[i])
+			return 0;
+	return z[a.n] == '\0';
 }
 
 int pb_str_cmp(struct pb_str a, struct pb_str b)
@@ -127,9 +132,15 @@ int pb_buf_grow(struct pb_buf *b, size_t extra)
 	return 0;
 }
 
+/* Room for n more bytes and the NUL, within max: what the adds check before pb_buf_grow. */
+static int has_room(const struct pb_buf *b, size_t n)
+{
+	return n < b->cap - b->len && (!b->max || n <= b->max - b->len);
+}
+
 int pb_buf_add(struct pb_buf *b, const void *p, size_t n)
 {
-	if (pb_buf_grow(b, n) < 0)
+	if (!has_room(b, n) && pb_buf_grow(b, n) < 0)
 		return -1;
 	if (n)
 		memcpy(b->p + b->len, p, n);
@@ -140,8 +151,11 @@ int pb_buf_add(struct pb_buf *b, const void *p, size_t n)
 
 int pb_buf_addc(struct pb_buf *b, int c)
 {
-	char ch = (char)c;
-	return pb_buf_add(b, &ch, 1);
+	if (!has_room(b, 1) && pb_buf_grow(b, 1) < 0)
+		return -1;
+	b->p[b->len++] = (char)c;
+	b->p[b->len] = '\0';
+	return 0;
 }
 
 int pb_buf_adds(struct pb_buf *b, const char *z)

@@ -15,15 +15,6 @@
 /* More formal members than any one unit has; keeps every sum far from overflow. */
 #define MEMBERS_MAX 1000000000LL
 
-/* Column indexes of one input file; -1 = absent (reads as empty). */
-struct cols {
-	int by[COV_MAX_BY];
-	int org_mode, org_id, org_name, members, instructor;
-	int established, dissolved, opened, closed, status, unit_id;
-	int *sums;     /* per summed column (agg.sums) */
-	int *distinct; /* per --distinct column (agg.distinct) */
-};
-
 /* ---------- options ---------- */
 
 /* The options, a bit each, for the rules of which go together. */
@@ -358,7 +349,7 @@ static int parse_opt_date(struct cov *c, const struct pb_tsv_reader *r, int idx,
 }
 
 /* 1 when the unit is open on --as-of (or there is none), 0 when not, -1 bad date. */
-static int unit_open(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k)
+static int unit_open(struct cov *c, const struct pb_tsv_reader *r, const struct cov_cols *k)
 {
 	int32_t d;
 	int has, open = 1;
@@ -380,7 +371,17 @@ static int unit_open(struct cov *c, const struct pb_tsv_reader *r, const struct 
 static int unit_members(struct cov *c, const struct pb_tsv_reader *r, struct pb_str m,
                         long long *members)
 {
+	long long v = 0;
+	size_t i;
+
 	*members = -1;
+	/* the usual few digits without strtoll; anything else as pb_parse_int reads it */
+	for (i = 0; i < m.n && i < 9 && m.p[i] >= '0' && m.p[i] <= '9'; i++)
+		v = v * 10 + (m.p[i] - '0');
+	if (m.n && i == m.n) {
+		*members = v;
+		return 0;
+	}
 	if (m.n && (pb_parse_int(m, members) < 0 || *members < 0)) {
 		cov_row_error(c, r->name, r->line, "members: '%.*s' is not a whole number >= 0",
 		              (int)m.n, m.p);
@@ -399,7 +400,7 @@ static int unit_members(struct cov *c, const struct pb_tsv_reader *r, struct pb_
  * organization not yet established or already dissolved is not there),
  * should_build and built_since. 0, or -1 after reporting a bad field.
  */
-static int unit_org(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k,
+static int unit_org(struct cov *c, const struct pb_tsv_reader *r, const struct cov_cols *k,
                     struct cov_unit *u)
 {
 	const struct pb_coverage_opts *o = c->o;
@@ -424,7 +425,7 @@ static int unit_org(struct cov *c, const struct pb_tsv_reader *r, const struct c
 }
 
 /* Reads one unit: 1 when it counts (open on --as-of, every field good), else 0. */
-static int read_unit(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k,
+static int read_unit(struct cov *c, const struct pb_tsv_reader *r, const struct cov_cols *k,
                      struct cov_unit *u)
 {
 	memset(u, 0, sizeof *u);
@@ -447,11 +448,17 @@ static int read_unit(struct cov *c, const struct pb_tsv_reader *r, const struct 
 /* ---------- counting ---------- */
 
 /* The group of the row, or -2 after reporting a 合计 value, -1 out of memory. */
-static long row_group(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k)
+static long row_group(struct cov *c, const struct pb_tsv_reader *r, const struct cov_cols *k)
 {
+	struct pb_str v[COV_MAX_BY];
 	size_t i;
+	long g;
 
-	/* 合计 marks total rows here and in --compare and --targets files */
+	for (i = 0; i < c->by.n; i++)
+		v[i] = field(r, k->by[i]);
+	if ((g = cov_agg_find(&c->agg, v)) != -2)
+		return g;
+	/* a new group: 合计 marks total rows here and in --compare and --targets files */
 	for (i = 0; i < c->by.n; i++)
 		if (pb_str_eqz(field(r, k->by[i]), PB_TOTAL_LABEL)) {
 			cov_row_error(c, r->name, r->line,
@@ -468,7 +475,7 @@ static long row_group(struct cov *c, const struct pb_tsv_reader *r, const struct
 }
 
 /* Counts an org_mode unit into group g. 0, or -1 out of memory. */
-static int count_org(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k, long g,
+static int count_org(struct cov *c, const struct pb_tsv_reader *r, const struct cov_cols *k, long g,
                      const struct cov_unit *u)
 {
 	static const enum cov_count counts[] = { [COV_OM_SINGLE] = COV_SINGLE,
@@ -497,7 +504,7 @@ static int count_org(struct cov *c, const struct pb_tsv_reader *r, const struct 
  * a number is reported and left out (the unit still counts); an empty one
  * is missing. 0, or -1 out of memory.
  */
-static int count_values(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k, long g)
+static int count_values(struct cov *c, const struct pb_tsv_reader *r, const struct cov_cols *k, long g)
 {
 	size_t j;
 	int rc;
@@ -528,7 +535,7 @@ static int count_values(struct cov *c, const struct pb_tsv_reader *r, const stru
 }
 
 /* Counts one unit into its group. 0 (counted or reported), -1 out of memory. */
-static int count_unit(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k,
+static int count_unit(struct cov *c, const struct pb_tsv_reader *r, const struct cov_cols *k,
                       const struct cov_unit *u)
 {
 	long g = row_group(c, r, k);
@@ -545,8 +552,7 @@ static int count_unit(struct cov *c, const struct pb_tsv_reader *r, const struct
 	return rc < 0 ? -1 : count_values(c, r, k, g);
 }
 
-/* One row of the register: counted, listed, or compared with --changes' PREV. */
-static int add_row(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k)
+int cov_add_row(struct cov *c, const struct pb_tsv_reader *r, const struct cov_cols *k)
 {
 	struct cov_unit u;
 
@@ -584,7 +590,7 @@ static int value_cols(const struct pb_tsv_reader *r, const struct pb_map *names,
 }
 
 /* Finds the columns of one units file; -1 with err when a required one is missing. */
-static int find_cols(struct cov *c, const struct pb_tsv_reader *r, struct cols *k,
+static int find_cols(struct cov *c, const struct pb_tsv_reader *r, struct cov_cols *k,
                      struct pb_error *err)
 {
 	const char *need_id = c->o->changes ? "--changes" : c->mode == COV_LINKS ? "--links" : NULL;
@@ -622,15 +628,18 @@ static int find_cols(struct cov *c, const struct pb_tsv_reader *r, struct cols *
 static int read_units(struct cov *c, const char *path, struct pb_error *err)
 {
 	struct pb_tsv_reader r;
-	struct cols k;
+	struct cov_cols k;
 	int rc;
 
 	memset(&k, 0, sizeof k);
 	if ((rc = pb_tsv_open(&r, path, err)) == 0)
 		rc = find_cols(c, &r, &k, err);
-	while (rc == 0 && (rc = pb_tsv_next_row(&r, &c->errors, err)) > 0)
-		if ((rc = add_row(c, &r, &k)) < 0)
-			pb_error_set(err, PB_EXIT_FATAL, r.name, r.line, "out of memory");
+	if (rc == 0 && (rc = cov_split_read(c, &r, &k, err)) > 0)
+		rc = 0; /* read to its end on two cores */
+	else
+		while (rc == 0 && (rc = pb_tsv_next_row(&r, &c->errors, err)) > 0)
+			if ((rc = cov_add_row(c, &r, &k)) < 0)
+				pb_error_set(err, PB_EXIT_FATAL, r.name, r.line, "out of memory");
 	pb_tsv_close(&r);
 	free(k.sums);
 	free(k.distinct);

@@ -18,18 +18,52 @@ uint64_t pb_hash(const void *p, size_t n)
 	return h;
 }
 
+uint64_t pb_hash_mem(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+
+	/* eight bytes a step, multiplied in; murmur3's finalizer mixes every bit into every bit */
+	for (; n >= 8; n -= 8, s += 8) {
+		memcpy(&w, s, sizeof w);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+		h ^= h >> 31;
+	}
+	if (n) {
+		w = 0;
+		memcpy(&w, s, n);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 33);
+}
+
 struct pb_str pb_map_key(const struct pb_map *m, size_t i)
 {
 	return (struct pb_str){ m->keys.p + m->offs[i], m->offs[i + 1] - m->offs[i] };
 }
 
-/* A slot holds index + 1 in its low half and the hash's high half above, so a probe
- * rejects most other keys without touching their (cold) entries. */
+/*
+ * A slot holds index + 1 in its low half and the hash's high half above, so a
+ * probe rejects most other keys without touching their (cold) entries. A
+ * key's home slot is the top bits of its hash, which its slot keeps: a bigger
+ * table is filled from the old one in order, near-sequentially.
+ */
 #define SLOT(idx, h) (((uint64_t)(idx) + 1) | ((h)&0xffffffff00000000ULL))
+
+static size_t home(size_t nslots, uint64_t h)
+{
+	int bits = __builtin_ctzll((unsigned long long)nslots); /* nslots is a power of two */
+
+	return bits ? (size_t)(h >> (64 - bits)) : 0;
+}
 
 static long lookup(const struct pb_map *m, const void *key, size_t n, uint64_t h, size_t *slot)
 {
-	size_t mask = m->nslots - 1, i = (size_t)h & mask;
+	size_t mask = m->nslots - 1, i = home(m->nslots, h);
 
 	for (;; i = (i + 1) & mask) {
 		uint64_t sv = m->slots[i];
@@ -41,7 +75,7 @@ static long lookup(const struct pb_map *m, const void *key, size_t n, uint64_t h
 		if ((sv ^ h) >> 32)
 			continue;
 		v--;
-		if (m->hashes[v] == h && m->offs[v + 1] - m->offs[v] == n &&
+		if (m->offs[v + 1] - m->offs[v] == n &&
 		    (n == 0 || memcmp(m->keys.p + m->offs[v], key, n) == 0))
 			return (long)v;
 	}
@@ -53,21 +87,25 @@ long pb_map_find(const struct pb_map *m, const void *key, size_t n)
 
 	if (!m->nslots)
 		return -1;
-	return lookup(m, key, n, pb_hash(key, n), &slot);
+	return lookup(m, key, n, pb_hash_mem(key, n), &slot);
 }
 
 static int rehash(struct pb_map *m, size_t nslots)
 {
 	uint64_t *slots = calloc(nslots, sizeof *slots);
-	size_t i;
+	size_t i, j;
 
 	if (!slots)
 		return -1;
-	for (i = 0; i < m->count; i++) {
-		size_t j = (size_t)m->hashes[i] & (nslots - 1);
-		while (slots[j])
-			j = (j + 1) & (nslots - 1);
-		slots[j] = SLOT(i, m->hashes[i]);
+	for (i = 0; i < m->nslots; i++) {
+		uint64_t sv = m->slots[i], h;
+		if (!sv)
+			continue;
+		/* the slot's high half is the hash's, enough for a home up to 2^32 slots */
+		h = nslots <= (1ULL << 32) ? sv : m->hashes[(uint32_t)sv - 1];
+		for (j = home(nslots, h); slots[j]; j = (j + 1) & (nslots - 1))
+			;
+		slots[j] = sv;
 	}
 	free(m->slots);
 	m->slots = slots;
@@ -77,7 +115,7 @@ static int rehash(struct pb_map *m, size_t nslots)
 
 long pb_map_put(struct pb_map *m, const void *key, size_t n, int *is_new)
 {
-	uint64_t h = pb_hash(key, n);
+	uint64_t h = pb_hash_mem(key, n);
 	size_t slot;
 	long found;
 

@@ -1,10 +1,9 @@
 /*
- * rank: pb-rank's run — reads the inputs into entities, runs the steps of
- * rank_score.c and rank_history.c, and writes one row per ranked entity
- * through the table of output columns.
+ * rank: pb-rank's run — reads the inputs (long form, wide form or a judges'
+ * sheet) into entities, runs the steps of rank_score.c and rank_history.c in
+ * order, and has rank_out.c write one row per ranked entity.
  */
 #include <fnmatch.h>
-#include <inttypes.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -28,25 +27,31 @@ struct src {
 	double *rowv;
 };
 
+/* The first of the columns a, b that the header has, other than skip (NULL: none). */
+static const char *first_col(const struct pb_tsv_reader *r, const char *a, const char *b,
+                             const char *skip)
+{
+	if (pb_tsv_col(r, a) >= 0 && (!skip || strcmp(a, skip) != 0))
+		return a;
+	if (pb_tsv_col(r, b) >= 0 && (!skip || strcmp(b, skip) != 0))
+		return b;
+	return NULL;
+}
+
 /* The form and the id and name columns, decided from the first input's header. */
 static int resolve_first(struct rank_run *k, const struct pb_tsv_reader *r, struct pb_error *err)
 {
 	const struct pb_rank_opts *o = k->o;
-	const char *id = o->id_col, *name = o->name_col;
+	const char *id = o->id_col ? o->id_col : first_col(r, "entity_id", "unit_id", NULL);
+	const char *name = o->name_col;
 
-	if (!id)
-		id = pb_tsv_col(r, "entity_id") >= 0 ? "entity_id"
-		    : pb_tsv_col(r, "unit_id") >= 0  ? "unit_id"
-		                                     : NULL;
 	if (!id)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
 		                    "no column entity_id or unit_id; name the id column with --id");
-	if (!name)
-		name = pb_tsv_col(r, "entity_name") >= 0 ? "entity_name"
-		    : pb_tsv_col(r, "unit_name") >= 0    ? "unit_name"
-		                                         : NULL;
+	if (!name) /* a table with names only (--id entity_name) has no other name */
+		name = first_col(r, "entity_name", "unit_name", id);
 	if (name && strcmp(name, id) == 0)
-		name = NULL; /* a table with names only: the name is the id */
+		name = NULL; /* --name the id column: written once, as the id */
 	if (!(k->id_col = strdup(id)) || (name && !(k->name_col = strdup(name))))
 		return pb_rank_oom(err);
 	if (k->c.judges.n) {
@@ -250,11 +255,12 @@ static int is_total_row(const struct rank_run *k, const struct pb_tsv_reader *r,
 static long row_entity(struct rank_run *k, const struct pb_tsv_reader *r, const struct src *s,
                        uint32_t file, int *is_new)
 {
-	long g = pb_rank_group_get(k, r->fields, s->id, s->by);
+	long g = pb_rank_group_get(k, r->fields, s->by);
 
 	if (g < 0)
 		return -1;
-	return pb_rank_ent_get(k, r->fields, s->name, s->extra, file, r->line, (uint32_t)g, is_new);
+	return pb_rank_ent_get(k, r->fields, s->id, s->name, s->extra, file, r->line, (uint32_t)g,
+	                       is_new);
 }
 
 /* The row's values of s->vals into s->rowv (empty: NaN); 0, or -1 reported: the row is ignored. */
@@ -283,7 +289,7 @@ static void duplicate_row(struct rank_run *k, long i, uint32_t file, long line)
 	const struct rank_ent *e = &k->e[i];
 
 	pb_rank_data_error(k, file, line, "duplicate row for %s (first at %s:%ld); row ignored",
-	                   pb_rank_who(k, (uint32_t)i), k->fname[e->file], e->line);
+	                   pb_rank_who(k, (uint32_t)i), k->fname[e->file], (long)e->line);
 }
 
 static int read_wide_row(struct rank_run *k, const struct pb_tsv_reader *r, const struct src *s,
@@ -421,462 +427,15 @@ static int read_inputs(struct rank_run *k, struct pb_error *err)
 	size_t fi;
 
 	k->ninputs = k->o->ninputs ? k->o->ninputs : 1;
+	if (k->ninputs > RANK_MAX_INPUTS)
+		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "more than %u inputs",
+		                    RANK_MAX_INPUTS);
 	if (!(k->fname = calloc(k->ninputs, sizeof *k->fname)))
 		return pb_rank_oom(err);
 	for (fi = 0; fi < k->ninputs; fi++) {
 		k->fname[fi] = strcmp(paths[fi], "-") == 0 ? "(stdin)" : paths[fi];
 		if (read_input(k, paths[fi], (uint32_t)fi, err) < 0)
 			return -1;
-	}
-	return 0;
-}
-
-/* ---- the output columns ---- */
-
-/* The writer: what the column table reads, and the row being written. */
-struct out {
-	const struct rank_run *k;
-	FILE *f;
-	size_t *inds;             /* the indicators written, by index: not one named score */
-	size_t ninds;             /* nor the one the composite is (see composite_is) */
-	struct pb_str score_name; /* the composite's column: score, or that indicator's name */
-	size_t *extras;           /* the pass-through columns written, by index in k->extra */
-	size_t nextras;
-	struct pb_buf num;
-	/* the group */
-	struct pb_str *gv; /* its --by values */
-	size_t m;          /* its ranked entities */
-	size_t ntop, nbot; /* --top, --bottom counts */
-	size_t *cum;       /* --quota: each band's cumulative end */
-	/* the row */
-	uint32_t ei;
-	const struct rank_ent *e;
-	struct pb_str *xv; /* the entity's pass-through values, per k->extra */
-};
-
-/*
- * One row of the table: a column, or a family of columns named by the input
- * (the id, the --by columns, the indicators, the pass-through columns).
- * count says how many it gives now: 0 when absent (NULL: always one); a
- * family's names come from names(). put writes value i of the current row
- * (a count column: the entity's field at offset field); -1 out of memory.
- */
-struct column {
-	const char *name;
-	size_t (*count)(const struct out *o);
-	struct pb_str (*names)(const struct out *o, size_t i);
-	int (*put)(struct out *o, const struct column *c, size_t i);
-	size_t field;
-};
-
-static int put_num(struct out *o, double v)
-{
-	pb_buf_reset(&o->num);
-	if (pb_put_number(&o->num, v) < 0)
-		return -1;
-	fwrite(o->num.p ? o->num.p : "", 1, o->num.len, o->f);
-	return 0;
-}
-
-static int put_text(struct out *o, struct pb_str s)
-{
-	pb_tsv_put_str(o->f, s);
-	return 0;
-}
-
-static int put_field(struct out *o, const struct column *c, size_t i)
-{
-	uint32_t v;
-
-	(void)i;
-	memcpy(&v, (const char *)o->e + c->field, sizeof v);
-	fprintf(o->f, "%" PRIu32, v);
-	return 0;
-}
-
-static int better_or_equal(const struct rank_run *k, double score, double thr)
-{
-	return k->c.asc ? score <= thr : score >= thr;
-}
-
-static struct pb_str id_name(const struct out *o, size_t i)
-{
-	(void)i;
-	return pb_str_z(o->k->id_col);
-}
-
-static int put_id(struct out *o, const struct column *c, size_t i)
-{
-	(void)c, (void)i;
-	return put_text(o, pb_rank_ent_id(o->k, o->ei));
-}
-
-static size_t has_name(const struct out *o)
-{
-	return o->k->name_col != NULL;
-}
-
-static struct pb_str name_name(const struct out *o, size_t i)
-{
-	(void)i;
-	return pb_str_z(o->k->name_col);
-}
-
-static int put_name(struct out *o, const struct column *c, size_t i)
-{
-	(void)c, (void)i;
-	return put_text(o, (struct pb_str){ o->k->strs.p + o->e->off, o->e->name_len });
-}
-
-static size_t n_by(const struct out *o)
-{
-	return o->k->c.by.n;
-}
-
-static struct pb_str by_name(const struct out *o, size_t i)
-{
-	return pb_str_z(o->k->c.by.v[i]);
-}
-
-static int put_by(struct out *o, const struct column *c, size_t i)
-{
-	(void)c;
-	return put_text(o, o->gv[i]);
-}
-
-static size_t n_inds(const struct out *o)
-{
-	return o->ninds;
-}
-
-static struct pb_str ind_name(const struct out *o, size_t i)
-{
-	return pb_rank_ind_name(o->k, o->inds[i]);
-}
-
-static int put_ind(struct out *o, const struct column *c, size_t i)
-{
-	(void)c;
-	return put_num(o, o->k->val[(size_t)o->ei * o->k->inds.count + o->inds[i]]);
-}
-
-static struct pb_str score_name(const struct out *o, size_t i)
-{
-	(void)i;
-	return o->score_name;
-}
-
-static int put_score(struct out *o, const struct column *c, size_t i)
-{
-	(void)c, (void)i;
-	return put_num(o, o->e->score);
-}
-
-static int put_n(struct out *o, const struct column *c, size_t i)
-{
-	(void)c, (void)i;
-	fprintf(o->f, "%zu", o->m);
-	return 0;
-}
-
-static int put_pct(struct out *o, const struct column *c, size_t i)
-{
-	(void)c, (void)i;
-	return put_num(o, (double)(o->m - o->e->minrank + 1) / (double)o->m);
-}
-
-static size_t has_stars(const struct out *o)
-{
-	return (size_t)o->k->c.has_stars;
-}
-
-static int put_stars(struct out *o, const struct column *c, size_t i)
-{
-	int st = 1;
-
-	(void)c;
-	for (i = 0; i < 4 && st == 1; i++)
-		if (better_or_equal(o->k, o->e->score, o->k->c.stars[i]))
-			st = 5 - (int)i;
-	fprintf(o->f, "%d", st);
-	return 0;
-}
-
-static size_t has_grade(const struct out *o)
-{
-	return o->k->c.nbands > 0;
-}
-
-/* By threshold (--grades) or by min rank against the cumulative quotas (--quota). */
-static int put_grade(struct out *o, const struct column *c, size_t i)
-{
-	const struct rank_cfg *cfg = &o->k->c;
-
-	(void)c;
-	for (i = 0; i < cfg->nbands; i++) {
-		const struct rank_band *d = &cfg->bands[i];
-		if (d->open ||
-		    (cfg->quota ? o->e->minrank <= o->cum[i]
-		                : better_or_equal(o->k, o->e->score, d->thr)))
-			return put_text(o, pb_str_z(d->label));
-	}
-	return 0;
-}
-
-static size_t has_flag(const struct out *o)
-{
-	return o->k->c.has_top || o->k->c.has_bottom;
-}
-
-static int put_flag(struct out *o, const struct column *c, size_t i)
-{
-	const struct rank_cfg *cfg = &o->k->c;
-
-	(void)c, (void)i;
-	if (cfg->has_top && o->e->minrank <= o->ntop)
-		return put_text(o, pb_str_z(cfg->top_label));
-	if (cfg->has_bottom && o->m - o->e->maxrank + 1 <= o->nbot)
-		return put_text(o, pb_str_z(cfg->bottom_label));
-	return 0;
-}
-
-static size_t has_prev(const struct out *o)
-{
-	return o->k->o->prev != NULL;
-}
-
-static int put_prev_rank(struct out *o, const struct column *c, size_t i)
-{
-	return o->e->has_prev ? put_field(o, c, i) : 0;
-}
-
-static int put_rank_change(struct out *o, const struct column *c, size_t i)
-{
-	(void)c, (void)i;
-	if (o->e->has_prev)
-		fprintf(o->f, "%lld", (long long)o->e->prev_rank - (long long)o->e->rank);
-	return 0;
-}
-
-static size_t has_sensitivity(const struct out *o)
-{
-	return o->k->c.sens_n > 0;
-}
-
-static size_t has_period(const struct out *o)
-{
-	return o->k->o->period != NULL;
-}
-
-static int put_period(struct out *o, const struct column *c, size_t i)
-{
-	(void)c, (void)i;
-	return put_text(o, pb_str_z(o->k->o->period));
-}
-
-static size_t n_extras(const struct out *o)
-{
-	return o->nextras;
-}
-
-static struct pb_str extra_name(const struct out *o, size_t i)
-{
-	return pb_str_z(o->k->extra[o->extras[i]]);
-}
-
-static int put_extra(struct out *o, const struct column *c, size_t i)
-{
-	(void)c;
-	return put_text(o, o->xv[o->extras[i]]);
-}
-
-#define FIELD(f) .put = put_field, .field = offsetof(struct rank_ent, f)
-
-/*
- * The output columns in order. A new column is one row here; the header and
- * every row walk this same table. The last row, the pass-through columns,
- * takes only the names no other column has.
- */
-static const struct column columns[] = {
-	{ .names = id_name, .put = put_id },
-	{ .count = has_name, .names = name_name, .put = put_name },
-	{ .count = n_by, .names = by_name, .put = put_by },
-	{ .count = n_inds, .names = ind_name, .put = put_ind },
-	{ .names = score_name, .put = put_score },
-	{ .name = "rank", FIELD(rank) },
-	{ .name = "n", .put = put_n },
-	{ .name = "pct", .put = put_pct },
-	{ .name = "stars", .count = has_stars, .put = put_stars },
-	{ .name = "grade", .count = has_grade, .put = put_grade },
-	{ .name = "flag", .count = has_flag, .put = put_flag },
-	{ .name = "prev_rank",
-	  .count = has_prev,
-	  .put = put_prev_rank,
-	  .field = offsetof(struct rank_ent, prev_rank) },
-	{ .name = "rank_change", .count = has_prev, .put = put_rank_change },
-	{ .name = "streak", .count = has_period, FIELD(streak) },
-	{ .name = "rank_lo", .count = has_sensitivity, FIELD(rank_lo) },
-	{ .name = "rank_hi", .count = has_sensitivity, FIELD(rank_hi) },
-	{ .name = "period", .count = has_period, .put = put_period },
-	{ .count = n_extras, .names = extra_name, .put = put_extra },
-};
-
-#define NCOLUMNS     (sizeof columns / sizeof *columns)
-#define PASS_THROUGH (&columns[NCOLUMNS - 1])
-
-static size_t col_count(const struct column *c, const struct out *o)
-{
-	return c->count ? c->count(o) : 1;
-}
-
-static struct pb_str col_name(const struct column *c, const struct out *o, size_t i)
-{
-	return c->name ? pb_str_z(c->name) : c->names(o, i);
-}
-
-static int ends_with(struct pb_str s, const char *z)
-{
-	size_t n = strlen(z);
-
-	return s.n >= n && memcmp(s.p + s.n - n, z, n) == 0;
-}
-
-/*
- * The indicator that the composite is, unchanged, when its name carries a
- * unit (*_rate a fraction, *_pp points) that the composite should keep, so
- * that a report shows it as such: one indicator, not normalized, weight 1
- * (the composite of one value is then that value, whatever --aggregate).
- * -1 when the composite is a score of its own.
- */
-static long composite_is(const struct rank_run *k)
-{
-	struct pb_str in;
-
-	if (k->inds.count != 1 || k->c.norm != NORM_NONE || k->o->weights_file || k->c.weight.n)
-		return -1;
-	in = pb_rank_ind_name(k, 0);
-	return ends_with(in, "_rate") || ends_with(in, "_pp") ? 0 : -1;
-}
-
-/*
- * Decides the written indicators, the composite's name and the pass-through
- * columns; an output column named twice is a fatal error.
- */
-static int out_plan(struct out *o, struct pb_error *err)
-{
-	const struct rank_run *k = o->k;
-	struct pb_map names = PB_MAP_INIT;
-	const struct column *c;
-	size_t i, n;
-	int is_new, rc = 0;
-
-	/* the index arrays in one block, the views in another */
-	o->inds = calloc(k->inds.count + k->nextra + k->c.nbands + 1, sizeof *o->inds);
-	o->xv = calloc(k->nextra + k->c.by.n + 1, sizeof *o->xv);
-	if (!o->inds || !o->xv)
-		return pb_rank_oom(err);
-	o->extras = o->inds + k->inds.count;
-	o->cum = o->extras + k->nextra;
-	o->gv = o->xv + k->nextra;
-	o->score_name = composite_is(k) < 0 ? PB_STR("score") : pb_rank_ind_name(k, 0);
-	for (i = 0; i < k->inds.count; i++)
-		if (!pb_str_eq(pb_rank_ind_name(k, i), o->score_name))
-			o->inds[o->ninds++] = i;
-	for (c = columns; rc == 0 && c < PASS_THROUGH; c++)
-		for (i = 0, n = col_count(c, o); rc == 0 && i < n; i++) {
-			struct pb_str name = col_name(c, o, i);
-			if (pb_map_put(&names, name.p, name.n, &is_new) < 0)
-				rc = pb_rank_oom(err);
-			else if (!is_new)
-				rc = pb_error_set(
-				    err, PB_EXIT_FATAL, NULL, 0,
-				    "output column '%.*s' would appear twice (an id, name, --by "
-				    "or indicator column has the name of another output column)",
-				    STR_ARGS(name));
-		}
-	for (i = 0; rc == 0 && i < k->nextra; i++)
-		if (pb_map_find(&names, k->extra[i], strlen(k->extra[i])) < 0)
-			o->extras[o->nextras++] = i;
-	pb_map_release(&names);
-	return rc;
-}
-
-static void out_release(struct out *o)
-{
-	free(o->inds); /* and extras, cum */
-	free(o->xv);   /* and gv */
-	pb_buf_release(&o->num);
-}
-
-static void write_header(struct out *o)
-{
-	const struct column *c;
-	size_t i, n, at = 0;
-
-	for (c = columns; c < columns + NCOLUMNS; c++)
-		for (i = 0, n = col_count(c, o); i < n; i++) {
-			if (at++)
-				putc('\t', o->f);
-			pb_tsv_put_str(o->f, col_name(c, o, i));
-		}
-	putc('\n', o->f);
-}
-
-/* Entity ei's row. 0, or -1 out of memory. */
-static int write_row(struct out *o, uint32_t ei)
-{
-	const struct rank_run *k = o->k;
-	const struct column *c;
-	const char *s;
-	size_t i, n, at = 0;
-
-	o->ei = ei;
-	o->e = &k->e[ei];
-	s = k->strs.p + o->e->off + o->e->name_len;
-	for (i = 0; i < k->nextra; i++) {
-		uint32_t len;
-		memcpy(&len, s, 4);
-		o->xv[i] = (struct pb_str){ s + 4, len };
-		s += 4 + len;
-	}
-	for (c = columns; c < columns + NCOLUMNS; c++)
-		for (i = 0, n = col_count(c, o); i < n; i++) {
-			if (at++)
-				putc('\t', o->f);
-			if (c->put(o, c, i) < 0)
-				return -1;
-		}
-	putc('\n', o->f);
-	return 0;
-}
-
-/* Group position g's counts: --top, --bottom and the --quota bands. */
-static void out_group(struct out *o, size_t g)
-{
-	const struct rank_run *k = o->k;
-	size_t b;
-
-	o->m = k->gstart[g + 1] - k->gstart[g];
-	o->ntop = k->c.has_top ? pb_rank_share_count(&k->c.top, o->m) : 0;
-	o->nbot = k->c.has_bottom ? pb_rank_share_count(&k->c.bottom, o->m) : 0;
-	pb_rank_group_values(k, k->gidx[g], o->gv);
-	for (b = 0; k->c.quota && b < k->c.nbands; b++)
-		o->cum[b] = (b ? o->cum[b - 1] : 0) +
-		    (k->c.bands[b].open ? o->m : pb_rank_share_count(&k->c.bands[b].sh, o->m));
-}
-
-/* The header and every ranked entity, group by group. 0, or -1 out of memory. */
-static int write_rows(struct out *o)
-{
-	const struct rank_run *k = o->k;
-	size_t g, q;
-
-	write_header(o);
-	for (g = 0; g < k->groups.count; g++) {
-		out_group(o, g);
-		for (q = k->gstart[g]; q < k->gstart[g + 1]; q++)
-			if (write_row(o, k->slots[q].ent) < 0)
-				return -1;
 	}
 	return 0;
 }
@@ -894,33 +453,40 @@ static void run_release(struct rank_run *k)
 	for (i = 0; i < k->nextra; i++)
 		free(k->extra[i]);
 	free(k->extra);
-	pb_map_release(&k->ents);
+	pb_rank_index_release(k);
 	pb_map_release(&k->groups);
 	pb_map_release(&k->inds);
 	pb_map_release(&k->judges);
 	free(k->e);
+	if (k->x != k->val)
+		free(k->x);
 	free(k->val);
-	free(k->x);
 	free(k->w);
 	free(k->obs);
 	free(k->slots);
 	free(k->gstart);
 	free(k->gpos);
 	free(k->gidx);
+	free(k->prev_rank);
+	free(k->streak);
+	free(k->rank_lo);
+	free(k->rank_hi);
 	pb_buf_release(&k->strs);
 	pb_buf_release(&k->key);
 	pb_buf_release(&k->who);
 }
 
-/* Everything up to the ranks and what is derived from earlier outputs. */
-static int run_steps(struct rank_run *k, struct out *o, struct pb_error *err)
+/* Everything up to the ranks and what is derived from earlier outputs; *out planned. */
+static int run_steps(struct rank_run *k, struct rank_out **out, struct pb_error *err)
 {
 	if (pb_rank_cfg_parse(k->o, &k->c, err) < 0 || read_inputs(k, err) < 0)
 		return -1;
 	if (!k->wide && pb_rank_judges(k, err) < 0)
 		return -1;
-	if (pb_rank_weights(k, err) < 0 || out_plan(o, err) < 0 || pb_rank_place(k, err) < 0 ||
-	    pb_rank_score(k, err) < 0)
+	if (!k->o->prev && !k->o->history)
+		pb_rank_index_release(k); /* no earlier output to match: the index is done */
+	if (pb_rank_weights(k, err) < 0 || !(*out = pb_rank_out_new(k, err)) ||
+	    pb_rank_place(k, err) < 0 || pb_rank_score(k, err) < 0)
 		return -1;
 	if (k->o->prev && pb_rank_prev(k, err) < 0)
 		return -1;
@@ -936,13 +502,12 @@ int pb_rank_run(const struct pb_rank_opts *o, struct pb_error *err)
 {
 	struct pb_out dest = PB_OUT_INIT;
 	struct rank_run k = { .o = o };
-	struct out out = { .k = &k, .num = PB_BUF_INIT };
+	struct rank_out *out = NULL;
 	int rc = -1;
 
 	if (run_steps(&k, &out, err) < 0 || pb_out_open(&dest, o->output, err) < 0)
 		goto done;
-	out.f = dest.f;
-	if (write_rows(&out) < 0) {
+	if (pb_rank_out_write(out, dest.f) < 0) {
 		pb_rank_oom(err);
 		goto done;
 	}
@@ -952,7 +517,7 @@ int pb_rank_run(const struct pb_rank_opts *o, struct pb_error *err)
 done:
 	if (rc < 0)
 		pb_out_abort(&dest);
-	out_release(&out);
+	pb_rank_out_free(out);
 	run_release(&k);
 	return rc;
 }

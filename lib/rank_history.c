@@ -28,7 +28,7 @@ struct match {
 
 static int match_units(struct rank_run *k, struct match *m, struct pb_error *err)
 {
-	size_t n = k->ents.count, i, j;
+	size_t n = k->nents, i, j;
 
 	m->keyed = 1;
 	if (!(m->by = calloc(k->c.by.n + 1, sizeof *m->by)))
@@ -93,12 +93,13 @@ static int match_next(struct rank_run *k, struct match *m, struct pb_error *err)
 static long match_find(struct rank_run *k, const struct match *m)
 {
 	const struct pb_str *f = m->r.fields;
+	long g;
 
 	if (!m->keyed)
 		return pb_map_find(&m->ids, f[m->col[0]].p, f[m->col[0]].n);
-	if (pb_rank_row_key(k, f, m->col[0], m->by) < 0)
-		return -2;
-	return pb_map_find(&k->ents, k->key.p, k->key.len);
+	if ((g = pb_rank_group_find(k, f, m->by)) < 0)
+		return g;
+	return pb_rank_ent_find(k, (uint32_t)g, f[m->col[0]]);
 }
 
 static uint32_t match_unit(const struct match *m, uint32_t e)
@@ -157,11 +158,10 @@ int pb_rank_prev(struct rank_run *k, struct pb_error *err)
 		else
 			prev[u] = rank;
 	}
-	for (i = 0; n == 0 && i < k->ents.count; i++) {
-		struct rank_ent *e = &k->e[i];
-		e->prev_rank = prev[match_unit(&m, (uint32_t)i)];
-		e->has_prev = e->prev_rank > 0;
-	}
+	if (n == 0 && !(k->prev_rank = calloc(k->nents + 1, sizeof *k->prev_rank)))
+		n = pb_rank_oom(err);
+	for (i = 0; n == 0 && i < k->nents; i++)
+		k->prev_rank[i] = prev[match_unit(&m, (uint32_t)i)];
 done:
 	match_close(&m);
 	free(prev);
@@ -315,8 +315,10 @@ static int streaks(struct rank_run *k, struct history *hs, uint32_t top)
 	uint32_t *prior = hs ? calloc(hs->m.nunits + 1, sizeof *prior) : NULL;
 	size_t i, j;
 
-	if (hs && !prior)
+	if ((hs && !prior) || !(k->streak = calloc(k->nents + 1, sizeof *k->streak))) {
+		free(prior);
 		return -1;
+	}
 	for (i = 0; hs && i < hs->nh; i = j) {
 		for (j = i; j < hs->nh && hs->h[j].unit == hs->h[i].unit; j++)
 			;
@@ -324,8 +326,8 @@ static int streaks(struct rank_run *k, struct history *hs, uint32_t top)
 	}
 	for (i = 0; i < k->nslots; i++) {
 		uint32_t ei = k->slots[i].ent;
-		struct rank_ent *e = &k->e[ei];
-		e->streak = e->rank > top ? 0 : 1 + (prior ? prior[match_unit(&hs->m, ei)] : 0);
+		k->streak[ei] =
+		    k->slots[i].rank > top ? 0 : 1 + (prior ? prior[match_unit(&hs->m, ei)] : 0);
 	}
 	free(prior);
 	return 0;

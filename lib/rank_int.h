@@ -1,15 +1,17 @@
 /*
  * rank_int.h: what pb-rank's own files share and nothing else sees. lib/rank.c
- * reads the inputs, runs the steps and writes the rows, over rank_cfg.c (options
- * into a config), rank_score.c (judges, weights, normalization, composite, ranks,
- * sensitivity) and rank_history.c (--prev, --history, streaks); rank_ent.c, the
- * ground floor, keeps the entity and group tables they all read.
+ * reads the inputs and runs the steps, over rank_cfg.c (options into a config),
+ * rank_score.c (judges, weights, normalization, composite, ranks, sensitivity),
+ * rank_history.c (--prev, --history, streaks) and rank_out.c (the output
+ * columns as a table, and the writer); rank_ent.c, the ground floor, keeps the
+ * entity and group tables they all read.
  */
 #ifndef PB_RANK_INT_H
 #define PB_RANK_INT_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "pb/buf.h"
 #include "pb/diag.h"
@@ -75,21 +77,22 @@ size_t pb_rank_share_count(const struct pb_rank_share *sh, size_t n);
 /* ---- rank_ent.c: entities and groups ---- */
 
 /*
- * One entity: what pb-rank keeps per row of output. Its identity is its ents
- * map key: the id (u32 length + bytes), then each --by value (u32 length +
- * bytes), so the same id in two groups is two entities. The key's --by part
- * is also the groups map key.
+ * One entity, in 24 bytes: its identity is its group and its id (the same id
+ * in two groups is two entities); its text — the id, the name, then each
+ * pass-through value as u32 length + bytes — is one run of strs, starting at
+ * off × 4 (so 32 bits address 16 GiB).
  */
 struct rank_ent {
-	size_t off; /* in strs: the name, then each extra column as u32 length + bytes */
-	uint32_t name_len;
-	uint32_t grp;  /* group map index */
-	uint32_t file; /* input index and line of its first row, for messages */
-	long line;
-	double score;
-	uint32_t rank, minrank, maxrank, prev_rank, streak, rank_lo, rank_hi;
-	unsigned char ok, has_prev;
+	uint32_t off;
+	uint32_t id_len, name_len;
+	uint32_t grp;       /* group map index */
+	uint64_t line : 43; /* its first row, for messages: the line … */
+	uint64_t file : 20; /* … of input number file */
+	uint64_t ok : 1;    /* not left out (yet) */
 };
+
+/* The most inputs an entity's file field can name. */
+#define RANK_MAX_INPUTS ((1u << 20) - 1)
 
 /* One long-form score row. */
 struct rank_obs {
@@ -99,12 +102,23 @@ struct rank_obs {
 	int dup;
 };
 
-/* A ranked entity in output order: group position, then key (better first), then id. */
+/*
+ * A ranked entity in output order: group position, then key (smaller is
+ * better), then id. Sorting reads only the slots but for ids whose first
+ * bytes tie (see pb_rank_tie).
+ */
 struct rank_slot {
-	uint32_t gpos, ent;
-	double key;
-	const char *id;
-	size_t idlen;
+	uint64_t key; /* the composite, negated unless --ascending, as pb_rank_key bits */
+	uint32_t ent;
+	uint32_t rank; /* while sorting: the id's tie-break bytes, from pb_rank_tie */
+	uint32_t minrank, maxrank;
+};
+
+/* The entity index: (group, id) to entity, open addressing. */
+struct rank_index {
+	uint64_t *slots; /* entity + 1, and the hash's high half above it; 0 = empty */
+	size_t nslots;   /* 2^bits */
+	unsigned bits;
 };
 
 /* One run: the config, what was read, and every step's results. */
@@ -120,12 +134,14 @@ struct rank_run {
 	char *id_col, *name_col; /* resolved; name_col NULL = none */
 	char **extra;            /* pass-through columns of the first input */
 	size_t nextra;
-	struct pb_map ents, groups, inds, judges;
+	struct pb_map groups, inds, judges;
 	struct rank_ent *e;
-	size_t ecap;
-	double *val; /* ents × inds: judge-aggregated value, NaN = missing */
-	double *x;   /* same, normalized and filled; NaN = skipped */
-	double *w;   /* per indicator */
+	size_t nents, ecap;
+	struct rank_index index; /* while reading, and for --prev and --history */
+	size_t tie_at;           /* the length of the prefix every id shares */
+	double *val;             /* ents × inds: judge-aggregated value, NaN = missing */
+	double *x;               /* same, normalized and filled; NaN = skipped */
+	double *w;               /* per indicator */
 	struct rank_obs *obs;
 	size_t nobs, obscap;
 	struct rank_slot *slots; /* ranked entities in output order */
@@ -133,6 +149,10 @@ struct rank_run {
 	size_t *gstart; /* per group position: first slot; [ngroups] = nslots */
 	uint32_t *gpos; /* group map index -> position in byte order */
 	uint32_t *gidx; /* position -> group map index */
+	/* per entity, when asked for (else NULL) */
+	uint32_t *prev_rank;         /* --prev: 0 = no earlier row */
+	uint32_t *streak;            /* --period */
+	uint32_t *rank_lo, *rank_hi; /* --sensitivity */
 	struct pb_buf strs, key, who;
 	int data_err;
 };
@@ -151,15 +171,14 @@ void pb_rank_data_error_at(struct rank_run *k, const char *file, long line, cons
 void pb_rank_data_error(struct rank_run *k, uint32_t file, long line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* The id alone of entity e (its key without the --by values); borrowed from the ents map. */
+/* The id of entity e; borrowed from strs. */
 struct pb_str pb_rank_ent_id(const struct rank_run *k, uint32_t e);
+/* The name of entity e (empty without a name column); borrowed from strs. */
+struct pb_str pb_rank_ent_name(const struct rank_run *k, uint32_t e);
+/* The first of entity e's pass-through values (each u32 length + bytes); borrowed. */
+const char *pb_rank_ent_extras(const struct rank_run *k, uint32_t e);
 /* The name of indicator j; borrowed from the inds map. */
 struct pb_str pb_rank_ind_name(const struct rank_run *k, size_t j);
-/*
- * Builds into k->key the entity key of a row: the id, then the --by values
- * (each u32 length + bytes); by[j] are the --by columns' indexes in f.
- */
-int pb_rank_row_key(struct rank_run *k, const struct pb_str *f, int id, const int *by);
 /*
  * "ID_COL 'id'" for messages, followed by " in BY 'v', …" with --by so that
  * the same id in two groups can be told apart; borrowed until the next call.
@@ -168,17 +187,42 @@ const char *pb_rank_who(struct rank_run *k, uint32_t e);
 /* The same for an id alone. */
 const char *pb_rank_who_id(struct rank_run *k, struct pb_str id);
 /*
- * The group of a row (its --by values) and, in k->key, its entity key. -1 out
- * of memory.
+ * The group of a row, its --by values f[by[j]]: created when new (-1 out of
+ * memory), or only found (-1 none, -2 out of memory).
  */
-long pb_rank_group_get(struct rank_run *k, const struct pb_str *f, int id, const int *by);
+long pb_rank_group_get(struct rank_run *k, const struct pb_str *f, const int *by);
+long pb_rank_group_find(struct rank_run *k, const struct pb_str *f, const int *by);
 /*
- * The entity whose key is in k->key (from pb_rank_group_get), created in group
- * grp with its first row's name f[name] (name < 0: none) and pass-through
- * values f[extra[j]] (extra[j] < 0: empty) when new. -1 out of memory.
+ * The entity of id f[id] in group grp, created when new with its first row's
+ * name f[name] (name < 0: none) and pass-through values f[extra[j]]
+ * (extra[j] < 0: empty). -1 out of memory (or over 16 GiB of text).
  */
-long pb_rank_ent_get(struct rank_run *k, const struct pb_str *f, int name, const int *extra,
+long pb_rank_ent_get(struct rank_run *k, const struct pb_str *f, int id, int name, const int *extra,
                      uint32_t file, long line, uint32_t grp, int *is_new);
+/* The entity of id in group grp, or -1; the index must still be there. */
+long pb_rank_ent_find(const struct rank_run *k, uint32_t grp, struct pb_str id);
+void pb_rank_index_release(struct rank_run *k);
+/*
+ * Entity e's tie-break bytes: the four id bytes after the prefix all ids
+ * share (k->tie_at), big-endian, zero past the end. A smaller value means a
+ * smaller id in byte order; equal ones need the ids compared.
+ */
+uint32_t pb_rank_tie(const struct rank_run *k, uint32_t e);
+/*
+ * A number as bits that order as the numbers do (-0 as 0), so that a slot's
+ * key and tie-break bytes compare as one 96-bit integer; and back.
+ */
+uint64_t pb_rank_key(double v);
+/* The composite score of a slot. */
+double pb_rank_slot_score(const struct rank_run *k, const struct rank_slot *s);
+/*
+ * For loops over slots, which visit entities out of order: asks the cache
+ * for the entity of the slot PB_RANK_AHEAD places on and, half as far on,
+ * for its text (0) or its values row (1), so that they are there in time.
+ */
+#define PB_RANK_AHEAD 16
+void pb_rank_prefetch(const struct rank_run *k, const struct rank_slot *sl, size_t q, size_t m,
+                      int values);
 /* The --by values of group g, into out[nby]; borrowed from the group map. */
 void pb_rank_group_values(const struct rank_run *k, uint32_t g, struct pb_str *out);
 
@@ -206,6 +250,20 @@ int pb_rank_place(struct rank_run *k, struct pb_error *err);
 int pb_rank_score(struct rank_run *k, struct pb_error *err);
 /* --sensitivity: rank_lo and rank_hi over N random weight perturbations. */
 int pb_rank_sensitivity(struct rank_run *k, struct pb_error *err);
+
+/* ---- rank_out.c: the output columns ---- */
+
+/* The writer of one run's rows, planned from what was read. */
+struct rank_out;
+
+/*
+ * Plans the output columns of k (its indicators and pass-through columns are
+ * known): NULL with err on a column named twice or out of memory.
+ */
+struct rank_out *pb_rank_out_new(const struct rank_run *k, struct pb_error *err);
+/* Writes the header and every ranked entity to f. 0, or -1 out of memory. */
+int pb_rank_out_write(struct rank_out *o, FILE *f);
+void pb_rank_out_free(struct rank_out *o);
 
 /* ---- rank_history.c: earlier outputs ---- */
 

@@ -192,7 +192,7 @@ static void judge_one(struct rank_run *k, size_t i, size_t m, double *scratch)
 
 int pb_rank_judges(struct rank_run *k, struct pb_error *err)
 {
-	size_t n = k->ents.count, ni = k->inds.count, i, j, cap = 0;
+	size_t n = k->nents, ni = k->inds.count, i, j, cap = 0;
 	double *scratch = NULL;
 
 	k->val = malloc((n ? n : 1) * (ni ? ni : 1) * sizeof *k->val);
@@ -399,14 +399,38 @@ static int order_groups(struct rank_run *k)
 	return 0;
 }
 
+/* The length of the prefix every id of an entity still to be ranked shares. */
+static size_t common_prefix(const struct rank_run *k)
+{
+	struct pb_str first = { NULL, 0 };
+	size_t n = 0, i, j;
+
+	for (i = 0; i < k->nents; i++) {
+		struct pb_str id;
+		if (!k->e[i].ok)
+			continue;
+		id = pb_rank_ent_id(k, (uint32_t)i);
+		if (!first.p) {
+			first = id;
+			n = id.n;
+			continue;
+		}
+		for (j = 0; j < n && j < id.n && id.p[j] == first.p[j]; j++)
+			;
+		n = j;
+	}
+	return n;
+}
+
 int pb_rank_place(struct rank_run *k, struct pb_error *err)
 {
-	size_t ng = k->groups.count, n = k->ents.count, i;
+	size_t ng = k->groups.count, n = k->nents, i;
 	size_t *fill;
 
 	for (i = 0; i < n; i++)
 		if (k->e[i].ok)
 			check_entity(k, i);
+	k->tie_at = common_prefix(k);
 	k->gstart = calloc(ng + 1, sizeof *k->gstart);
 	k->slots = malloc((n ? n : 1) * sizeof *k->slots);
 	fill = calloc(ng + 1, sizeof *fill);
@@ -421,12 +445,10 @@ int pb_rank_place(struct rank_run *k, struct pb_error *err)
 		k->gstart[i + 1] += k->gstart[i];
 	k->nslots = k->gstart[ng];
 	memcpy(fill, k->gstart, (ng + 1) * sizeof *fill);
-	for (i = 0; i < n; i++) {
-		struct pb_str id = pb_rank_ent_id(k, (uint32_t)i);
-		uint32_t gp = k->gpos[k->e[i].grp];
+	for (i = 0; i < n; i++)
 		if (k->e[i].ok)
-			k->slots[fill[gp]++] = (struct rank_slot){ gp, (uint32_t)i, 0, id.p, id.n };
-	}
+			k->slots[fill[k->gpos[k->e[i].grp]]++] =
+			    (struct rank_slot){ .ent = (uint32_t)i };
 	free(fill);
 	return 0;
 }
@@ -582,10 +604,12 @@ static void composites(struct rank_run *k)
 		for (q = k->gstart[g]; q < k->gstart[g + 1]; q++) {
 			struct rank_slot s = k->slots[q];
 			struct rank_ent *e = &k->e[s.ent];
+			double score = 0;
 			int rc;
+			pb_rank_prefetch(k, k->slots, q, k->gstart[g + 1], 1);
 			if (!e->ok)
 				continue;
-			rc = composite(&k->x[(size_t)s.ent * ni], k->w, ni, k->c.agg, &e->score);
+			rc = composite(&k->x[(size_t)s.ent * ni], k->w, ni, k->c.agg, &score);
 			if (rc) {
 				pb_rank_data_error(k, e->file, e->line,
 				                   "%s: no composite score (%s); not ranked",
@@ -593,7 +617,7 @@ static void composites(struct rank_run *k)
 				e->ok = 0;
 				continue;
 			}
-			s.key = k->c.asc ? e->score : -e->score;
+			s.key = pb_rank_key(k->c.asc ? score : -score);
 			k->slots[out++] = s;
 		}
 		k->gstart[g] = start;
@@ -601,30 +625,135 @@ static void composites(struct rank_run *k)
 	k->gstart[ng] = k->nslots = out;
 }
 
-static int cmp_slot(const void *a, const void *b)
+/* Whether entity x's id goes before entity y's (their tie-break bytes are equal). */
+static int __attribute__((noinline)) id_before(const struct rank_run *k, uint32_t x, uint32_t y)
 {
-	const struct rank_slot *x = a, *y = b;
-	int c = cmp_u32v(x->gpos, y->gpos);
+	return pb_str_cmp(pb_rank_ent_id(k, x), pb_rank_ent_id(k, y)) < 0;
+}
 
-	if (c)
-		return c;
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return pb_str_cmp((struct pb_str){ x->id, x->idlen }, (struct pb_str){ y->id, y->idlen });
+/* Whether slot x goes before slot y: key and tie-break bytes as one number, then id. */
+static inline int slot_before(const struct rank_run *k, const struct rank_slot *x,
+                              const struct rank_slot *y)
+{
+	unsigned __int128 a = (unsigned __int128)x->key << 32 | x->rank,
+	                  b = (unsigned __int128)y->key << 32 | y->rank;
+
+	return a != b ? a < b : id_before(k, x->ent, y->ent);
+}
+
+static void slot_swap(struct rank_slot *a, struct rank_slot *b)
+{
+	struct rank_slot t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+static void insertion_sort(const struct rank_run *k, struct rank_slot *a, size_t n)
+{
+	size_t i, j;
+
+	for (i = 1; i < n; i++) {
+		struct rank_slot t = a[i];
+		for (j = i; j > 0 && slot_before(k, &t, &a[j - 1]); j--)
+			a[j] = a[j - 1];
+		a[j] = t;
+	}
+}
+
+static void sift_down(const struct rank_run *k, struct rank_slot *a, size_t i, size_t n)
+{
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && slot_before(k, &a[c], &a[c + 1]))
+			c++;
+		if (!slot_before(k, &a[i], &a[c]))
+			return;
+		slot_swap(&a[i], &a[c]);
+		i = c;
+	}
+}
+
+static void heap_sort(const struct rank_run *k, struct rank_slot *a, size_t n)
+{
+	size_t i;
+
+	for (i = n / 2; i-- > 0;)
+		sift_down(k, a, i, n);
+	for (i = n; i-- > 1;) {
+		slot_swap(&a[0], &a[i]);
+		sift_down(k, a, 0, i);
+	}
 }
 
 /*
- * Sorts and ranks one group. Without sens, sets each entity's rank (per
+ * Sorts slots in place, better first: quicksort on the median of three,
+ * small runs by insertion, and heapsort past a depth of 2 log2 n, so never
+ * quadratic. The order is total (ids differ within a group), so any correct
+ * sort gives the same rows; the comparison inlines and moves no pointers.
+ */
+static void sort_slots(const struct rank_run *k, struct rank_slot *a, size_t n, int depth)
+{
+	while (n > 16) {
+		struct rank_slot *mid = a + n / 2, *last = a + n - 1, pivot;
+		size_t i, j;
+		if (depth-- == 0) {
+			heap_sort(k, a, n);
+			return;
+		}
+		if (slot_before(k, mid, a))
+			slot_swap(mid, a);
+		if (slot_before(k, last, mid)) {
+			slot_swap(last, mid);
+			if (slot_before(k, mid, a))
+				slot_swap(mid, a);
+		}
+		pivot = *mid;
+		/* Hoare's partition: a[0] <= pivot <= a[n-1] stop both scans */
+		for (i = 0, j = n - 1;;) {
+			while (slot_before(k, &a[i], &pivot))
+				i++;
+			while (slot_before(k, &pivot, &a[j]))
+				j--;
+			if (i >= j)
+				break;
+			slot_swap(&a[i], &a[j]);
+			i++;
+			j--;
+		}
+		/* [0, j] <= pivot <= [j+1, n): recurse on the smaller side */
+		if (j + 1 < n - j - 1) {
+			sort_slots(k, a, j + 1, depth);
+			a += j + 1;
+			n -= j + 1;
+		} else {
+			sort_slots(k, a + j + 1, n - j - 1, depth);
+			n = j + 1;
+		}
+	}
+	insertion_sort(k, a, n);
+}
+
+/*
+ * Sorts and ranks one group. Without sens, sets each slot's rank (per
  * --ties) and min and max rank; with sens, stores the rank at
  * sens[ent × n + it].
  */
 static void rank_segment(struct rank_run *k, struct rank_slot *sl, size_t m, uint32_t *sens,
                          size_t n, size_t it)
 {
-	size_t i, j, q;
+	size_t i, j, q, lg = 0;
 	uint32_t dense = 0;
 
-	qsort(sl, m, sizeof *sl, cmp_slot);
+	for (q = 0; q < m; q++) {
+		pb_rank_prefetch(k, sl, q, m, 0);
+		sl[q].rank = pb_rank_tie(k, sl[q].ent);
+	}
+	for (q = m; q > 1; q >>= 1)
+		lg++;
+	sort_slots(k, sl, m, 2 * (int)lg + 2);
 	for (i = 0; i < m; i = j) {
 		for (j = i + 1; j < m && sl[j].key == sl[i].key; j++)
 			;
@@ -636,10 +765,9 @@ static void rank_segment(struct rank_run *k, struct rank_slot *sl, size_t m, uin
 			if (sens) {
 				sens[(size_t)sl[q].ent * n + it] = r;
 			} else {
-				struct rank_ent *e = &k->e[sl[q].ent];
-				e->rank = r;
-				e->minrank = (uint32_t)i + 1;
-				e->maxrank = (uint32_t)j;
+				sl[q].rank = r;
+				sl[q].minrank = (uint32_t)i + 1;
+				sl[q].maxrank = (uint32_t)j;
 			}
 		}
 	}
@@ -647,17 +775,28 @@ static void rank_segment(struct rank_run *k, struct rank_slot *sl, size_t m, uin
 
 int pb_rank_score(struct rank_run *k, struct pb_error *err)
 {
-	size_t ng = k->groups.count, ni = k->inds.count, g, j, q;
-	struct pair *p = malloc((k->nslots ? k->nslots : 1) * sizeof *p);
+	size_t ng = k->groups.count, ni = k->inds.count, n = k->nents, g, j, q, most = 1;
+	struct pair *p;
 
-	k->x = malloc((k->ents.count ? k->ents.count : 1) * (ni ? ni : 1) * sizeof *k->x);
+	for (g = 0; g < ng; g++)
+		if (k->gstart[g + 1] - k->gstart[g] > most)
+			most = k->gstart[g + 1] - k->gstart[g];
+	/*
+	 * Without normalization and with every value required, x would be a
+	 * copy of val for every entity ranked: it is val, and nothing needs
+	 * normalizing or filling.
+	 */
+	if (k->c.norm == NORM_NONE && k->c.missing == MISS_ERROR && k->val)
+		k->x = k->val;
+	else if ((k->x = malloc((n ? n : 1) * (ni ? ni : 1) * sizeof *k->x)) != NULL)
+		for (q = 0; q < n * ni; q++)
+			k->x[q] = NAN;
+	p = malloc(most * sizeof *p);
 	if (!p || !k->x) {
 		free(p);
 		return pb_rank_oom(err);
 	}
-	for (q = 0; q < k->ents.count * ni; q++)
-		k->x[q] = NAN;
-	for (g = 0; g < ng; g++)
+	for (g = 0; k->x != k->val && g < ng; g++)
 		for (j = 0; j < ni; j++)
 			normalize(k, &k->slots[k->gstart[g]], k->gstart[g + 1] - k->gstart[g], j,
 			          p);
@@ -683,7 +822,9 @@ static void perturb(struct rank_run *k, uint64_t *state, double *wp, struct rank
 	for (q = 0; q < k->nslots; q++) {
 		double s = NAN;
 		int rc = composite(&k->x[(size_t)tmp[q].ent * ni], wp, ni, k->c.agg, &s);
-		tmp[q].key = rc ? INFINITY : k->c.asc ? s : -s; /* a failed one ranks last */
+		tmp[q].key = pb_rank_key(rc             ? INFINITY
+		                             : k->c.asc ? s
+		                                        : -s); /* a failed one: last */
 	}
 	for (g = 0; g < k->groups.count; g++)
 		rank_segment(k, &tmp[k->gstart[g]], k->gstart[g + 1] - k->gstart[g], ranks, N, it);
@@ -691,7 +832,7 @@ static void perturb(struct rank_run *k, uint64_t *state, double *wp, struct rank
 
 int pb_rank_sensitivity(struct rank_run *k, struct pb_error *err)
 {
-	size_t n = k->ents.count, ni = k->inds.count, N = k->c.sens_n, it, q;
+	size_t n = k->nents, ni = k->inds.count, N = k->c.sens_n, it, q;
 	uint64_t state = k->c.seed;
 	uint32_t *ranks;
 	struct rank_slot *tmp;
@@ -705,7 +846,9 @@ int pb_rank_sensitivity(struct rank_run *k, struct pb_error *err)
 	ranks = malloc((n ? n : 1) * N * sizeof *ranks);
 	tmp = malloc((k->nslots ? k->nslots : 1) * sizeof *tmp);
 	wp = malloc((ni ? ni : 1) * sizeof *wp);
-	if (!ranks || !tmp || !wp) {
+	k->rank_lo = calloc(n ? n : 1, sizeof *k->rank_lo);
+	k->rank_hi = calloc(n ? n : 1, sizeof *k->rank_hi);
+	if (!ranks || !tmp || !wp || !k->rank_lo || !k->rank_hi) {
 		free(ranks);
 		free(tmp);
 		free(wp);
@@ -714,10 +857,9 @@ int pb_rank_sensitivity(struct rank_run *k, struct pb_error *err)
 	for (it = 0; it < N; it++)
 		perturb(k, &state, wp, tmp, ranks, it);
 	for (q = 0; q < k->nslots; q++) {
-		struct rank_ent *e = &k->e[k->slots[q].ent];
-		uint32_t *r = &ranks[(size_t)k->slots[q].ent * N];
-		e->rank_lo = pb_rank_percentile(r, N, 5);
-		e->rank_hi = pb_rank_percentile(r, N, 95);
+		uint32_t e = k->slots[q].ent, *r = &ranks[(size_t)e * N];
+		k->rank_lo[e] = pb_rank_percentile(r, N, 5);
+		k->rank_hi[e] = pb_rank_percentile(r, N, 95);
 	}
 	free(ranks);
 	free(tmp);

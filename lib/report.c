@@ -1,7 +1,8 @@
 /*
  * report: pb-report's run — checks the options, loads and prepares the
- * model (lib/report_model.c) and hands it to the format's writer through
- * one table; the output appears whole or not at all.
+ * model (sections, official order, prose: lib/report_model.c,
+ * report_order.c, report_template.c) and hands it to the format's writer
+ * through one table; the output appears whole or not at all.
  */
 #include "pb/report.h"
 
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "pb/tsv.h"
+#include "pb/value.h"
 #include "report_int.h"
 
 /*
@@ -30,6 +32,7 @@ static const struct writer writers[] = {
 	{ "html", PB_REPORT_HTML, pb_report_write_html, NULL },
 	{ "csv", PB_REPORT_CSV, pb_report_write_csv, NULL },
 	{ "xlsx", PB_REPORT_XLSX, NULL, pb_report_write_xlsx },
+	{ "docx", PB_REPORT_DOCX, NULL, pb_report_write_docx },
 };
 
 #define NWRITERS (sizeof writers / sizeof writers[0])
@@ -56,31 +59,82 @@ int pb_report_format_parse(const char *name, enum pb_report_format *f)
 	return -1;
 }
 
-int pb_report_check_opts(const struct pb_report_opts *o, struct pb_error *err)
+/* A section option's "N:" names a section: 0, or -1 with err. */
+static int check_secs(const char *opt, const char *const *list, size_t n, size_t nsec,
+                      struct pb_error *err)
+{
+	size_t i, sec;
+
+	for (i = 0; i < n; i++) {
+		const char *v = pb_report_sec_arg(list[i], &sec);
+		if (sec > nsec)
+			return pb_error_set(
+			    err, PB_EXIT_FATAL, "", 0,
+			    "%s %s: there is no section %zu (sections are 1 to %zu)", opt, list[i],
+			    sec == (size_t)-1 ? 0 : sec, nsec);
+		if (!*v && strcmp(opt, "--heading") != 0)
+			return pb_error_set(err, PB_EXIT_FATAL, "", 0, "%s: '%s' names no column",
+			                    opt, list[i]);
+	}
+	return 0;
+}
+
+/* Each --label is [N:]COL=LABEL, each --sort [N:]COL[:asc|:desc], each --order COL=... */
+static int check_forms(const struct pb_report_opts *o, struct pb_error *err)
 {
 	struct pb_str col;
+	size_t i, sec;
 	int desc;
-	size_t i, nsec = o->ninputs > 0 ? o->ninputs : 1;
 
-	if (writer_for(o->format)->file && (!o->output || strcmp(o->output, "-") == 0))
-		return pb_error_set(err, PB_EXIT_FATAL, "", 0, "--format %s needs -o FILE",
-		                    writer_for(o->format)->name);
-	if (o->precision < 0 || o->precision > 6)
-		return pb_error_set(err, PB_EXIT_FATAL, "", 0, "--precision must be 0 to 6");
-	if (o->sort && pb_report_parse_sort(o->sort, &col, &desc) < 0)
-		return pb_error_set(err, PB_EXIT_FATAL, "", 0,
-		                    "--sort: '%s' is not COL, COL:asc or COL:desc", o->sort);
 	for (i = 0; i < o->nlabels; i++) {
-		const char *eq = strchr(o->labels[i], '=');
-		if (!eq || eq == o->labels[i])
+		const char *v = pb_report_sec_arg(o->labels[i], &sec), *eq = strchr(v, '=');
+		if (!eq || eq == v)
 			return pb_error_set(err, PB_EXIT_FATAL, "", 0,
 			                    "--label: '%s' is not COL=LABEL", o->labels[i]);
 	}
-	if (o->nheadings > nsec)
+	for (i = 0; i < o->nsorts; i++)
+		if (pb_report_parse_sort(pb_report_sec_arg(o->sorts[i], &sec), &col, &desc) < 0)
+			return pb_error_set(err, PB_EXIT_FATAL, "", 0,
+			                    "--sort: '%s' is not COL, COL:asc or COL:desc",
+			                    o->sorts[i]);
+	for (i = 0; i < o->norders; i++) {
+		const char *eq = strchr(o->orders[i], '=');
+		if (!eq || eq == o->orders[i] || !eq[1] || (eq[1] == '@' && !eq[2]) ||
+		    strspn(eq + 1, ",") == strlen(eq + 1))
+			return pb_error_set(err, PB_EXIT_FATAL, "", 0,
+			                    "--order: '%s' is not COL=V1,V2,... or COL=@FILE",
+			                    o->orders[i]);
+	}
+	return 0;
+}
+
+int pb_report_check_opts(const struct pb_report_opts *o, struct pb_error *err)
+{
+	const struct writer *w = writer_for(o->format);
+	size_t i, sec, nsec = o->ninputs > 0 ? o->ninputs : 1, plain = 0;
+
+	if (w->file && (!o->output || strcmp(o->output, "-") == 0))
+		return pb_error_set(err, PB_EXIT_FATAL, "", 0, "--format %s needs -o FILE",
+		                    w->name);
+	if (o->template_path && (o->format == PB_REPORT_CSV || o->format == PB_REPORT_XLSX))
+		return pb_error_set(err, PB_EXIT_FATAL, "", 0,
+		                    "--template: prose goes into text, md, html or docx, not %s",
+		                    w->name);
+	if (o->precision < 0 || o->precision > 6)
+		return pb_error_set(err, PB_EXIT_FATAL, "", 0, "--precision must be 0 to 6");
+	if (check_forms(o, err) < 0 ||
+	    check_secs("--heading", o->headings, o->nheadings, nsec, err) < 0 ||
+	    check_secs("--label", o->labels, o->nlabels, nsec, err) < 0 ||
+	    check_secs("--columns", o->columns, o->ncolumns, nsec, err) < 0 ||
+	    check_secs("--sort", o->sorts, o->nsorts, nsec, err) < 0 ||
+	    check_secs("--chart", o->charts, o->ncharts, nsec, err) < 0)
+		return -1;
+	for (i = 0; i < o->nheadings; i++)
+		if (pb_report_sec_arg(o->headings[i], &sec) && !sec)
+			plain++;
+	if (plain > nsec)
 		return pb_error_set(err, PB_EXIT_FATAL, "", 0, "%zu --heading for %zu section(s)",
-		                    o->nheadings, nsec);
-	if (o->columns && !*o->columns)
-		return pb_error_set(err, PB_EXIT_FATAL, "", 0, "--columns: empty list");
+		                    plain, nsec);
 	return 0;
 }
 
@@ -119,6 +173,40 @@ static int write_report(const struct pb_report *rep, struct pb_error *err)
 	return pb_out_commit(&out, err);
 }
 
+/* The generation date, shown only when SOURCE_DATE_EPOCH is set (reproducible runs). */
+static void stamp(struct pb_report *rep)
+{
+	long long t;
+
+	rep->has_date = pb_source_date_epoch(&t);
+	if (rep->has_date)
+		pb_format_date(pb_today(), rep->date);
+}
+
+/*
+ * Everything a writer needs, checked before anything is written: the
+ * columns named, the official orders, each section's columns, rows in
+ * order and chart, the prose with its figures filled in.
+ */
+static int prepare(struct pb_report *rep, struct pb_error *err)
+{
+	size_t k;
+
+	if (pb_report_check_names(rep, err) < 0 || pb_report_orders_load(rep, err) < 0)
+		return -1;
+	for (k = 0; k < rep->nsecs; k++) {
+		if (pb_report_shape(rep, k, err) < 0)
+			return -1;
+		if (pb_report_order_rows(rep, &rep->secs[k], pb_report_sort_for(rep, k)) < 0)
+			return pb_error_set(err, PB_EXIT_FATAL, rep->secs[k].path, 0,
+			                    "out of memory");
+	}
+	if (pb_report_check_charts(rep, err) < 0 || pb_report_template_load(rep, err) < 0)
+		return -1;
+	stamp(rep);
+	return 0;
+}
+
 int pb_report_run(const struct pb_report_opts *o, struct pb_error *err)
 {
 	struct pb_report rep;
@@ -127,9 +215,11 @@ int pb_report_run(const struct pb_report_opts *o, struct pb_error *err)
 
 	memset(&rep, 0, sizeof rep);
 	rep.o = o;
-	if (pb_report_load(&rep, &bad, err) == 0 && pb_report_prepare(&rep, err) == 0)
+	if (pb_report_load(&rep, &bad, err) == 0 && prepare(&rep, err) == 0)
 		rc = write_report(&rep, err);
-	pb_report_release(&rep);
+	pb_report_sections_release(&rep);
+	pb_report_orders_release(&rep);
+	pb_report_template_release(&rep);
 	if (rc < 0)
 		return -1;
 	return bad ? PB_EXIT_DATA : 0;

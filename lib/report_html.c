@@ -28,6 +28,7 @@ static const char css[] =
     ".chart { margin: 4pt 0 10pt; break-inside: avoid; page-break-inside: avoid; }\n"
     ".chart svg { max-width: 100%; height: auto; }\n"
     ".chart text { font-size: 12px; fill: #222; }\n"
+    ".prose p { text-indent: 2em; line-height: 1.7; margin: 0 0 6pt; font-size: 12pt; }\n"
     ".notes { margin-top: 12pt; font-size: 9.5pt; }\n"
     ".notes p { margin: 2pt 0; }\n"
     "footer { margin-top: 12pt; font-size: 9pt; color: #666; text-align: right; }\n"
@@ -66,95 +67,147 @@ static void escn(struct pb_buf *b, const struct pb_buf *v)
 		pb_report_html_escape(b, v->p, v->len);
 }
 
-/* A bar's label: the label columns' display values joined by spaces. */
-static void bar_label(const struct pb_report *rep, const struct pb_report_section *s, size_t r,
-                      long first, long last, struct pb_buf *out)
+/* The <svg> element and its title: the charted column's label. */
+static void svg_open(struct pb_buf *b, const struct pb_report_chart *ch, double W, double H)
 {
-	long c;
-
-	for (c = first; c >= 0 && c <= last; c++) {
-		if (c > first)
-			pb_buf_addc(out, ' ');
-		pb_report_cell(rep, s, r, (size_t)c, 1, 1, out);
-	}
-}
-
-/* Horizontal bars, one per row that is not a total, labelled by the first text column. */
-static int write_chart(const struct pb_report *rep, const struct pb_report_section *s,
-                       struct pb_buf *b)
-{
-	const double W = 760, row_h = 22, bar_h = 14, top = 28, value_w = 70;
-	const struct pb_report_col *col = &s->cols[s->chart];
-	struct pb_buf cell = PB_BUF_INIT;
-	long lc, lc_last;
-	size_t i, n = 0, label_units = 4;
-	double lo = 0, hi = 0, v, label_w, bar_w, x0, H, y;
-
-	pb_report_label_cols(s, &lc, &lc_last);
-	for (i = 0; i < s->nrows; i++) {
-		size_t r = s->order[i];
-		if (s->total[r] || pb_report_num(s, r, (size_t)s->chart, &v) < 0)
-			continue;
-		n++;
-		lo = v < lo ? v : lo;
-		hi = v > hi ? v : hi;
-		pb_buf_reset(&cell);
-		bar_label(rep, s, r, lc, lc_last, &cell);
-		if (pb_text_width(cell.p ? cell.p : "", cell.len) > label_units)
-			label_units = pb_text_width(cell.p, cell.len);
-	}
-	if (col->kind == PB_RK_RATE && hi < 1)
-		hi = 1; /* rates against the whole: 0 to 100% */
-	if (!n) {
-		pb_buf_release(&cell);
-		return 0;
-	}
-	if (hi == lo)
-		hi = lo + 1;
-	label_w = 6.5 * (double)(label_units > 36 ? 36 : label_units) + 10;
-	bar_w = W - label_w - value_w;
-	x0 = label_w + (0 - lo) / (hi - lo) * bar_w;
-	H = top + row_h * (double)n + 6;
 	pb_buf_addf(
 	    b,
 	    "<figure class=\"chart\">\n<svg "
 	    "width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"",
 	    W, H, W, H);
-	esc(b, col->label);
+	esc(b, ch->title);
 	pb_buf_adds(b, "\">\n<title>");
-	esc(b, col->label);
-	pb_buf_addf(b, "</title>\n<text x=\"%.1f\" y=\"16\" font-weight=\"bold\">", label_w);
-	esc(b, col->label);
+	esc(b, ch->title);
+	pb_buf_adds(b, "</title>\n");
+}
+
+/* Horizontal bars, one per row that is not a total, labelled like the table. */
+static void write_bars(const struct pb_report_chart *ch, struct pb_buf *b)
+{
+	const double W = 760, row_h = 22, bar_h = 14, top = 28, value_w = 70;
+	size_t i, label_units = 4;
+	double label_w, bar_w, x0, H, y = top;
+
+	for (i = 0; i < ch->ncat; i++) {
+		size_t w = pb_text_width(ch->cats[i], strlen(ch->cats[i]));
+		label_units = w > label_units ? w : label_units;
+	}
+	label_w = 6.5 * (double)(label_units > 36 ? 36 : label_units) + 10;
+	bar_w = W - label_w - value_w;
+	x0 = label_w + (0 - ch->lo) / (ch->hi - ch->lo) * bar_w;
+	H = top + row_h * (double)ch->ncat + 6;
+	svg_open(b, ch, W, H);
+	pb_buf_addf(b, "<text x=\"%.1f\" y=\"16\" font-weight=\"bold\">", label_w);
+	esc(b, ch->title);
 	pb_buf_adds(b, "</text>\n");
-	y = top;
-	for (i = 0; i < s->nrows; i++) {
-		size_t r = s->order[i];
-		double xv, x;
-		if (s->total[r] || pb_report_num(s, r, (size_t)s->chart, &v) < 0)
-			continue;
-		xv = label_w + (v - lo) / (hi - lo) * bar_w;
-		x = xv < x0 ? xv : x0;
+	for (i = 0; i < ch->ncat; i++, y += row_h) {
+		double v = ch->v[i], xv = label_w + (v - ch->lo) / (ch->hi - ch->lo) * bar_w;
+		double x = xv < x0 ? xv : x0;
 		pb_buf_addf(
 		    b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" fill=\"%s\"/>\n",
 		    x, y + (row_h - bar_h) / 2, fabs(xv - x0), bar_h,
 		    v < 0 ? "#4a6fa5" : "#b8312f");
 		pb_buf_addf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", label_w - 6,
 		            y + 15);
-		pb_buf_reset(&cell);
-		bar_label(rep, s, r, lc, lc_last, &cell);
-		escn(b, &cell);
+		esc(b, ch->cats[i]);
 		pb_buf_addf(b, "</text>\n<text x=\"%.1f\" y=\"%.1f\">", (xv > x0 ? xv : x0) + 4,
 		            y + 15);
-		pb_buf_reset(&cell);
-		pb_report_cell(rep, s, r, (size_t)s->chart, 1, 1, &cell);
-		escn(b, &cell);
+		esc(b, ch->vtext[i]);
 		pb_buf_adds(b, "</text>\n");
-		y += row_h;
 	}
 	pb_buf_addf(b, "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n",
 	            x0, top - 2, x0, y + 2);
 	pb_buf_adds(b, "</svg>\n</figure>\n");
-	pb_buf_release(&cell);
+}
+
+static const char *const line_colours[] = { "#b8312f", "#4a6fa5", "#e68c21", "#4d9954", "#8c59a3",
+	                                    "#737373", "#299eb3", "#c7739e", "#998040" };
+
+#define NLINE_COLOURS (sizeof line_colours / sizeof line_colours[0])
+
+/* The value axis of a trend: a grid line and a label per tick. */
+static void trend_axis(const struct pb_report_chart *ch, struct pb_buf *b, double left, double top,
+                       double w, double h)
+{
+	char tick[32];
+	double v;
+
+	for (v = ch->lo; v <= ch->hi + ch->step / 2; v += ch->step) {
+		double y = top + h - (v - ch->lo) / (ch->hi - ch->lo) * h;
+		pb_report_chart_tick(ch, v, tick, sizeof tick);
+		pb_buf_addf(
+		    b,
+		    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n"
+		    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+		    left, y, left + w, y, left - 6, y + 4, tick);
+	}
+}
+
+/* A line per group over the periods, one path each (broken where a period has no value), a legend
+ * below. */
+static void write_trend(const struct pb_report_chart *ch, struct pb_buf *b)
+{
+	const double W = 760, left = 60, top = 30, plot_w = W - left - 40, plot_h = 260;
+	double dx = ch->ncat > 1 ? plot_w / (double)(ch->ncat - 1) : 0;
+	double legend_y = top + plot_h + 40, H = legend_y + 20.0 * (double)((ch->nseries + 3) / 4);
+	size_t i, k;
+
+	svg_open(b, ch, W, H);
+	pb_buf_addf(b, "<text x=\"%.1f\" y=\"16\" font-weight=\"bold\">", left);
+	esc(b, ch->title);
+	pb_buf_adds(b, "</text>\n");
+	trend_axis(ch, b, left, top, plot_w, plot_h);
+	for (k = 0; k < ch->ncat; k++) {
+		pb_buf_addf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
+		            left + dx * (double)k, top + plot_h + 18);
+		esc(b, ch->cats[k]);
+		pb_buf_adds(b, "</text>\n");
+	}
+	for (i = 0; i < ch->nseries; i++) {
+		const char *colour = line_colours[i % NLINE_COLOURS];
+		struct pb_buf dots = PB_BUF_INIT;
+		int pen = 0, any = 0;
+		pb_buf_addf(b, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"2\" d=\"", colour);
+		for (k = 0; k < ch->ncat; k++) {
+			double v = ch->v[i * ch->ncat + k], x = left + dx * (double)k;
+			double y = top + plot_h - (v - ch->lo) / (ch->hi - ch->lo) * plot_h;
+			if (isnan(v)) { /* no value this period: a gap in the line */
+				pen = 0;
+				continue;
+			}
+			pb_buf_addf(b, "%s%c%.1f,%.1f", any ? " " : "", pen ? 'L' : 'M', x, y);
+			pb_buf_addf(&dots,
+			            "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>\n", x,
+			            y, colour);
+			pen = any = 1;
+		}
+		pb_buf_adds(b, "\"><title>");
+		esc(b, ch->names[i]);
+		pb_buf_adds(b, "</title></path>\n");
+		pb_buf_add(b, dots.p ? dots.p : "", dots.len);
+		pb_buf_release(&dots);
+		pb_buf_addf(b, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\">",
+		            left + 180.0 * (double)(i % 4), legend_y + 20.0 * (double)(i / 4),
+		            colour);
+		pb_buf_adds(b, "&#x25A0; ");
+		esc(b, ch->names[i]);
+		pb_buf_adds(b, "</text>\n");
+	}
+	pb_buf_adds(b, "</svg>\n</figure>\n");
+}
+
+static int write_chart(const struct pb_report *rep, const struct pb_report_section *s,
+                       struct pb_buf *b)
+{
+	struct pb_report_chart ch;
+
+	if (pb_report_chart_make(rep, s, &ch) < 0)
+		return -1;
+	if (ch.ncat && ch.trend)
+		write_trend(&ch, b);
+	else if (ch.ncat)
+		write_bars(&ch, b);
+	pb_report_chart_release(&ch);
 	return 0;
 }
 
@@ -170,8 +223,8 @@ static int write_section(const struct pb_report *rep, const struct pb_report_sec
 		esc(b, s->heading);
 		pb_buf_adds(b, "</h2>\n");
 	}
-	if (s->chart >= 0)
-		write_chart(rep, s, b);
+	if (s->chart >= 0 && write_chart(rep, s, b) < 0)
+		return -1;
 	pb_buf_adds(b, "<table>\n<thead>\n<tr>");
 	for (c = 0; c < s->ncols; c++) {
 		pb_buf_adds(b, "<th scope=\"col\">");
@@ -241,6 +294,15 @@ int pb_report_write_html(const struct pb_report *rep, FILE *f)
 		}
 		pb_buf_adds(&b, "</header>\n");
 	}
+	if (rep->nprose)
+		pb_buf_adds(&b, "<div class=\"prose\">\n");
+	for (i = 0; i < rep->nprose; i++) {
+		pb_buf_adds(&b, "<p>");
+		esc(&b, rep->prose[i]);
+		pb_buf_adds(&b, "</p>\n");
+	}
+	if (rep->nprose)
+		pb_buf_adds(&b, "</div>\n");
 	for (i = 0; i < rep->nsecs; i++) {
 		if (write_section(rep, &rep->secs[i], &b) < 0)
 			goto oom;

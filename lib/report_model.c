@@ -139,7 +139,12 @@ void pb_report_label_cols(const struct pb_report_section *s, long *first, long *
 int pb_report_cell(const struct pb_report *rep, const struct pb_report_section *s, size_t r,
                    size_t c, int signs, int flat, struct pb_buf *out)
 {
-	const struct pb_report_col *col = &s->cols[c];
+	return pb_report_put_cell(rep, s, r, &s->cols[c], signs, flat, out);
+}
+
+int pb_report_put_cell(const struct pb_report *rep, const struct pb_report_section *s, size_t r,
+                       const struct pb_report_col *col, int signs, int flat, struct pb_buf *out)
+{
 	struct pb_str v = pb_report_raw(s, r, col->src);
 	const char *label;
 	size_t i, start;
@@ -166,6 +171,7 @@ int pb_report_cell(const struct pb_report *rep, const struct pb_report_section *
 	}
 	return pb_buf_add(out, v.p + start, v.n - start);
 }
+
 static int ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), k = strlen(suffix);
@@ -226,14 +232,16 @@ static int dec_places(const struct pb_report_section *s, size_t c)
 	return d;
 }
 
-/* How input column c of s is shown: by its name, then by its values. */
-static void classify(struct pb_report_section *s, size_t c, struct pb_report_col *col)
+void pb_report_classify(const struct pb_report_section *s, size_t c, struct pb_report_col *col)
 {
 	const char *name = s->names[c];
 	const struct pb_column_def *def = pb_column_find(name);
 	int all_num = 1, all_int = 1, any = 0;
 	size_t r;
 
+	col->src = c;
+	col->name = name;
+	col->label = NULL;
 	col->kind = PB_RK_TEXT;
 	col->dec = 2;
 	col->vocab = def ? (int)def->vocab : 0;
@@ -381,36 +389,107 @@ int pb_report_load(struct pb_report *rep, unsigned long *bad, struct pb_error *e
 	return rc;
 }
 
-static long find_input_col(const struct pb_report_section *s, const char *name, size_t n)
+long pb_report_find_col(const struct pb_report_section *s, struct pb_str name)
 {
 	size_t i;
 
 	for (i = 0; i < s->nin; i++)
-		if (strlen(s->names[i]) == n && memcmp(s->names[i], name, n) == 0)
+		if (pb_str_eqz(name, s->names[i]))
 			return (long)i;
 	return -1;
 }
 
-/* The --label override for a column, or NULL. */
-static const char *label_override(const struct pb_report_opts *o, const char *name)
+const char *pb_report_sec_arg(const char *arg, size_t *sec)
 {
-	size_t i, n = strlen(name);
+	size_t i = 0, n = 0;
 
-	for (i = o->nlabels; i-- > 0;)
-		if (strncmp(o->labels[i], name, n) == 0 && o->labels[i][n] == '=')
-			return o->labels[i] + n + 1;
-	return NULL;
+	while (i < 6 && arg[i] >= '0' && arg[i] <= '9')
+		n = n * 10 + (size_t)(arg[i++] - '0');
+	if (!i || arg[i] != ':') {
+		*sec = 0;
+		return arg;
+	}
+	*sec = n ? n : (size_t)-1; /* "0:" names no section */
+	return arg + i + 1;
 }
 
-static int add_col(const struct pb_report_opts *o, struct pb_report_section *s, size_t c)
+/* Whether s has a column named in the list z (up to its end or a ':' when sort). */
+static int has_any(const struct pb_report_section *s, const char *z, int sort)
+{
+	while (*z) {
+		size_t n = strcspn(z, sort ? ":" : ",");
+		if (pb_report_find_col(s, (struct pb_str){ z, n }) >= 0)
+			return 1;
+		if (sort || !z[n])
+			break;
+		z += n + 1;
+	}
+	return 0;
+}
+
+/*
+ * The value of a section option for section k (0-based) of s: the last
+ * "k+1:VALUE", else the last unprefixed VALUE that names a column s has.
+ */
+static const char *pick(const char *const *list, size_t n, size_t k,
+                        const struct pb_report_section *s, int sort)
+{
+	const char *any = NULL;
+	size_t i, sec;
+
+	for (i = n; i-- > 0;) {
+		const char *v = pb_report_sec_arg(list[i], &sec);
+		if (sec == k + 1)
+			return v;
+		if (!sec && !any && has_any(s, v, sort))
+			any = v;
+	}
+	return any;
+}
+
+/* The heading of section k: the last "k+1:TEXT", else the (k+1)-th unprefixed one. */
+static const char *pick_heading(const struct pb_report_opts *o, size_t k)
+{
+	const char *h = NULL;
+	size_t i, sec, nth = 0;
+
+	for (i = 0; i < o->nheadings; i++) {
+		const char *v = pb_report_sec_arg(o->headings[i], &sec);
+		if (sec == k + 1 || (!sec && nth++ == k && !h))
+			h = v;
+	}
+	return h;
+}
+
+/* The --label for a column of section k: "k+1:COL=" wins over "COL="; or NULL. */
+static const char *label_override(const struct pb_report_opts *o, size_t k, const char *name)
+{
+	const char *any = NULL;
+	size_t i, sec, n = strlen(name);
+
+	for (i = o->nlabels; i-- > 0;) {
+		const char *v = pb_report_sec_arg(o->labels[i], &sec);
+		if (strncmp(v, name, n) != 0 || v[n] != '=')
+			continue;
+		if (sec == k + 1)
+			return v + n + 1;
+		if (!sec && !any)
+			any = v + n + 1;
+	}
+	return any;
+}
+
+static int add_col(const struct pb_report_opts *o, size_t k, struct pb_report_section *s, size_t c)
 {
 	struct pb_report_col *col = &s->cols[s->ncols];
 	struct pb_buf b = PB_BUF_INIT;
-	const char *over = label_override(o, s->names[c]);
+	const char *over = label_override(o, k, s->names[c]);
+	size_t i;
 
-	col->src = c;
-	col->name = s->names[c];
-	classify(s, c, col);
+	for (i = 0; i < s->ncols; i++)
+		if (s->cols[i].src == c)
+			return 0; /* listed twice: shown once */
+	pb_report_classify(s, c, col);
 	if (over) {
 		pb_buf_adds(&b, over);
 	} else {
@@ -424,135 +503,108 @@ static int add_col(const struct pb_report_opts *o, struct pb_report_section *s, 
 	return 0;
 }
 
-/* Picks and orders the displayed columns. */
-static int choose_columns(const struct pb_report_opts *o, struct pb_report_section *s,
-                          struct pb_error *err)
+/*
+ * A pb-rank table (it has rank, n and pct) wider than this shows by default
+ * its names and groups, the score, the rank and what --stars, --grades,
+ * --top/--bottom, --prev, --history and --sensitivity added; its indicators
+ * and passed-through columns are there for --columns.
+ */
+#define RANK_WIDE 8
+
+static const char *const rank_shown[] = { "period",      "stars",  "grade",   "flag",
+	                                  "prev_rank",   "streak", "rank_lo", "rank_hi",
+	                                  "rank_change", NULL };
+
+static int shown_in_ranking(const struct pb_report_section *s, size_t c, long rank)
 {
+	size_t i;
+
+	if (c < s->ngroup || (long)c == rank || (long)c + 1 == rank)
+		return 1;
+	for (i = 0; rank_shown[i]; i++)
+		if (strcmp(s->names[c], rank_shown[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Picks and orders the displayed columns of section k: list (COL,...), or the default set. */
+static int choose_columns(const struct pb_report_opts *o, size_t k, struct pb_report_section *s,
+                          const char *list)
+{
+	long rank = pb_report_find_col(s, PB_STR("rank"));
+	int wide = rank > 0 && s->nin > RANK_WIDE && pb_report_find_col(s, PB_STR("n")) >= 0 &&
+	    pb_report_find_col(s, PB_STR("pct")) >= 0;
 	size_t c;
 
-	s->cols = calloc(s->nin ? s->nin : 1, sizeof *s->cols);
+	s->cols = calloc(s->nin, sizeof *s->cols);
 	if (!s->cols)
-		return pb_error_set(err, PB_EXIT_FATAL, s->path, 0, "out of memory");
-	if (!o->columns) {
+		return -1;
+	if (!list) {
 		for (c = 0; c < s->nin; c++)
-			if (add_col(o, s, c) < 0)
-				return pb_error_set(err, PB_EXIT_FATAL, s->path, 0,
-				                    "out of memory");
+			if ((!wide || shown_in_ranking(s, c, rank)) && add_col(o, k, s, c) < 0)
+				return -1;
 		return 0;
 	}
-	for (const char *p = o->columns; *p;) {
+	for (const char *p = list; *p;) {
 		size_t n = strcspn(p, ",");
-		long i = find_input_col(s, p, n);
-		size_t k;
-		for (k = 0; i >= 0 && k < s->ncols; k++)
-			if (s->cols[k].src == (size_t)i)
-				i = -1; /* listed twice: shown once */
-		if (i >= 0 && add_col(o, s, (size_t)i) < 0)
-			return pb_error_set(err, PB_EXIT_FATAL, s->path, 0, "out of memory");
-		p += n;
-		if (*p == ',')
-			p++;
-	}
-	if (!s->ncols)
-		return pb_error_set(err, PB_EXIT_FATAL, s->path, 0,
-		                    "--columns: this section has none of %s", o->columns);
-	return 0;
-}
-
-/* Each name in a --columns list must exist in some section. */
-static int check_names(const struct pb_report *rep, const char *opt, const char *list, size_t len,
-                       struct pb_error *err)
-{
-	const char *p = list, *end = list + len;
-
-	while (p < end) {
-		size_t n = strcspn(p, ","), i;
-		if (p + n > end)
-			n = (size_t)(end - p);
-		for (i = 0; i < rep->nsecs; i++)
-			if (find_input_col(&rep->secs[i], p, n) >= 0)
-				break;
-		if (n && i == rep->nsecs)
-			return pb_error_set(err, PB_EXIT_FATAL, "", 0,
-			                    "%s: no section has a column '%.*s'", opt, (int)n, p);
-		p += n + 1;
+		long i = pb_report_find_col(s, (struct pb_str){ p, n });
+		if (i >= 0 && add_col(o, k, s, (size_t)i) < 0)
+			return -1;
+		p += n + (p[n] == ',');
 	}
 	return 0;
-}
-
-struct sort_ctx {
-	const struct pb_report_section *s;
-	size_t col; /* input column */
-	int numeric, desc;
-};
-
-static int row_cmp(const struct sort_ctx *k, size_t a, size_t b)
-{
-	struct pb_str x = pb_report_raw(k->s, a, k->col), y = pb_report_raw(k->s, b, k->col);
-	double dx, dy;
-	int c;
-
-	if (!x.n || !y.n) /* empty values last, in either direction */
-		return (int)!x.n - (int)!y.n;
-	if (k->numeric && pb_report_is_number(x, &dx) && pb_report_is_number(y, &dy))
-		c = dx < dy ? -1 : dx > dy;
-	else
-		c = pb_str_cmp(x, y);
-	return k->desc ? -c : c;
-}
-
-static void merge_sort(const struct sort_ctx *k, size_t *v, size_t *tmp, size_t n)
-{
-	size_t mid = n / 2, i = 0, j = mid, o = 0;
-
-	if (n < 2)
-		return;
-	merge_sort(k, v, tmp, mid);
-	merge_sort(k, v + mid, tmp, n - mid);
-	while (i < mid && j < n)
-		tmp[o++] = row_cmp(k, v[j], v[i]) < 0 ? v[j++] : v[i++];
-	while (i < mid)
-		tmp[o++] = v[i++];
-	while (j < n)
-		tmp[o++] = v[j++];
-	memcpy(v, tmp, n * sizeof *v);
 }
 
 /*
- * Sorts the runs of rows between totals rows; the totals stay where they are,
- * so a subtotal of pb-coverage --rollup stays after its members and the grand
- * total last.
+ * Each column named by a section option must exist: in section N for
+ * "N:...", in some section otherwise. opt names the option in messages;
+ * sep ends a list (',' for --columns, ':' for --sort, '=' for --order).
  */
-static int sort_section(struct pb_report_section *s, struct pb_str col, int desc)
+static int check_names(const struct pb_report *rep, const char *opt, const char *const *list,
+                       size_t nlist, int sep, struct pb_error *err)
 {
-	struct sort_ctx k = { s, 0, 0, desc };
-	long c = find_input_col(s, col.p, col.n);
-	size_t i, start, *tmp;
-	struct pb_report_col kind;
+	size_t i, k, sec;
 
-	if (c < 0)
-		return 0;
-	k.col = (size_t)c;
-	classify(s, k.col, &kind);
-	k.numeric = kind.kind != PB_RK_TEXT;
-	tmp = malloc((s->nrows ? s->nrows : 1) * sizeof *tmp);
-	if (!tmp)
-		return -1;
-	for (i = 0; i < s->nrows;) {
-		if (s->total[i]) {
-			s->order[i] = i;
-			i++;
-			continue;
+	for (i = 0; i < nlist; i++) {
+		const char *p = pb_report_sec_arg(list[i], &sec);
+		while (*p) {
+			size_t n = strcspn(p, sep == ',' ? "," : (const char[]){ (char)sep, 0 });
+			struct pb_str name = { p, n };
+			for (k = 0; k < rep->nsecs; k++)
+				if ((!sec || sec == k + 1) &&
+				    pb_report_find_col(&rep->secs[k], name) >= 0)
+					break;
+			if (n && k == rep->nsecs && sec)
+				return pb_error_set(err, PB_EXIT_FATAL, "", 0,
+				                    "%s %s: section %zu has no column '%.*s'", opt,
+				                    list[i], sec, (int)n, p);
+			if (n && k == rep->nsecs)
+				return pb_error_set(err, PB_EXIT_FATAL, "", 0,
+				                    "%s: no section has a column '%.*s'", opt,
+				                    (int)n, p);
+			if (sep != ',' || !p[n])
+				break;
+			p += n + 1;
 		}
-		for (start = i; i < s->nrows && !s->total[i]; i++)
-			s->order[i] = i;
-		merge_sort(&k, s->order + start, tmp, i - start);
 	}
-	free(tmp);
 	return 0;
 }
 
-void pb_report_release(struct pb_report *rep)
+/* The section's group columns: its leading text columns, as pb-coverage and pb-rank write them. */
+static size_t group_columns(const struct pb_report_section *s)
+{
+	struct pb_report_col col;
+	size_t c;
+
+	for (c = 0; c < s->nin; c++) {
+		pb_report_classify(s, c, &col);
+		if (col.kind != PB_RK_TEXT)
+			break;
+	}
+	return c;
+}
+
+void pb_report_sections_release(struct pb_report *rep)
 {
 	size_t i;
 
@@ -563,66 +615,89 @@ void pb_report_release(struct pb_report *rep)
 	rep->nsecs = 0;
 }
 
-static int column_empty(const struct pb_report_section *s, size_t src)
+/* Whether input column c of s holds two periods or more: a chart over it is a trend. */
+static int several_periods(const struct pb_report_section *s, size_t c)
 {
 	size_t r;
 
-	for (r = 0; r < s->nrows; r++)
-		if (pb_report_raw(s, r, src).n)
-			return 0;
-	return 1;
+	for (r = 1; r < s->nrows; r++)
+		if (!pb_str_eq(pb_report_raw(s, r, c), pb_report_raw(s, 0, c)))
+			return 1;
+	return 0;
 }
 
-/* The generation date, shown only when SOURCE_DATE_EPOCH is set (reproducible runs). */
-static void report_date(struct pb_report *rep)
+/* The chart of section k: the column spec names, if shown and numeric; a trend over period. */
+static void choose_chart(struct pb_report_section *s, const char *spec)
 {
-	long long t;
+	long period = pb_report_find_col(s, PB_STR("period"));
+	size_t c;
 
-	rep->has_date = pb_source_date_epoch(&t);
-	if (rep->has_date)
-		pb_format_date(pb_today(), rep->date);
+	s->chart = s->period = -1;
+	for (c = 0; spec && c < s->ncols; c++)
+		if (strcmp(s->cols[c].name, spec) == 0 && s->cols[c].kind != PB_RK_TEXT)
+			s->chart = (long)c;
+	if (s->chart >= 0 && period >= 0 && several_periods(s, (size_t)period))
+		s->period = period;
 }
 
-int pb_report_prepare(struct pb_report *rep, struct pb_error *err)
+int pb_report_shape(struct pb_report *rep, size_t k, struct pb_error *err)
 {
 	const struct pb_report_opts *o = rep->o;
-	struct pb_str sort_col = { NULL, 0 };
-	int desc = 0, chart_ok = 0;
-	size_t i, c;
+	struct pb_report_section *s = &rep->secs[k];
 
-	if (o->columns && check_names(rep, "--columns", o->columns, strlen(o->columns), err) < 0)
-		return -1;
-	if (o->sort) {
-		pb_report_parse_sort(o->sort, &sort_col, &desc);
-		if (check_names(rep, "--sort", sort_col.p, sort_col.n, err) < 0)
-			return -1;
+	s->heading = pick_heading(o, k);
+	s->ngroup = group_columns(s);
+	if (choose_columns(o, k, s, pick(o->columns, o->ncolumns, k, s, 0)) < 0)
+		return pb_error_set(err, PB_EXIT_FATAL, s->path, 0, "out of memory");
+	choose_chart(s, pick(o->charts, o->ncharts, k, s, 0));
+	return 0;
+}
+
+const char *pb_report_sort_for(const struct pb_report *rep, size_t k)
+{
+	return pick(rep->o->sorts, rep->o->nsorts, k, &rep->secs[k], 1);
+}
+
+/* Whether section s charts column name, or shows it with no value at all (nothing to draw). */
+static int charts(const struct pb_report_section *s, const char *name)
+{
+	long c = pb_report_find_col(s, pb_str_z(name));
+	size_t r;
+
+	if (s->chart >= 0 && strcmp(s->cols[s->chart].name, name) == 0)
+		return 1;
+	for (r = 0; c >= 0 && r < s->nrows; r++)
+		if (pb_report_raw(s, r, (size_t)c).n)
+			return 0;
+	return c >= 0;
+}
+
+int pb_report_check_charts(const struct pb_report *rep, struct pb_error *err)
+{
+	const struct pb_report_opts *o = rep->o;
+	size_t i, k, sec;
+
+	for (i = 0; i < o->ncharts; i++) {
+		const char *v = pb_report_sec_arg(o->charts[i], &sec);
+		for (k = 0; k < rep->nsecs; k++)
+			if ((!sec || sec == k + 1) && charts(&rep->secs[k], v))
+				break;
+		if (k == rep->nsecs)
+			return pb_error_set(err, PB_EXIT_FATAL, "", 0,
+			                    "--chart: '%s' is not a shown numeric column in %s", v,
+			                    sec ? "that section" : "any section");
 	}
-	if (o->chart && check_names(rep, "--chart", o->chart, strlen(o->chart), err) < 0)
+	return 0;
+}
+
+int pb_report_check_names(const struct pb_report *rep, struct pb_error *err)
+{
+	const struct pb_report_opts *o = rep->o;
+
+	if (check_names(rep, "--columns", o->columns, o->ncolumns, ',', err) < 0 ||
+	    check_names(rep, "--sort", o->sorts, o->nsorts, ':', err) < 0 ||
+	    check_names(rep, "--chart", o->charts, o->ncharts, 0, err) < 0 ||
+	    check_names(rep, "--order", o->orders, o->norders, '=', err) < 0)
 		return -1;
-	for (i = 0; i < rep->nsecs; i++) {
-		struct pb_report_section *s = &rep->secs[i];
-		s->heading = i < o->nheadings ? o->headings[i] : NULL;
-		s->chart = -1;
-		if (choose_columns(o, s, err) < 0)
-			return -1;
-		if (o->sort && sort_section(s, sort_col, desc) < 0)
-			return pb_error_set(err, PB_EXIT_FATAL, s->path, 0, "out of memory");
-		for (c = 0; o->chart && c < s->ncols; c++) {
-			if (strcmp(s->cols[c].name, o->chart) != 0)
-				continue;
-			if (s->cols[c].kind != PB_RK_TEXT) {
-				s->chart = (long)c;
-				chart_ok = 1;
-			} else if (column_empty(s, s->cols[c].src)) {
-				chart_ok =
-				    1; /* no rows this period: nothing to draw, not an error */
-			}
-		}
-	}
-	if (o->chart && !chart_ok)
-		return pb_error_set(err, PB_EXIT_FATAL, "", 0,
-		                    "--chart: '%s' is not a shown numeric column in any section",
-		                    o->chart);
-	report_date(rep);
 	return 0;
 }

@@ -181,8 +181,14 @@ int pb_report_write_text(const struct pb_report *rep, FILE *f)
 		put_flat(&b, o->subtitle);
 		put_line(f, &b);
 	}
-	for (i = 0; i < rep->nsecs; i++) {
+	for (i = 0; i < rep->nprose; i++) { /* a paragraph a line: the terminal wraps it */
 		if (i || o->title || o->subtitle)
+			fputc('\n', f);
+		put_flat(&b, rep->prose[i]);
+		put_line(f, &b);
+	}
+	for (i = 0; i < rep->nsecs; i++) {
+		if (i || o->title || o->subtitle || rep->nprose)
 			fputc('\n', f);
 		if (write_text_section(rep, &rep->secs[i], f) < 0)
 			return -1;
@@ -299,6 +305,8 @@ int pb_report_write_md(const struct pb_report *rep, FILE *f)
 		md_block(&b, "# ", o->title);
 	if (o->subtitle)
 		md_block(&b, "", o->subtitle);
+	for (i = 0; i < rep->nprose; i++)
+		md_block(&b, "", rep->prose[i]);
 	for (i = 0; i < rep->nsecs && rc == 0; i++)
 		rc = md_section(rep, &rep->secs[i], &b, &cell);
 	for (i = 0; i < o->nnotes; i++)

@@ -4,6 +4,7 @@
  * (rates in a percent format), text never a formula, a native column chart.
  * The workbook is written to a temporary file and renamed into place.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xlsxwriter.h>
@@ -217,10 +218,13 @@ static void put_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char
 	worksheet_write_string(ws, row, col, xlsx_text(tmp, s, n), fmt);
 }
 
-static double col_width(const struct pb_report *rep, const struct pb_report_section *s, size_t c)
+/* A column's width in characters, and the table's in pixels (*px, added to). */
+static double col_width(const struct pb_report *rep, const struct pb_report_section *s, size_t c,
+                        double *px)
 {
 	struct pb_buf cell = PB_BUF_INIT;
 	size_t w = pb_text_width(s->cols[c].label, strlen(s->cols[c].label)), i;
+	double chars;
 
 	for (i = 0; i < s->nrows; i++) {
 		size_t cw;
@@ -232,85 +236,145 @@ static double col_width(const struct pb_report *rep, const struct pb_report_sect
 	}
 	pb_buf_release(&cell);
 	w += 2;
-	return w < 6 ? 6 : w > 60 ? 60 : (double)w;
+	chars = w < 6 ? 6 : w > 60 ? 60 : (double)w;
+	*px += chars * 7 + 5;
+	return chars;
 }
 
-static void write_chart(lxw_workbook *wb, lxw_worksheet *ws, const char *sheet,
-                        const struct pb_report_section *s, lxw_row_t hr)
-{
-	const struct pb_report_col *col = &s->cols[s->chart];
-	lxw_chart *chart;
-	long lc, lc_last;
-	lxw_chart_series *series;
-	size_t i, last = 0;
-	double lo = 0, hi = 0;
+/* The workbook being written, and the charts whose data go to the hidden data sheet. */
+struct book {
+	const struct pb_report *rep;
+	lxw_workbook *wb;
+	struct formats f;
+	char (*names)[128];           /* sheet names: one per section, then the data sheet's */
+	struct pb_report_chart *data; /* charts drawn from the data sheet, in its order */
+	size_t ndata, data_cap;
+	lxw_row_t data_row; /* the data sheet's next free row */
+	struct pb_buf cell, text;
+};
 
-	/* the range runs to the last row that is not a total (totals come last) */
-	for (i = 0; i < s->nrows; i++) {
-		double v;
-		if (s->total[s->order[i]])
-			continue;
-		last = i + 1;
-		if (pb_report_num(s, s->order[i], (size_t)s->chart, &v) == 0) {
-			lo = v < lo ? v : lo;
-			hi = v > hi ? v : hi;
-		}
-	}
-	if (!last)
-		return;
-	pb_report_label_cols(s, &lc, &lc_last); /* several columns: a multi-level axis */
-	chart = workbook_add_chart(wb, LXW_CHART_COLUMN);
-	series = chart_add_series(chart, NULL, NULL);
+/*
+ * Whether the chart's bars are the table's first rows, in order (no total
+ * between them): then the chart reads the table itself.
+ */
+static int bars_in_table(const struct pb_report_section *s, const struct pb_report_chart *ch)
+{
+	size_t i;
+
+	if (ch->trend || !ch->ncat)
+		return 0;
+	for (i = 0; i < ch->ncat; i++)
+		if (ch->rows[i] != s->order[i])
+			return 0;
+	return 1;
+}
+
+/* The chart's series read from the table: categories over the label columns (several: a multi-level
+ * axis). */
+static void series_in_table(lxw_chart *chart, const char *sheet, const struct pb_report_section *s,
+                            const struct pb_report_chart *ch, lxw_row_t hr)
+{
+	lxw_chart_series *series = chart_add_series(chart, NULL, NULL);
+	lxw_row_t last = hr + (lxw_row_t)ch->ncat;
+	long lc, lc_last;
+
+	pb_report_label_cols(s, &lc, &lc_last);
 	if (lc >= 0)
-		chart_series_set_categories(series, sheet, hr + 1, (lxw_col_t)lc,
-		                            (lxw_row_t)(hr + last), (lxw_col_t)lc_last);
-	chart_series_set_values(series, sheet, hr + 1, (lxw_col_t)s->chart, (lxw_row_t)(hr + last),
+		chart_series_set_categories(series, sheet, hr + 1, (lxw_col_t)lc, last,
+		                            (lxw_col_t)lc_last);
+	chart_series_set_values(series, sheet, hr + 1, (lxw_col_t)s->chart, last,
 	                        (lxw_col_t)s->chart);
-	chart_series_set_name(series, col->label);
-	chart_title_set_name(chart, col->label);
-	chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
-	/* bars from zero, as in the HTML chart (a spreadsheet would start at 75%) */
-	if (lo >= 0)
-		chart_axis_set_min(chart->y_axis, 0);
-	if (col->kind == PB_RK_RATE) {
+	chart_series_set_name(series, ch->title);
+}
+
+/* The chart's series read from its block of the data sheet (written when the book closes). */
+static int series_in_data(struct book *bk, lxw_chart *chart, struct pb_report_chart *ch)
+{
+	const char *sheet = bk->names[bk->rep->nsecs];
+	lxw_row_t r0 = bk->data_row;
+	size_t i;
+
+	if (pb_grow_zeroed(&bk->data, &bk->data_cap, bk->ndata, sizeof *bk->data) < 0)
+		return -1;
+	for (i = 0; i < ch->nseries; i++) {
+		lxw_chart_series *series = chart_add_series(chart, NULL, NULL);
+		chart_series_set_categories(series, sheet, r0 + 1, 0, r0 + (lxw_row_t)ch->ncat, 0);
+		chart_series_set_values(series, sheet, r0 + 1, (lxw_col_t)(i + 1),
+		                        r0 + (lxw_row_t)ch->ncat, (lxw_col_t)(i + 1));
+		chart_series_set_name_range(series, sheet, r0, (lxw_col_t)(i + 1));
+		if (ch->trend)
+			chart_series_set_marker_type(series, LXW_CHART_MARKER_CIRCLE);
+	}
+	bk->data_row += (lxw_row_t)ch->ncat + 2;
+	bk->data[bk->ndata++] = *ch; /* the book owns it now */
+	memset(ch, 0, sizeof *ch);
+	return 0;
+}
+
+/*
+ * The section's chart, below the table and its notes (at row below), as wide
+ * as the table (px pixels) or as its bars need: bars of the rows that are not
+ * totals, or a line per group over the periods. 0, or -1 out of memory.
+ */
+static int add_chart(struct book *bk, lxw_worksheet *ws, const char *sheet,
+                     const struct pb_report_section *s, lxw_row_t hr, lxw_row_t below, double px)
+{
+	struct pb_report_chart ch;
+	lxw_chart_options place = { .x_scale = 1, .y_scale = 1 };
+	lxw_chart *chart;
+	int rc = 0;
+
+	if (pb_report_chart_make(bk->rep, s, &ch) < 0)
+		return -1;
+	if (!ch.ncat) {
+		pb_report_chart_release(&ch);
+		return 0;
+	}
+	chart = workbook_add_chart(bk->wb, ch.trend ? LXW_CHART_LINE : LXW_CHART_COLUMN);
+	chart_title_set_name(chart, ch.title);
+	chart_legend_set_position(chart,
+	                          ch.trend ? LXW_CHART_LEGEND_BOTTOM : LXW_CHART_LEGEND_NONE);
+	if (ch.kind == PB_RK_RATE)
 		chart_axis_set_num_format(chart->y_axis, "0%");
-		if (lo >= 0 && hi <= 1)
+	if (ch.trend) { /* lines between round ticks */
+		chart_axis_set_min(chart->y_axis, ch.lo);
+		chart_axis_set_max(chart->y_axis, ch.hi);
+		chart_axis_set_major_unit(chart->y_axis, ch.step);
+	} else { /* bars from zero, as in the HTML chart (a spreadsheet would start at 75%) */
+		if (ch.lo >= 0)
+			chart_axis_set_min(chart->y_axis, 0);
+		if (ch.kind == PB_RK_RATE && ch.lo >= 0 && ch.hi <= 1)
 			chart_axis_set_max(chart->y_axis, 1); /* rates against the whole */
 	}
-	worksheet_insert_chart(ws, hr, (lxw_col_t)(s->ncols + 1), chart);
+	place.x_scale = fmax(px, 40.0 * (double)ch.ncat) / 480;
+	place.x_scale = place.x_scale < 1 ? 1 : place.x_scale > 2.5 ? 2.5 : place.x_scale;
+	if (bars_in_table(s, &ch))
+		series_in_table(chart, sheet, s, &ch, hr);
+	else
+		rc = series_in_data(bk, chart, &ch);
+	worksheet_insert_chart_opt(ws, below, 0, chart, &place);
+	pb_report_chart_release(&ch);
+	return rc;
 }
 
-static int write_sheet(const struct pb_report *rep, lxw_workbook *wb,
-                       const struct pb_report_section *s, const char *name, const struct formats *f)
+/* The header row and the rows; returns the table's width in pixels. */
+static double write_table(struct book *bk, lxw_worksheet *ws, const struct pb_report_section *s,
+                          lxw_row_t hr)
 {
-	const struct pb_report_opts *o = rep->o;
-	lxw_worksheet *ws = workbook_add_worksheet(wb, name);
-	struct pb_buf cell = PB_BUF_INIT, text = PB_BUF_INIT;
-	lxw_row_t row = 0, hr;
+	const struct formats *f = &bk->f;
+	double px = 0;
 	size_t i, c;
 
-	if (!ws)
-		return -1;
-	worksheet_set_paper(ws, 9); /* A4 */
-	worksheet_fit_to_pages(ws, 1, 0);
-	if (o->title)
-		put_text(ws, row++, 0, o->title, strlen(o->title), f->title, &cell);
-	if (o->subtitle)
-		put_text(ws, row++, 0, o->subtitle, strlen(o->subtitle), NULL, &cell);
-	if (s->heading)
-		put_text(ws, row++, 0, s->heading, strlen(s->heading), NULL, &cell);
-	if (row)
-		row++;
-	hr = row;
 	for (c = 0; c < s->ncols; c++) {
-		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, col_width(rep, s, c), NULL);
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, col_width(bk->rep, s, c, &px),
+		                     NULL);
 		put_text(ws, hr, (lxw_col_t)c, s->cols[c].label, strlen(s->cols[c].label),
-		         f->header, &cell);
+		         f->header, &bk->text);
 	}
 	for (i = 0; i < s->nrows; i++) {
 		size_t r = s->order[i];
 		int t = s->total[r] != 0;
-		row = hr + 1 + (lxw_row_t)i;
+		lxw_row_t row = hr + 1 + (lxw_row_t)i;
 		for (c = 0; c < s->ncols; c++) {
 			lxw_format *fmt = s->cols[c].kind == PB_RK_DEC
 			    ? f->dec[t][s->cols[c].dec - 2]
@@ -320,15 +384,46 @@ static int write_sheet(const struct pb_report *rep, lxw_workbook *wb,
 				worksheet_write_number(ws, row, (lxw_col_t)c, v, fmt);
 				continue;
 			}
-			pb_buf_reset(&cell);
-			pb_report_cell(rep, s, r, c, 0, 0, &cell);
-			if (cell.len)
-				put_text(ws, row, (lxw_col_t)c, cell.p, cell.len,
-				         f->cell[t][F_TEXT], &text);
+			pb_buf_reset(&bk->cell);
+			pb_report_cell(bk->rep, s, r, c, 0, 0, &bk->cell);
+			if (bk->cell.len)
+				put_text(ws, row, (lxw_col_t)c, bk->cell.p, bk->cell.len,
+				         f->cell[t][F_TEXT], &bk->text);
 			else
 				worksheet_write_blank(ws, row, (lxw_col_t)c, fmt);
 		}
 	}
+	return px;
+}
+
+/*
+ * A sheet per section: title, subtitle and heading, the table (header frozen,
+ * filtered and repeated on printed pages), the notes, the chart below. It
+ * prints on A4, one page wide, landscape when the table has over 8 columns.
+ */
+static int write_sheet(struct book *bk, const struct pb_report_section *s, const char *name)
+{
+	const struct pb_report_opts *o = bk->rep->o;
+	lxw_worksheet *ws = workbook_add_worksheet(bk->wb, name);
+	const struct formats *f = &bk->f;
+	lxw_row_t row = 0, hr;
+	double px;
+	size_t i;
+
+	if (!ws)
+		return -1;
+	worksheet_set_paper(ws, 9); /* A4 */
+	worksheet_fit_to_pages(ws, 1, 0);
+	if (s->ncols > 8)
+		worksheet_set_landscape(ws);
+	if (o->title)
+		put_text(ws, row++, 0, o->title, strlen(o->title), f->title, &bk->text);
+	if (o->subtitle)
+		put_text(ws, row++, 0, o->subtitle, strlen(o->subtitle), NULL, &bk->text);
+	if (s->heading)
+		put_text(ws, row++, 0, s->heading, strlen(s->heading), NULL, &bk->text);
+	hr = row ? row + 1 : 0;
+	px = write_table(bk, ws, s, hr);
 	row = hr + (lxw_row_t)s->nrows;
 	worksheet_freeze_panes(ws, hr + 1, 0);
 	worksheet_repeat_rows(ws, hr, hr);
@@ -337,11 +432,38 @@ static int write_sheet(const struct pb_report *rep, lxw_workbook *wb,
 	if (o->nnotes)
 		row++;
 	for (i = 0; i < o->nnotes; i++)
-		put_text(ws, ++row, 0, o->notes[i], strlen(o->notes[i]), f->note, &cell);
-	pb_buf_release(&cell);
-	pb_buf_release(&text);
-	if (s->chart >= 0)
-		write_chart(wb, ws, name, s, hr);
+		put_text(ws, ++row, 0, o->notes[i], strlen(o->notes[i]), f->note, &bk->text);
+	return s->chart >= 0 ? add_chart(bk, ws, name, s, hr, row + 2, px) : 0;
+}
+
+/* The hidden sheet the charts that are not the table's rows read: a block per chart. */
+static int write_data_sheet(struct book *bk)
+{
+	lxw_worksheet *ws;
+	lxw_row_t r0 = 0;
+	size_t i, k, j;
+
+	if (!bk->ndata)
+		return 0;
+	if (!(ws = workbook_add_worksheet(bk->wb, bk->names[bk->rep->nsecs])))
+		return -1;
+	for (i = 0; i < bk->ndata; i++) {
+		const struct pb_report_chart *ch = &bk->data[i];
+		for (j = 0; j < ch->nseries; j++)
+			put_text(ws, r0, (lxw_col_t)(j + 1), ch->names[j], strlen(ch->names[j]),
+			         NULL, &bk->text);
+		for (k = 0; k < ch->ncat; k++) {
+			put_text(ws, r0 + 1 + (lxw_row_t)k, 0, ch->cats[k], strlen(ch->cats[k]),
+			         NULL, &bk->text);
+			for (j = 0; j < ch->nseries; j++)
+				if (!isnan(ch->v[j * ch->ncat + k]))
+					worksheet_write_number(ws, r0 + 1 + (lxw_row_t)k,
+					                       (lxw_col_t)(j + 1),
+					                       ch->v[j * ch->ncat + k], NULL);
+		}
+		r0 += (lxw_row_t)ch->ncat + 2;
+	}
+	worksheet_hide(ws);
 	return 0;
 }
 
@@ -352,21 +474,52 @@ static time_t source_date(void)
 	return pb_source_date_epoch(&t) && t > 0 ? (time_t)t : 0;
 }
 
+static void book_release(struct book *bk)
+{
+	size_t i;
+
+	for (i = 0; i < bk->ndata; i++)
+		pb_report_chart_release(&bk->data[i]);
+	free(bk->data);
+	free(bk->names);
+	pb_buf_release(&bk->cell);
+	pb_buf_release(&bk->text);
+}
+
+/* Every sheet; 0, or -1 with err. */
+static int write_sheets(struct book *bk, struct pb_error *err)
+{
+	const struct pb_report *rep = bk->rep;
+	size_t i;
+
+	for (i = 0; i < rep->nsecs; i++)
+		sheet_name(rep->secs[i].heading, i, rep->o->en, bk->names, bk->names[i]);
+	/* the data sheet's name: unique among the sections' */
+	sheet_name(rep->o->en ? "Chart data" : "图表数据", rep->nsecs, rep->o->en, bk->names,
+	           bk->names[rep->nsecs]);
+	for (i = 0; i < rep->nsecs; i++) {
+		if (write_sheet(bk, &rep->secs[i], bk->names[i]) < 0)
+			return pb_error_set(err, PB_EXIT_FATAL, rep->o->output, 0,
+			                    "cannot add sheet '%s'", bk->names[i]);
+	}
+	if (write_data_sheet(bk) < 0)
+		return pb_error_set(err, PB_EXIT_FATAL, rep->o->output, 0,
+		                    "cannot add the chart data sheet");
+	return 0;
+}
+
 int pb_report_write_xlsx(const struct pb_report *rep, const char *path, struct pb_error *err)
 {
 	const struct pb_report_opts *o = rep->o;
 	lxw_workbook_options wopt = { LXW_FALSE, NULL, LXW_FALSE };
 	lxw_doc_properties props;
-	struct formats f;
-	lxw_workbook *wb;
+	struct book bk = { .rep = rep };
 	lxw_error xe;
-	char(*names)[128];
-	size_t i;
 
-	names = calloc(rep->nsecs ? rep->nsecs : 1, sizeof *names);
-	wb = names ? workbook_new_opt(path, &wopt) : NULL;
-	if (!wb) {
-		free(names);
+	bk.names = calloc(rep->nsecs + 1, sizeof *bk.names);
+	bk.wb = bk.names ? workbook_new_opt(path, &wopt) : NULL;
+	if (!bk.wb) {
+		book_release(&bk);
 		return pb_error_set(err, PB_EXIT_FATAL, o->output, 0, "cannot create workbook");
 	}
 	memset(&props, 0, sizeof props);
@@ -374,20 +527,15 @@ int pb_report_write_xlsx(const struct pb_report *rep, const char *path, struct p
 	props.subject = (char *)o->subtitle;
 	props.author = (char *)"pb-report";
 	props.created = source_date();
-	workbook_set_properties(wb, &props);
-	make_formats(wb, o->precision, &f);
-	for (i = 0; i < rep->nsecs; i++) {
-		sheet_name(rep->secs[i].heading, i, o->en, names, names[i]);
-		if (write_sheet(rep, wb, &rep->secs[i], names[i], &f) < 0) {
-			pb_error_set(err, PB_EXIT_FATAL, o->output, 0, "cannot add sheet '%s'",
-			             names[i]);
-			workbook_close(wb);
-			free(names);
-			return -1;
-		}
+	workbook_set_properties(bk.wb, &props);
+	make_formats(bk.wb, o->precision, &bk.f);
+	if (write_sheets(&bk, err) < 0) {
+		workbook_close(bk.wb);
+		book_release(&bk);
+		return -1;
 	}
-	xe = workbook_close(wb);
-	free(names);
+	xe = workbook_close(bk.wb);
+	book_release(&bk);
 	if (xe != LXW_NO_ERROR)
 		return pb_error_set(err, PB_EXIT_FATAL, o->output, 0, "cannot write workbook: %s",
 		                    lxw_strerror(xe));

@@ -2,15 +2,21 @@
 #include "pb/tsv.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "pb/map.h"
 
 #define READ_CHUNK (256u << 10)
+/* Bytes after the data that a 16-byte load may touch (and ignore). */
+#define READ_SLACK 16
 
 size_t pb_tsv_unescape(char *p, size_t n)
 {
@@ -60,8 +66,8 @@ static ssize_t fill(struct pb_tsv_reader *r)
 			r->cap = cap;
 		}
 	}
-	do
-		got = read(r->fd, r->in + r->end, r->cap - r->end);
+	do /* the last READ_SLACK bytes stay unread into: split may load them */
+		got = read(r->fd, r->in + r->end, r->cap - r->end - READ_SLACK);
 	while (got < 0 && errno == EINTR);
 	if (got > 0)
 		r->end += (size_t)got;
@@ -122,44 +128,113 @@ static int next_line(struct pb_tsv_reader *r, char **line, size_t *len)
 	}
 }
 
-/*
- * Splits a line at TABs into r->fields, one pass; the array grows as needed,
- * up to max fields (a row: the header's count; the header: PB_TSV_COLS_MAX).
- * A line with more is not stored past max, so a line of a million tabs
- * allocates nothing: -2, with its field count in r->nfields. -1 out of memory.
- */
-static int split(struct pb_tsv_reader *r, char *line, size_t len, size_t max)
-{
-	size_t i = 0;
-	char *p = line, *end = line + len, *tab;
+/* Entries r->fields keeps past the count it may hold, so a block's TABs need no check each. */
+#define FIELDS_SLACK 16
 
-	for (;;) {
-		tab = memchr(p, '\t', (size_t)(end - p));
-		if (i == max) {
-			size_t n = i + 1; /* one field too many: count the rest */
-			for (; tab; tab = memchr(tab + 1, '\t', (size_t)(end - tab - 1)))
-				n++;
-			r->nfields = n;
-			return -2;
-		}
-		if (i == r->fields_cap) {
-			size_t cap = r->fields_cap ? r->fields_cap * 2 : 16;
-			struct pb_str *f = realloc(r->fields, cap * sizeof *f);
-			if (!f)
-				return -1;
-			r->fields = f;
-			r->fields_cap = cap;
-		}
-		r->fields[i].p = p;
-		r->fields[i].n = (size_t)((tab ? tab : end) - p);
-		i++;
-		if (!tab)
-			break;
-		p = tab + 1;
-	}
-	r->nfields = i;
-	r->escaped = memchr(line, '\\', len) != NULL;
+/* Grows r->fields to hold index i, doubling, but never past max + FIELDS_SLACK entries. */
+static int fields_grow(struct pb_tsv_reader *r, size_t i, size_t max)
+{
+	size_t cap = r->fields_cap ? r->fields_cap * 2 : 16;
+	struct pb_str *f;
+
+	while (cap <= i)
+		cap *= 2;
+	if (cap > max + FIELDS_SLACK)
+		cap = max + FIELDS_SLACK;
+	f = realloc(r->fields, cap * sizeof *f);
+	if (!f)
+		return -1;
+	r->fields = f;
+	r->fields_cap = cap;
 	return 0;
+}
+
+/*
+ * Field *i ends at t (a TAB, or the line's end): kept while *i < max (the
+ * array grown as needed), only counted past it. 0, or -1 out of memory.
+ */
+static int field_ends(struct pb_tsv_reader *r, size_t *i, const char **start, const char *t,
+                      size_t max)
+{
+	if (*i < max) {
+		if (*i >= r->fields_cap && fields_grow(r, *i, max) < 0)
+			return -1;
+		r->fields[*i].p = *start;
+		r->fields[*i].n = (size_t)(t - *start);
+	}
+	++*i;
+	*start = t + 1;
+	return 0;
+}
+
+/*
+ * Splits a line into r->fields in one pass, the array growing as needed.
+ * want: the field count a row must have (0: any, the header, at most
+ * PB_TSV_COLS_MAX). A row of another count is not kept split (a line of a
+ * million tabs allocates nothing past want): -2 with its count in
+ * r->nfields. -1 out of memory. The same pass notes a backslash
+ * (r->escaped) and a NUL byte (r->nul) on the line.
+ *
+ * With SSE2 (every x86-64) sixteen bytes are tested at a time, the last
+ * block too: the read buffer keeps READ_SLACK bytes after its data, whose
+ * bits are masked off (lines are always in the read buffer). A block's
+ * TABs are stored without a check each while 16 entries are free (ones
+ * past max then hold nothing the caller reads). Without SSE2, byte by byte.
+ */
+static int split(struct pb_tsv_reader *r, char *line, size_t len, size_t want)
+{
+	size_t i = 0, max = want ? want : PB_TSV_COLS_MAX;
+	const char *p = line, *end = line + len, *start = line;
+	unsigned seen = 0; /* a backslash (low 16 bits), a NUL byte (high 16 bits) */
+
+	if (want && r->fields_cap < want + FIELDS_SLACK &&
+	    fields_grow(r, want + FIELDS_SLACK - 1, max) < 0)
+		return -1;
+
+#ifdef __SSE2__
+	const __m128i tab = _mm_set1_epi8('\t'), bsl = _mm_set1_epi8('\\'),
+	              zero = _mm_setzero_si128();
+	const char *readable = r->in + r->cap;
+	size_t cap = r->fields_cap;
+
+	/* whole blocks, then the last part block if the buffer holds 16 bytes there */
+	for (; p < end && (end - p >= 16 || p + 16 <= readable); p += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned keep = end - p >= 16 ? 0xffffu : (1u << (end - p)) - 1;
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, tab)) & keep;
+		seen |= ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, bsl)) |
+		         (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)) << 16) &
+		    (keep | keep << 16);
+		if (i + 16 <= cap) {
+			struct pb_str *f = r->fields;
+			for (; m; m &= m - 1) {
+				const char *t = p + __builtin_ctz(m);
+				f[i].p = start;
+				f[i++].n = (size_t)(t - start);
+				start = t + 1;
+			}
+		} else {
+			for (; m; m &= m - 1)
+				if (field_ends(r, &i, &start, p + __builtin_ctz(m), max) < 0)
+					return -1;
+			cap = r->fields_cap;
+		}
+	}
+#endif
+	for (; p < end; p++) {
+		if (*p == '\\')
+			seen |= 1;
+		else if (*p == '\0')
+			seen |= 1u << 16;
+		else if (*p == '\t' && field_ends(r, &i, &start, p, max) < 0)
+			return -1;
+	}
+	if (field_ends(r, &i, &start, end, max) < 0)
+		return -1;
+	r->nfields = i;
+	r->escaped = (seen & 0xffffu) != 0;
+	r->nul = (seen >> 16) != 0;
+	return i > max || (want && i != want) ? -2 : 0;
 }
 
 /* Unescapes every field; -1 names the first bad one in *bad. */
@@ -200,7 +275,7 @@ static int read_header(struct pb_tsv_reader *r, struct pb_error *err)
 		line += 3;
 		len -= 3;
 	}
-	rc = split(r, line, len, PB_TSV_COLS_MAX);
+	rc = split(r, line, len, 0);
 	if (rc == -2)
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
 		                    "header has %zu columns, more than the %u pb reads", r->nfields,
@@ -281,19 +356,21 @@ int pb_tsv_next(struct pb_tsv_reader *r, struct pb_error *err)
 		                    "line longer than %u bytes", PB_TSV_LINE_MAX);
 	if (len && line[len - 1] == '\r')
 		len--;
-	if (memchr(line, '\0', len))
+	rc = split(r, line, len, r->ncols);
+	if (rc == -1)
+		return pb_error_set(err, PB_EXIT_FATAL, r->name, r->line, "out of memory");
+	if (r->nul) {
 		/* pb TSV is text (pb-import rejects NUL); a value could become a column name */
+		r->nfields = 0;
 		return pb_error_set(err, PB_EXIT_DATA, r->name, r->line,
 		                    "a NUL byte: pb TSV is UTF-8 text");
-	rc = split(r, line, len, r->ncols);
-	if (rc == -2 || (rc == 0 && r->nfields != r->ncols)) {
+	}
+	if (rc == -2) {
 		size_t n = r->nfields;
 		r->nfields = 0;
 		return pb_error_set(err, PB_EXIT_DATA, r->name, r->line,
 		                    "%zu fields, expected %zu as in the header", n, r->ncols);
 	}
-	if (rc < 0)
-		return pb_error_set(err, PB_EXIT_FATAL, r->name, r->line, "out of memory");
 	if (unescape_fields(r, &bad) < 0) {
 		r->nfields = 0;
 		return pb_error_set(
@@ -343,22 +420,83 @@ void pb_tsv_close(struct pb_tsv_reader *r)
 	r->fd = -1;
 }
 
+/* Whether any of the eight bytes in w is below 0x0e or a backslash. */
+static int word_may_escape(uint64_t w)
+{
+	uint64_t x = w ^ 0x5c5c5c5c5c5c5c5cULL;
+
+	return ((((w - 0x0e0e0e0e0e0e0e0eULL) & ~w) | ((x - 0x0101010101010101ULL) & ~x)) &
+	        0x8080808080808080ULL) != 0;
+}
+
+/* The first byte in [p, end) that pb TSV escapes (\t \n \r \\), or end. */
+static const char *find_special(const char *p, const char *end)
+{
+	const char *s = p;
+	uint64_t w;
+
+	/*
+	 * Eight bytes at a time; the last eight again, overlapping, so that a
+	 * clean field needs no byte loop. A word with a byte below 0x0e (the
+	 * three control characters, and a few others) or a backslash sends
+	 * the byte loop to find which.
+	 */
+	for (; end - s >= 8; s += 8) {
+		memcpy(&w, s, sizeof w);
+		if (word_may_escape(w))
+			goto bytes;
+	}
+	if (end - p >= 8) {
+		memcpy(&w, end - 8, sizeof w);
+		if (!word_may_escape(w))
+			return end;
+	}
+bytes:
+	while (s < end && *s != '\t' && *s != '\n' && *s != '\r' && *s != '\\')
+		s++;
+	return s;
+}
+
+static char escape_letter(char c)
+{
+	return c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : '\\';
+}
+
 void pb_tsv_put(FILE *f, const char *p, size_t n)
 {
 	const char *end = p + n;
 
 	while (p < end) {
-		const char *q = p;
-		while (q < end && *q != '\t' && *q != '\n' && *q != '\r' && *q != '\\')
-			q++;
+		const char *q = find_special(p, end);
 		if (q > p)
 			fwrite(p, 1, (size_t)(q - p), f);
 		if (q == end)
 			break;
 		putc('\\', f);
-		putc(*q == '\t' ? 't' : *q == '\n' ? 'n' : *q == '\r' ? 'r' : '\\', f);
+		putc(escape_letter(*q), f);
 		p = q + 1;
 	}
+}
+
+int pb_tsv_buf_put(struct pb_buf *b, const char *p, size_t n)
+{
+	const char *end = p + n, *q = find_special(p, end);
+
+	if (q == end) /* most fields: nothing to escape */
+		return pb_buf_add(b, p, n);
+	for (; p < end; q = find_special(p, end)) {
+		if (pb_buf_grow(b, (size_t)(q - p) + 2) < 0)
+			return -1;
+		memcpy(b->p + b->len, p, (size_t)(q - p));
+		b->len += (size_t)(q - p);
+		if (q < end) {
+			b->p[b->len++] = '\\';
+			b->p[b->len++] = escape_letter(*q);
+		}
+		b->p[b->len] = '\0';
+		p = q == end ? end : q + 1;
+	}
+	return 0;
 }
 
 void pb_tsv_puts(FILE *f, const char *z)

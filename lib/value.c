@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@ int pb_parse_int(struct pb_str s, long long *out)
 	char tmp[32], *end;
 	size_t i = 0;
 	long long v;
+	unsigned long long u = 0;
 
 	if (s.n == 0 || s.n >= sizeof tmp)
 		return -1;
@@ -21,9 +23,16 @@ int pb_parse_int(struct pb_str s, long long *out)
 		i = 1;
 	if (i == s.n)
 		return -1;
-	for (; i < s.n; i++)
+	for (; i < s.n; i++) {
 		if (s.p[i] < '0' || s.p[i] > '9')
 			return -1;
+		u = u * 10 + (unsigned)(s.p[i] - '0');
+	}
+	/* up to 18 digits cannot overflow: u is the value (the sign aside) */
+	if (s.n - (s.p[0] == '-') <= 18) {
+		*out = s.p[0] == '-' ? -(long long)u : (long long)u;
+		return 0;
+	}
 	memcpy(tmp, s.p, s.n);
 	tmp[s.n] = '\0';
 	errno = 0;
@@ -41,6 +50,71 @@ int pb_parse_int(struct pb_str s, long long *out)
  */
 #define DOUBLE_TEXT_MAX 400
 
+/* 10^0 … 10^22: every one a double exactly (5^22 < 2^53). */
+static const double exact_pow10[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+	                              1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+	                              1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+
+/*
+ * The short decimals registers hold (88.5, 0.25, -3, 1e3): when the digits
+ * form an integer m <= 2^53 and the decimal exponent is within ±22, both m
+ * and 10^|e| are doubles exactly, so m × 10^e or m / 10^-e is one correctly
+ * rounded operation on the exact value — the double strtod gives (Clinger's
+ * fast path). 1 with *out set, or 0 when s needs strtod (another form, more
+ * digits, a far exponent, or not a number: strtod decides).
+ */
+static int parse_decimal_fast(const char *p, size_t n, double *out)
+{
+	const char *end = p + n;
+	uint64_t m = 0;
+	int neg = 0, nd = 0, any = 0, exp10 = 0;
+	double v;
+
+	if (p < end && (*p == '-' || *p == '+'))
+		neg = *p++ == '-';
+	for (; p < end && *p >= '0' && *p <= '9'; p++) {
+		any = 1;
+		if (m == 0 && *p == '0')
+			continue; /* a leading zero */
+		if (++nd > 19)
+			return 0;
+		m = m * 10 + (uint64_t)(*p - '0');
+	}
+	if (p < end && *p == '.')
+		for (p++; p < end && *p >= '0' && *p <= '9'; p++) {
+			any = 1;
+			exp10--;
+			if (m == 0 && *p == '0')
+				continue;
+			if (++nd > 19)
+				return 0;
+			m = m * 10 + (uint64_t)(*p - '0');
+		}
+	if (!any)
+		return 0;
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		int eneg = 0, ev = 0, edigits = 0;
+		if (++p < end && (*p == '-' || *p == '+'))
+			eneg = *p++ == '-';
+		for (; p < end && *p >= '0' && *p <= '9'; p++, edigits = 1)
+			if (ev < 10000)
+				ev = ev * 10 + (*p - '0');
+		if (!edigits)
+			return 0;
+		exp10 += eneg ? -ev : ev;
+	}
+	if (p != end || m > (1ULL << 53))
+		return 0;
+	if (m == 0)
+		v = 0;
+	else if (exp10 < -22 || exp10 > 22)
+		return 0;
+	else
+		v = exp10 < 0 ? (double)m / exact_pow10[-exp10] : (double)m * exact_pow10[exp10];
+	*out = neg ? -v : v;
+	return 1;
+}
+
 int pb_parse_double(struct pb_str s, double *out)
 {
 	char tmp[DOUBLE_TEXT_MAX + 1], *end;
@@ -50,6 +124,10 @@ int pb_parse_double(struct pb_str s, double *out)
 
 	if (s.n == 0 || s.n >= sizeof tmp)
 		return -1;
+#if FLT_EVAL_METHOD == 0 /* double arithmetic rounds once, to double (not x87's extended) */
+	if (parse_decimal_fast(s.p, s.n, out))
+		return 0;
+#endif
 	for (i = 0; i < s.n; i++) {
 		char c = s.p[i];
 		if (c >= '0' && c <= '9')
@@ -338,48 +416,143 @@ int pb_parse_int_loose(struct pb_str s, long long *out)
 static int put_plain(struct pb_buf *b, const char *digits, size_t nd, int exp)
 {
 	long point = (long)exp + 1; /* digits before the point */
-	long i;
+	size_t need;
+	char *o;
 
 	while (nd > 1 && digits[nd - 1] == '0')
 		nd--;
-	if (point <= 0) {
-		if (pb_buf_add(b, "0.", 2) < 0)
-			return -1;
-		for (i = point; i < 0; i++)
-			if (pb_buf_addc(b, '0') < 0)
-				return -1;
-		return pb_buf_add(b, digits, nd);
-	}
-	for (i = 0; i < point; i++)
-		if (pb_buf_addc(b, i < (long)nd ? digits[i] : '0') < 0)
-			return -1;
-	if ((long)nd > point &&
-	    (pb_buf_addc(b, '.') < 0 || pb_buf_add(b, digits + point, nd - (size_t)point) < 0))
+	need = point <= 0 ? 2 + (size_t)-point + nd : ((size_t)point > nd ? (size_t)point : nd + 1);
+	if (pb_buf_grow(b, need) < 0)
 		return -1;
+	o = b->p + b->len;
+	if (point <= 0) {
+		*o++ = '0';
+		*o++ = '.';
+		memset(o, '0', (size_t)-point);
+		o += -point;
+		memcpy(o, digits, nd);
+		o += nd;
+	} else if ((size_t)point >= nd) {
+		memcpy(o, digits, nd);
+		memset(o + nd, '0', (size_t)point - nd);
+		o += point;
+	} else {
+		memcpy(o, digits, (size_t)point);
+		o[point] = '.';
+		memcpy(o + point + 1, digits + point, nd - (size_t)point);
+		o += nd + 1;
+	}
+	b->len = (size_t)(o - b->p);
+	b->p[b->len] = '\0';
 	return 0;
+}
+
+static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324"
+                                  "25262728293031323334353637383940414243444546474849"
+                                  "50515253545556575859606162636465666768697071727374"
+                                  "75767778798081828384858687888990919293949596979899";
+
+/* v < 100 as two digits at o. */
+static void put2(char *o, uint32_t v)
+{
+	memcpy(o, digit_pairs + 2 * v, 2);
+}
+
+/* v < 10^8 as exactly eight digits at o: two halves, each two pairs, computed side by side. */
+static void put8(char *o, uint32_t v)
+{
+	uint32_t hi = v / 10000, lo = v % 10000;
+
+	put2(o, hi / 100);
+	put2(o + 2, hi % 100);
+	put2(o + 4, lo / 100);
+	put2(o + 6, lo % 100);
+}
+
+/* The decimal digits of v into out[20]; returns how many. */
+static int u64_digits(char out[20], uint64_t v)
+{
+	static const uint64_t p10[] = { 1ULL,
+		                        10ULL,
+		                        100ULL,
+		                        1000ULL,
+		                        10000ULL,
+		                        100000ULL,
+		                        1000000ULL,
+		                        10000000ULL,
+		                        100000000ULL,
+		                        1000000000ULL,
+		                        10000000000ULL,
+		                        100000000000ULL,
+		                        1000000000000ULL,
+		                        10000000000000ULL,
+		                        100000000000000ULL,
+		                        1000000000000000ULL,
+		                        10000000000000000ULL,
+		                        100000000000000000ULL,
+		                        1000000000000000000ULL,
+		                        10000000000000000000ULL };
+	/* digits from the bit length: floor(bits × log10 2), plus one when v reaches that power */
+	int n = (64 - __builtin_clzll(v | 1)) * 1233 >> 12, left;
+	uint32_t w;
+	char *o;
+
+	n += v >= p10[n] || v == 0;
+	o = out + n;
+	/* eight digits at a time from the back, then what is left */
+	for (left = n; left > 8; left -= 8) {
+		uint64_t q = v / 100000000;
+		o -= 8;
+		put8(o, (uint32_t)(v - q * 100000000));
+		v = q;
+	}
+	for (w = (uint32_t)v; left >= 2; left -= 2, w /= 100) {
+		o -= 2;
+		put2(o, w % 100);
+	}
+	if (left)
+		*--o = (char)('0' + w);
+	return n;
+}
+
+int pb_put_uint(struct pb_buf *b, unsigned long long v)
+{
+	char d[20];
+
+	return pb_buf_add(b, d, (size_t)u64_digits(d, v));
+}
+
+int pb_put_int(struct pb_buf *b, long long v)
+{
+	if (v < 0 && pb_buf_addc(b, '-') < 0)
+		return -1;
+	return pb_put_uint(b, v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v);
 }
 
 /*
  * The fast path for values with few decimals (20, 88.5, 0.25): when M/10^k,
  * one correctly rounded division of two exactly held numbers, gives v back,
  * the decimal M×10^-k reads back as v too, and the smallest such k is the
- * shortest text. 0 when written, 1 when v needs the general path.
+ * shortest text. Tries k from kmin to kmax; 0 when written, 1 when v needs
+ * the general path (no k up to kmax, or M would not be held exactly).
  */
-static int put_few_decimals(struct pb_buf *b, double v)
+static int put_few_decimals(struct pb_buf *b, double v, int kmin, int kmax)
 {
 	static const double pow10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6 };
-	char digits[24];
-	unsigned long long m;
+	char digits[20];
 	int k, nd;
 
-	for (k = 0; k < (int)(sizeof pow10 / sizeof *pow10); k++) {
-		double scaled = nearbyint(fabs(v) * pow10[k]);
+	for (k = kmin; k <= kmax; k++) {
+		double scaled = fabs(v) * pow10[k];
+		/* nearbyint: below 2^52, adding 2^52 leaves no bit under the units (ties to even)
+		 */
+		if (scaled < 0x1p52)
+			scaled = (scaled + 0x1p52) - 0x1p52;
 		if (scaled >= 0x1p53)
 			return 1;
 		if (scaled / pow10[k] != fabs(v))
 			continue;
-		m = (unsigned long long)scaled;
-		nd = snprintf(digits, sizeof digits, "%llu", m);
+		nd = u64_digits(digits, (uint64_t)scaled);
 		if (v < 0 && pb_buf_addc(b, '-') < 0)
 			return -1;
 		return put_plain(b, digits, (size_t)nd, nd - 1 - k) < 0 ? -1 : 0;
@@ -387,25 +560,20 @@ static int put_few_decimals(struct pb_buf *b, double v)
 	return 1;
 }
 
-int pb_put_number(struct pb_buf *b, double v)
+/*
+ * The general path by the C library: the fewest significant digits, 15,
+ * 16 or 17, whose correctly rounded text reads back as the same double.
+ * Any decimal of at most 15 digits survives the trip to double and back
+ * (DBL_DIG), so if 15 digits round-trip, they are that decimal with
+ * trailing zeros, which put_plain drops; else 16, else 17 always do.
+ */
+static int put_by_printf(struct pb_buf *b, double v)
 {
 	char tmp[40], digits[20];
 	int prec, exp;
 	size_t nd = 0;
 	char *e, *q;
 
-	if (isnan(v) || isinf(v))
-		return 0;
-	if (v == 0)
-		return pb_buf_addc(b, '0'); /* never -0 */
-	if (put_few_decimals(b, v) == 0)
-		return 0;
-	/*
-	 * The fewest significant digits that read back as the same double. Any
-	 * decimal of at most 15 digits survives the trip to double and back
-	 * (DBL_DIG), so if 15 digits round-trip, they are that decimal with
-	 * trailing zeros, which put_plain drops; else 16, else 17 always do.
-	 */
 	for (prec = 14; prec < 16; prec++) {
 		snprintf(tmp, sizeof tmp, "%.*e", prec, v);
 		if (strtod(tmp, NULL) == v)
@@ -421,6 +589,167 @@ int pb_put_number(struct pb_buf *b, double v)
 	if (v < 0 && pb_buf_addc(b, '-') < 0)
 		return -1;
 	return put_plain(b, digits, nd, exp);
+}
+
+typedef unsigned __int128 u128;
+
+/* 10^s for 0 <= s <= 38. */
+static u128 pow10_u128(int s)
+{
+	static const uint64_t p[] = { 1ULL,
+		                      10ULL,
+		                      100ULL,
+		                      1000ULL,
+		                      10000ULL,
+		                      100000ULL,
+		                      1000000ULL,
+		                      10000000ULL,
+		                      100000000ULL,
+		                      1000000000ULL,
+		                      10000000000ULL,
+		                      100000000000ULL,
+		                      1000000000000ULL,
+		                      10000000000000ULL,
+		                      100000000000000ULL,
+		                      1000000000000000ULL,
+		                      10000000000000000ULL,
+		                      100000000000000000ULL,
+		                      1000000000000000000ULL,
+		                      10000000000000000000ULL };
+
+	return s < 20 ? (u128)p[s] : (u128)p[19] * p[s - 19];
+}
+
+/* The state of put_exact: what an N-digit candidate Q (scaled to 17 digits) is tested against. */
+struct interval {
+	uint64_t uq, lq; /* the ends, scaled and floored */
+	int ur, lr;      /* whether they had bits below the units */
+	int even;        /* the ends belong to v */
+};
+
+/* Whether Q reads back as v: inside the interval, or on an end that belongs to v. */
+static int inside(const struct interval *iv, uint64_t Q)
+{
+	int cu = Q != iv->uq ? (Q < iv->uq ? -1 : 1) : iv->ur ? -1 : 0;
+	int cl = Q != iv->lq ? (Q < iv->lq ? -1 : 1) : iv->lr ? -1 : 0;
+
+	return (cu < 0 || (cu == 0 && iv->even)) && (cl > 0 || (cl == 0 && iv->even));
+}
+
+/*
+ * The same text as put_by_printf, in exact integer arithmetic, for
+ * 1e-5 <= |v| < 1e14 (where pb's rates, points and scores live; 1 for
+ * others). |v| = f × 2^-sh with f < 2^53, and k = floor(log10 |v|). With
+ * s = 16-k, X = f × 10^s / 2^sh is |v| × 10^s, whose integer part q17 has 17
+ * digits; q17 and the remainder r say exactly how X rounds to 17 digits
+ * and, over 10 or 100, to 16 or 15, half to even as printf rounds. An
+ * N-digit result Q (scaled back to 17 digits) reads back as v when it lies
+ * inside v's rounding interval, whose ends — the midpoints to the
+ * neighbouring doubles, (4f ± 2) × 2^-(sh+2), or (4f − 1) below a power of
+ * two — belong to v when f is even, as strtod breaks ties to even. All of
+ * it compares f × 10^s < 2^123 (s <= 21) with Q × 2^(sh+2), in 128 bits.
+ */
+static int put_exact(struct pb_buf *b, double v)
+{
+	double a = fabs(v);
+	uint64_t bits, f, q17, q, t;
+	int be, sh, k, nd;
+	u128 P, num, r, half, U, L, low;
+	struct interval iv;
+	char digits[20];
+
+	if (!(a >= 1e-5 && a < 1e14))
+		return 1;
+	memcpy(&bits, &a, sizeof bits);
+	be = (int)(bits >> 52);
+	f = (bits & ((1ULL << 52) - 1)) | (1ULL << 52);
+	sh = 1075 - be; /* 6 <= sh <= 69 in this range */
+	/* floor((be-1023) × log10 2), then one step up if |v| >= 10^(k+1) */
+	k = ((be - 1023) * 78913) >> 18;
+	if (k + 1 >= 0 ? (u128)f >= pow10_u128(k + 1) << sh
+	               : (u128)f * pow10_u128(-(k + 1)) >= (u128)1 << sh)
+		k++;
+	P = pow10_u128(16 - k);
+	num = (u128)f * P;
+	half = (u128)1 << (sh - 1);
+	q17 = (uint64_t)(num >> sh);
+	r = num & ((half << 1) - 1);
+	U = 4 * num + 2 * P;
+	L = 4 * num - (f == 1ULL << 52 ? P : 2 * P);
+	low = ((u128)1 << (sh + 2)) - 1;
+	iv = (struct interval){ (uint64_t)(U >> (sh + 2)), (uint64_t)(L >> (sh + 2)),
+		                (U & low) != 0, (L & low) != 0, !(f & 1) };
+	/* X / d = q + (t + r / 2^sh) / d: round on (t, r) against (d/2, 0) */
+	q = q17 / 100;
+	t = q17 % 100;
+	q += t > 50 || (t == 50 && (r != 0 || (q & 1)));
+	if (inside(&iv, q * 100)) {
+		nd = 15;
+	} else {
+		q = q17 / 10;
+		t = q17 % 10;
+		q += t > 5 || (t == 5 && (r != 0 || (q & 1)));
+		if (inside(&iv, q * 10)) {
+			nd = 16;
+		} else {
+			q = q17 + (r > half || (r == half && (q17 & 1)));
+			nd = 17;
+		}
+	}
+	if (q == (uint64_t)pow10_u128(nd)) { /* 9.99…5 rounded up to 10.0…: one more digit */
+		q /= 10;
+		k++;
+	}
+	nd = u64_digits(digits, q);
+	if (v < 0 && pb_buf_addc(b, '-') < 0)
+		return -1;
+	return put_plain(b, digits, (size_t)nd, k);
+}
+
+/*
+ * 0 when put_few_decimals cannot succeed with up to two places: then
+ * a × 100 is within a × 100 × 2^-52 of a whole number (the decimal is
+ * within half an ulp of a, the product rounds once), so farther means no.
+ */
+static int may_have_two_places(double a)
+{
+	double s = a * 100, n = s < 0x1p52 ? (s + 0x1p52) - 0x1p52 : s;
+
+	return fabs(s - n) <= s * 0x1p-50;
+}
+
+int pb_put_number(struct pb_buf *b, double v)
+{
+	int rc;
+
+	if (isnan(v) || isinf(v))
+		return 0;
+	if (v == 0)
+		return pb_buf_addc(b, '0'); /* never -0 */
+	/*
+	 * Whenever put_few_decimals succeeds, its M × 10^-k is the nearest
+	 * decimal of its 15 or 16 digits to v (M < 2^53, and M differs from
+	 * |v| × 10^k by less than half a unit, or it would not read back), so
+	 * put_exact would write the same text: the tries are kept only where
+	 * they are quicker, up to two places, and where put_exact cannot go.
+	 */
+	if ((may_have_two_places(fabs(v)) && (rc = put_few_decimals(b, v, 0, 2)) <= 0) ||
+	    (rc = put_exact(b, v)) <= 0 || (rc = put_few_decimals(b, v, 3, 6)) <= 0)
+		return rc;
+	return put_by_printf(b, v);
+}
+
+int pb_put_number_printf(struct pb_buf *b, double v)
+{
+	int rc;
+
+	if (isnan(v) || isinf(v))
+		return 0;
+	if (v == 0)
+		return pb_buf_addc(b, '0');
+	if ((rc = put_few_decimals(b, v, 0, 6)) <= 0)
+		return rc;
+	return put_by_printf(b, v);
 }
 
 int pb_put_rate(struct pb_buf *b, double v)

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Installs the Debian packages pb builds and tests with (chromium and a CJK font
-# render the HTML report in a test), when any is missing.
+# render the HTML report in a test; LibreOffice and poppler-utils open the Word
+# and Excel reports in others), when any is missing.
 # Uses apt-get (through sudo when not root) and says what it does.
 set -e
-pkgs="gcc make libcsv-dev libpcre2-dev libutf8proc-dev libxlsxwriter-dev libzip-dev libexpat1-dev libfreexl-dev libreoffice-calc-nogui libcmocka-dev sqlite3 mawk unzip python3 bc parallel chromium fonts-wqy-microhei"
+pkgs="gcc make libcsv-dev libpcre2-dev libutf8proc-dev libxlsxwriter-dev libzip-dev libexpat1-dev libfreexl-dev libcairo2-dev libfontconfig-dev libcmocka-dev sqlite3 mawk unzip python3 bc parallel chromium fonts-wqy-microhei libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils"
 [ -n "$PB_EXTRA_PKGS" ] && pkgs="$pkgs $PB_EXTRA_PKGS"
 missing=""
 for p in $pkgs; do

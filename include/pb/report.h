@@ -1,9 +1,10 @@
 /*
  * report: pb-report's engine — reads pb TSV sections into memory and writes
  * them as a report for people: aligned text, GitHub Markdown, self-contained
- * printable HTML with an SVG chart, Excel-safe CSV, or an XLSX workbook.
- * Owns the display rules: labels, vocabularies, % and percentage points,
- * totals rows, alignment by display width, escaping and CSV neutralization.
+ * printable HTML with SVG charts, Excel-safe CSV, an XLSX workbook, or a
+ * Word 通报 laid out as a 公文 (GB/T 9704). Owns the display rules: labels,
+ * vocabularies, % and percentage points, totals rows, official order,
+ * prose fill-ins, alignment by display width, escaping and CSV neutralization.
  */
 #ifndef PB_REPORT_H
 #define PB_REPORT_H
@@ -20,24 +21,37 @@ enum pb_report_format {
 	PB_REPORT_HTML,
 	PB_REPORT_CSV,
 	PB_REPORT_XLSX,
+	PB_REPORT_DOCX,
 };
 
+/*
+ * Section options (headings, labels, columns, sorts, charts) are lists of
+ * what was given, in order: "VALUE" applies to every section that has the
+ * columns it names (a heading without a prefix: to the next section), and
+ * "N:VALUE" to section N alone (1-based), winning over the unprefixed one.
+ */
 struct pb_report_opts {
 	enum pb_report_format format;
-	const char *output;           /* -o FILE, or NULL for stdout (xlsx requires a file) */
+	const char *output;           /* -o FILE, or NULL for stdout (xlsx, docx require a file) */
 	const char *title, *subtitle; /* or NULL */
 	const char *const *notes;     /* --note, in order */
 	size_t nnotes;
-	const char *const *headings; /* --heading: one per section, in order */
+	const char *const *headings; /* --heading [N:]TEXT */
 	size_t nheadings;
-	const char *const *labels; /* --label COL=LABEL */
+	const char *const *labels; /* --label [N:]COL=LABEL */
 	size_t nlabels;
-	const char *columns; /* --columns COL,... or NULL: all, in input order */
-	const char *sort;    /* --sort COL[:desc] or NULL */
-	const char *chart;   /* --chart COL or NULL */
-	int precision;       /* decimals of % and percentage points (default 1) */
-	int en;              /* --lang en */
-	char *const *inputs; /* sections; none = stdin */
+	const char *const *columns; /* --columns [N:]COL,...; none: all (a wide ranking: its own) */
+	size_t ncolumns;
+	const char *const *sorts; /* --sort [N:]COL[:asc|:desc] */
+	size_t nsorts;
+	const char *const *charts; /* --chart [N:]COL */
+	size_t ncharts;
+	const char *const *orders; /* --order COL=V1,V2,... or COL=@FILE: official order */
+	size_t norders;
+	const char *template_path; /* --template FILE: prose with fill-ins, or NULL */
+	int precision;             /* decimals of % and percentage points (default 1) */
+	int en;                    /* --lang en */
+	char *const *inputs;       /* sections; none = stdin */
 	size_t ninputs;
 };
 
@@ -50,10 +64,11 @@ struct pb_report_opts {
 int pb_report_format_parse(const char *name, enum pb_report_format *f);
 
 /*
- * Checks that the options go together (xlsx needs -o, --label has a '=',
- * --sort's direction, precision 0..6, no more headings than sections): 0,
- * or -1 with err (PB_EXIT_FATAL, a usage error). Call it once before
- * pb_report_run, which trusts the options it is given.
+ * Checks that the options go together (xlsx and docx need -o, --label has a
+ * '=', --sort's direction, --order's form, precision 0..6, a section prefix
+ * names a section, no more unprefixed headings than sections, --template
+ * not with csv or xlsx): 0, or -1 with err (PB_EXIT_FATAL, a usage error).
+ * Call it once before pb_report_run, which trusts the options it is given.
  */
 int pb_report_check_opts(const struct pb_report_opts *o, struct pb_error *err);
 
@@ -62,7 +77,8 @@ int pb_report_check_opts(const struct pb_report_opts *o, struct pb_error *err);
  * (atomic: temporary file and rename; nothing is left behind on failure)
  * or stdout. Rows with the wrong field count are reported on stderr as
  * FILE:LINE and left out. Returns 0, PB_EXIT_DATA (1) when rows were left
- * out, or -1 with err filled (unreadable input, unknown column, write error).
+ * out, or -1 with err filled (unreadable input, unknown column, a template
+ * fill-in that names no figure, write error); then no output is written.
  */
 int pb_report_run(const struct pb_report_opts *o, struct pb_error *err);
 

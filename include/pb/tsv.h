@@ -35,6 +35,7 @@ struct pb_tsv_reader {
 	struct pb_str *fields;
 	size_t fields_cap;
 	int escaped; /* the current line holds a backslash */
+	int nul;     /* the current line holds a NUL byte */
 };
 
 /*
@@ -67,6 +68,8 @@ void pb_tsv_close(struct pb_tsv_reader *r);
 void pb_tsv_put(FILE *f, const char *p, size_t n);
 void pb_tsv_puts(FILE *f, const char *z);
 void pb_tsv_put_str(FILE *f, struct pb_str s);
+/* The same, appended to a buffer (for writers that fwrite whole blocks). 0, or -1 out of memory. */
+int pb_tsv_buf_put(struct pb_buf *b, const char *p, size_t n);
 /* Unescapes a pb TSV field in place; returns the new length, or (size_t)-1 on a bad escape. */
 size_t pb_tsv_unescape(char *p, size_t n);
 

@@ -48,6 +48,14 @@ int pb_parse_int_loose(struct pb_str s, long long *out);
  * same rule: nothing is rounded between commands.
  */
 int pb_put_number(struct pb_buf *b, double v);
+/*
+ * The same text by the C library's printf and strtod: slow, kept as the
+ * reference the tests hold pb_put_number to.
+ */
+int pb_put_number_printf(struct pb_buf *b, double v);
+/* A whole number in decimal, appended. */
+int pb_put_int(struct pb_buf *b, long long v);
+int pb_put_uint(struct pb_buf *b, unsigned long long v);
 int pb_put_rate(struct pb_buf *b, double v);
 int pb_put_pp(struct pb_buf *b, double v);
 /* A rate num/den, correctly rounded, or NaN when den is 0. */

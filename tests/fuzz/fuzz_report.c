@@ -193,6 +193,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pb_error err = PB_ERROR_INIT;
 	const char *notes[1] = { hostile }, *headings[1] = { hostile };
 	const char *labels[1] = { "units=<b>\"单位数\"</b>" };
+	const char *charts[1] = { "org_rate" }, *sorts[1] = { "units:desc" };
+	const char *columns[1] = { "district,units,org_rate" };
 	char *inputs[1], *out;
 	size_t len;
 	int rc;
@@ -202,10 +204,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.format = fmts[data[0] % 5];
 	o.precision = (data[1] & 7) % 7;
 	o.en = !!(data[1] & 8);
-	if (data[1] & 16)
-		o.chart = "org_rate";
-	if (data[1] & 32)
-		o.sort = "units:desc";
+	if (data[1] & 16) {
+		o.charts = charts;
+		o.ncharts = 1;
+	}
+	if (data[1] & 32) {
+		o.sorts = sorts;
+		o.nsorts = 1;
+	}
 	if (data[1] & 64) {
 		o.title = o.subtitle = hostile;
 		o.notes = notes;
@@ -215,8 +221,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.labels = labels;
 		o.nlabels = 1;
 	}
-	if (data[1] & 128)
-		o.columns = "district,units,org_rate";
+	if (data[1] & 128) {
+		o.columns = columns;
+		o.ncolumns = 1;
+	}
 	if (o.format == PB_REPORT_XLSX) {
 		o.output = fuzz_path("out.xlsx");
 		unlink(o.output);

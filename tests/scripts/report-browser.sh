@@ -74,6 +74,14 @@ no_errors() {
 }
 t "the page loads without console or network errors" no_errors
 
+# the bulletin: filled prose, and a trend as a line (an SVG path) per group, totals left out
+printf '全市单独组建率{1:2022-07/合计:single_rate}，禅城区{1:2022-07/禅城区:single_rate}。\n' >"$tmp/prose.txt"
+pb-report --format html -o "$tmp/trend.html" --template "$tmp/prose.txt" --chart single_rate \
+	--order district=禅城区,南海区 tests/cli/report-trend/trend.tsv
+browse --dump-dom "file://$tmp/trend.html" >"$tmp/trend-dom.html" 2>"$tmp/trend.err"
+t "the DOM has the filled prose and a line per group of the trend" \
+	python3 -c 'import re,sys; d=open(sys.argv[1],encoding="utf-8").read(); s=re.search(r"<svg.*?</svg>",d,re.S).group(); assert len(re.findall(r"<path ",s))==3 and "全市单独组建率72.2%，禅城区87.5%。" in d' "$tmp/trend-dom.html"
+
 if [ -n "${REPORT_BROWSER_KEEP:-}" ]; then
 	cp "$tmp/report.png" "$tmp/report.pdf" "$tmp/report.html" "$REPORT_BROWSER_KEEP/"
 fi

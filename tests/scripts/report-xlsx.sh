@@ -50,14 +50,17 @@ assert names[1] == 'a_b_c_d__e_', names[1]
 assert len(names[3]) == 31 and names[3].startswith('这是一个非常'), names[3]
 PY
 
-t "rate cells are numbers in a 0.0% format, counts plain numbers, pp signed" py <<'PY'
-import sys, xml.etree.ElementTree as ET
-M = '{http://schemas.openxmlformats.org/spreadsheetml/2006/main}'
+# the workbook's number formats and its first sheet, for the checks below (python3 - DIR)
+styles='import sys, xml.etree.ElementTree as ET
+M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 d = sys.argv[1]
-st = ET.parse(d + '/xl/styles.xml').getroot()
-fmts = {f.get('numFmtId'): f.get('formatCode') for f in st.iter(M + 'numFmt')}
-xfs = [x.get('numFmtId') for x in st.find(M + 'cellXfs')]
-sh = ET.parse(d + '/xl/worksheets/sheet1.xml').getroot()
+st = ET.parse(d + "/xl/styles.xml").getroot()
+fmts = {f.get("numFmtId"): f.get("formatCode") for f in st.iter(M + "numFmt")}
+xfs = [x.get("numFmtId") for x in st.find(M + "cellXfs")]
+sh = ET.parse(d + "/xl/worksheets/sheet1.xml").getroot()
+'
+with_styles() { python3 - "$@" <<<"$styles$(cat)"; }
+t "rate cells are numbers in a 0.0% format, counts plain numbers, pp signed" with_styles "$tmp/x" <<'PY'
 hdr = None
 cells = {}
 for c in sh.iter(M + 'c'):
@@ -164,14 +167,7 @@ raw = text('B3')
 shown = re.sub(r'_x([0-9A-Fa-f]{4})_', lambda m: chr(int(m.group(1), 16)), raw)
 assert shown == '_x0041_ and _x00e9_', (raw, shown)
 PY
-t "a score column whose values need three decimals gets a 0.000 format" python3 - "$tmp/y" <<'PY'
-import sys, xml.etree.ElementTree as ET
-M = '{http://schemas.openxmlformats.org/spreadsheetml/2006/main}'
-d = sys.argv[1]
-st = ET.parse(d + '/xl/styles.xml').getroot()
-fmts = {f.get('numFmtId'): f.get('formatCode') for f in st.iter(M + 'numFmt')}
-xfs = [x.get('numFmtId') for x in st.find(M + 'cellXfs')]
-sh = ET.parse(d + '/xl/worksheets/sheet1.xml').getroot()
+t "a score column whose values need three decimals gets a 0.000 format" with_styles "$tmp/y" <<'PY'
 cells = {c.get('r'): c for c in sh.iter(M + 'c')}
 for ref in ('C2', 'C3', 'C4'):
     assert fmts.get(xfs[int(cells[ref].get('s', 0))]) == '0.000', ref

@@ -90,6 +90,260 @@ static void strict_numbers(void **state)
 	assert_int_equal(pb_parse_double(S("."), &d), -1);
 }
 
+/* splitmix64: a fixed seed, so a failure is found again. */
+static uint64_t rnd_state = 0x5eed2026;
+
+static uint64_t rnd(void)
+{
+	uint64_t z = (rnd_state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* pb_parse_double as it was, by strtod alone: the reference for the fast path. */
+static int parse_double_strtod(const char *p, size_t n, double *out)
+{
+	char tmp[401], *end; /* value.c's DOUBLE_TEXT_MAX + 1 */
+	size_t i;
+	double v;
+	int digits = 0;
+
+	if (n == 0 || n >= sizeof tmp)
+		return -1;
+	for (i = 0; i < n; i++) {
+		char c = p[i];
+		if (c >= '0' && c <= '9')
+			digits = 1;
+		else if (!(c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'))
+			return -1;
+	}
+	if (!digits)
+		return -1;
+	memcpy(tmp, p, n);
+	tmp[n] = '\0';
+	errno = 0;
+	v = strtod(tmp, &end);
+	if (errno == ERANGE && fabs(v) > 1.0)
+		return -1;
+	if (*end || !isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* The fast parser and strtod agree on z: the same answer, the same bits. */
+static void same_parse(const char *z, size_t n)
+{
+	double a = 0, b = 0;
+	int ra = pb_parse_double((struct pb_str){ z, n }, &a);
+	int rb = parse_double_strtod(z, n, &b);
+
+	if (ra != rb || (ra == 0 && memcmp(&a, &b, sizeof a) != 0))
+		fail_msg("pb_parse_double(\"%.*s\"): %d %a, strtod: %d %a", (int)n, z, ra, a, rb,
+		         b);
+}
+
+/* A random decimal text: sign, digits, point, exponent, and now and then a stray character. */
+static size_t random_decimal(char *z)
+{
+	static const char junk[] = "+-.eE0x 9";
+	size_t n = 0, i, nd;
+	uint64_t r = rnd();
+
+	if (r % 5 == 0)
+		z[n++] = r % 3 ? '-' : '+';
+	nd = (size_t)(rnd() % 22);
+	for (i = 0; i < nd; i++)
+		z[n++] = (char)('0' + (i == 0 && r % 7 == 0 ? 0 : rnd() % 10));
+	if ((r >> 8) % 3) {
+		size_t at = nd ? (size_t)(rnd() % (nd + 1)) : 0;
+		memmove(z + n - nd + at + 1, z + n - nd + at, nd - at);
+		z[n - nd + at] = '.';
+		n++;
+	}
+	if ((r >> 16) % 6 == 0) {
+		z[n++] = (r >> 20) & 1 ? 'e' : 'E';
+		if ((r >> 21) % 3 == 0)
+			z[n++] = (r >> 23) & 1 ? '-' : '+';
+		n += (size_t)snprintf(z + n, 8, "%d", (int)(rnd() % ((r >> 24) & 1 ? 30 : 400)));
+	}
+	if ((r >> 32) % 50 == 0)
+		z[rnd() % (n + 1)] = junk[rnd() % (sizeof junk - 1)];
+	return n;
+}
+
+static void parse_double_fast_path(void **state)
+{
+	char z[96];
+	size_t i, n;
+	static const char *const fixed[] = {
+		"0",
+		"-0",
+		"+0",
+		"0.0",
+		"-0.000",
+		"00012.5000",
+		".5",
+		"5.",
+		"-.5e-3",
+		"1e",
+		"1e+",
+		"e5",
+		".e5",
+		".",
+		"-",
+		"+-1",
+		"1..2",
+		"1e5.5",
+		"1E22",
+		"1e23",
+		"1e-22",
+		"1e-23",
+		"9007199254740992",
+		"9007199254740993",
+		"9007199254740991e1",
+		"9007199254740991e22",
+		"4503599627370497e-22",
+		"123456789012345678901",
+		"0.00000000000000000000000000000000000000001",
+		"1e0000000000000000005",
+		"1e99999999999",
+		"1e-99999999999",
+		"20.0",
+		"88.5",
+	};
+
+	(void)state;
+	for (i = 0; i < sizeof fixed / sizeof *fixed; i++)
+		same_parse(fixed[i], strlen(fixed[i]));
+	for (i = 0; i < 1500000; i++) {
+		n = random_decimal(z);
+		same_parse(z, n);
+	}
+	/* integers near 2^53 times powers of ten: products that round, ties to even */
+	for (i = 0; i < 200000; i++) {
+		uint64_t m = (1ULL << 53) - rnd() % 4096;
+		int e = (int)(rnd() % 45) - 22;
+		n = (size_t)snprintf(z, sizeof z, "%llue%d", (unsigned long long)m, e);
+		same_parse(z, n);
+	}
+	/* every double's texts read back: %.17g, %.15g */
+	for (i = 0; i < 300000; i++) {
+		uint64_t bits = rnd();
+		double v;
+		memcpy(&v, &bits, sizeof v);
+		if (!isfinite(v))
+			continue;
+		n = (size_t)snprintf(z, sizeof z, i & 1 ? "%.17g" : "%.15g", v);
+		same_parse(z, n);
+	}
+}
+
+/* pb_put_number and the printf reference write the same text for v. */
+static void same_text(double v, struct pb_buf *a, struct pb_buf *b)
+{
+	pb_buf_reset(a);
+	pb_buf_reset(b);
+	pb_put_number(a, v);
+	pb_put_number_printf(b, v);
+	if (a->len != b->len || memcmp(a->p ? a->p : "", b->p ? b->p : "", a->len) != 0)
+		fail_msg("%a: pb_put_number '%s', printf '%s'", v, a->p ? a->p : "",
+		         b->p ? b->p : "");
+}
+
+static double with_sign(double v)
+{
+	return rnd() & 1 ? -v : v;
+}
+
+static void put_number_exact_path(void **state)
+{
+	struct pb_buf a = PB_BUF_INIT, b = PB_BUF_INIT;
+	size_t i;
+	int k, j;
+
+	(void)state;
+	/* random bit patterns: every exponent */
+	for (i = 0; i < 150000; i++) {
+		uint64_t bits = rnd();
+		double v;
+		memcpy(&v, &bits, sizeof v);
+		same_text(v, &a, &b);
+	}
+	/* random mantissas over the exact path's range, 2^-18 … 2^47 */
+	for (i = 0; i < 700000; i++) {
+		double v = ldexp((double)((rnd() >> 11) | (1ULL << 52)), (int)(rnd() % 66) - 70);
+		same_text(with_sign(v), &a, &b);
+	}
+	/* rates i/n, and short decimals m / 10^j */
+	for (i = 0; i < 200000; i++) {
+		uint64_t n = 1 + rnd() % 10000000;
+		same_text((double)(rnd() % (n + 1)) / (double)n, &a, &b);
+		same_text(
+		    with_sign((double)(rnd() % 100000000000ULL) / pow(10, (double)(rnd() % 18))),
+		    &a, &b);
+	}
+	/* dyadic values m × 2^-j: exact decimals that end in 5, so ties at 15 and 16 digits */
+	for (i = 0; i < 300000; i++) {
+		int bitsn = 1 + (int)(rnd() % 53);
+		uint64_t m = (rnd() >> (64 - bitsn)) | 1;
+		same_text(with_sign(ldexp((double)m, -(int)(rnd() % 64))), &a, &b);
+	}
+	/* around powers of ten and of two, a few ulps each way */
+	for (k = -8; k <= 16; k++) {
+		double p = pow(10, k), lo = p, hi = p;
+		for (j = 0; j < 64; j++) {
+			same_text(lo, &a, &b);
+			same_text(hi, &a, &b);
+			lo = nextafter(lo, 0);
+			hi = nextafter(hi, INFINITY);
+		}
+	}
+	for (k = -20; k <= 50; k++) {
+		double p = ldexp(1, k), lo = p, hi = p;
+		for (j = 0; j < 8; j++) {
+			same_text(lo, &a, &b);
+			same_text(hi, &a, &b);
+			lo = nextafter(lo, 0);
+			hi = nextafter(hi, INFINITY);
+		}
+	}
+	pb_buf_release(&a);
+	pb_buf_release(&b);
+}
+
+static void put_whole_numbers(void **state)
+{
+	struct pb_buf b = PB_BUF_INIT;
+
+	(void)state;
+	pb_put_uint(&b, 0);
+	pb_buf_addc(&b, ' ');
+	pb_put_uint(&b, 18446744073709551615ULL);
+	pb_buf_addc(&b, ' ');
+	pb_put_int(&b, -9223372036854775807LL - 1);
+	pb_buf_addc(&b, ' ');
+	pb_put_int(&b, 42);
+	assert_string_equal(b.p, "0 18446744073709551615 -9223372036854775808 42");
+	/* every digit count, at its edges, as printf writes them */
+	{
+		unsigned long long p = 1;
+		int k, d;
+		char want[32];
+		for (k = 0; k < 20; k++, p *= 10)
+			for (d = -1; d <= 1; d++) {
+				unsigned long long v = p + (unsigned long long)d;
+				pb_buf_reset(&b);
+				pb_put_uint(&b, v);
+				snprintf(want, sizeof want, "%llu", v);
+				assert_string_equal(b.p, want);
+			}
+	}
+	pb_buf_release(&b);
+}
+
 static void loose_numbers(void **state)
 {
 	long long v;
@@ -366,6 +620,76 @@ static void tsv_escapes_round_trip(void **state)
 	assert_int_equal(pb_tsv_unescape(copy, 6), (size_t)-1);
 }
 
+/* A random field: letters, UTF-8, and the four bytes pb TSV escapes. */
+static size_t random_field(char *z, size_t max)
+{
+	static const char alpha[] = "ab\t\n\r\\\x01\x0e\x5b\xe4\xb8\xad";
+	size_t n = (size_t)(rnd() % (max + 1)), i;
+	int plain = rnd() % 3 == 0;
+
+	for (i = 0; i < n; i++)
+		z[i] = plain ? (char)('a' + rnd() % 26) : alpha[rnd() % (sizeof alpha - 1)];
+	return n;
+}
+
+/* Written field by field (FILE and buffer alike) and read back, long lines and short. */
+static void tsv_fields_round_trip(void **state)
+{
+	char tmpl[] = "/tmp/pb-test-tsv-XXXXXX", *text = NULL;
+	static char fields[64][80];
+	size_t lens[64], ncols, i, j, len = 0;
+	int round, fd;
+
+	(void)state;
+	for (round = 0; round < 300; round++) {
+		struct pb_buf b = PB_BUF_INIT;
+		struct pb_tsv_reader r;
+		struct pb_error err = PB_ERROR_INIT;
+		FILE *f = open_memstream(&text, &len);
+		ncols = 1 + (size_t)(rnd() % 64);
+		for (j = 0; j < ncols; j++) {
+			pb_buf_addf(&b, "%sc%zu", j ? "\t" : "", j);
+			fprintf(f, "%sc%zu", j ? "\t" : "", j);
+		}
+		pb_buf_addc(&b, '\n');
+		putc('\n', f);
+		for (j = 0; j < ncols; j++) {
+			lens[j] = random_field(fields[j], rnd() % 4 ? 12 : sizeof fields[j]);
+			if (j) {
+				pb_buf_addc(&b, '\t');
+				putc('\t', f);
+			}
+			assert_int_equal(pb_tsv_buf_put(&b, fields[j], lens[j]), 0);
+			pb_tsv_put(f, fields[j], lens[j]);
+		}
+		pb_buf_addc(&b, '\n');
+		putc('\n', f);
+		fclose(f);
+		assert_int_equal(len, b.len);
+		assert_memory_equal(text, b.p, len);
+		free(text);
+		text = NULL;
+		strcpy(tmpl, "/tmp/pb-test-tsv-XXXXXX");
+		fd = mkstemp(tmpl);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, b.p, b.len), (ssize_t)b.len);
+		lseek(fd, 0, SEEK_SET);
+		assert_int_equal(pb_tsv_open_fd(&r, fd, "t.tsv", &err), 0);
+		assert_int_equal(r.ncols, ncols);
+		assert_int_equal(pb_tsv_next(&r, &err), 1);
+		assert_int_equal(r.nfields, ncols);
+		for (i = 0; i < ncols; i++) {
+			assert_int_equal(r.fields[i].n, lens[i]);
+			assert_memory_equal(r.fields[i].p, fields[i], lens[i]);
+		}
+		assert_int_equal(pb_tsv_next(&r, &err), 0);
+		pb_tsv_close(&r);
+		close(fd);
+		unlink(tmpl);
+		pb_buf_release(&b);
+	}
+}
+
 static int reader_on(const char *text, struct pb_tsv_reader *r, struct pb_error *err)
 {
 	int fds[2];
@@ -421,12 +745,16 @@ int main(void)
 		cmocka_unit_test(loose_numbers),
 		cmocka_unit_test(dates),
 		cmocka_unit_test(print_numbers),
+		cmocka_unit_test(parse_double_fast_path),
+		cmocka_unit_test(put_number_exact_path),
+		cmocka_unit_test(put_whole_numbers),
 		cmocka_unit_test(text_normalization),
 		cmocka_unit_test(text_width_and_utf8),
 		cmocka_unit_test(map_keeps_dense_indexes),
 		cmocka_unit_test(vocab_lookups),
 		cmocka_unit_test(tsv_escapes_round_trip),
 		cmocka_unit_test(tsv_reader),
+		cmocka_unit_test(tsv_fields_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include "pb/buf.h"
 #include "pb/report.h"
 #include "pb/text.h"
+#include "../../lib/report_int.h"
 
 static char *pad(const char *s, size_t width, int right)
 {
@@ -23,39 +24,30 @@ static char *pad(const char *s, size_t width, int right)
 	return pb_buf_detach(&b);
 }
 
+/* pad(s, width, right) is want, and want is wide display columns. */
+#define PAD_IS(s, width, right, want, wide)                                                        \
+	do {                                                                                       \
+		char *got_ = pad(s, width, right);                                                 \
+		assert_string_equal(got_, want);                                                   \
+		assert_int_equal(pb_text_width(got_, strlen(got_)), wide);                         \
+		free(got_);                                                                        \
+	} while (0)
+
 static void pad_counts_display_columns(void **state)
 {
-	char *p;
-
 	(void)state;
 	/* ASCII: one column a byte */
-	p = pad("ab", 5, 0);
-	assert_string_equal(p, "ab   ");
-	free(p);
-	p = pad("12", 5, 1);
-	assert_string_equal(p, "   12");
-	free(p);
+	PAD_IS("ab", 5, 0, "ab   ", 5);
+	PAD_IS("12", 5, 1, "   12", 5);
 	/* CJK: two columns a character, whatever the bytes */
-	p = pad("合计", 6, 0);
-	assert_string_equal(p, "合计  ");
-	assert_int_equal(pb_text_width(p, strlen(p)), 6);
-	free(p);
-	p = pad("东城区", 7, 1);
-	assert_string_equal(p, " 东城区");
-	free(p);
+	PAD_IS("合计", 6, 0, "合计  ", 6);
+	PAD_IS("东城区", 7, 1, " 东城区", 7);
 	/* a combining mark takes no column: e + U+0301 is one column */
-	p = pad("e\xcc\x81", 3, 0);
-	assert_string_equal(p, "e\xcc\x81  ");
-	assert_int_equal(pb_text_width(p, strlen(p)), 3);
-	free(p);
+	PAD_IS("e\xcc\x81", 3, 0, "e\xcc\x81  ", 3);
 	/* full-width letters are wide too */
-	p = pad("\xef\xbc\xa1", 4, 1);
-	assert_string_equal(p, "  \xef\xbc\xa1");
-	free(p);
+	PAD_IS("\xef\xbc\xa1", 4, 1, "  \xef\xbc\xa1", 4);
 	/* already as wide: unchanged, never cut */
-	p = pad("党组织数", 3, 0);
-	assert_string_equal(p, "党组织数");
-	free(p);
+	PAD_IS("党组织数", 3, 0, "党组织数", 8);
 }
 
 static char *value(enum pb_report_kind k, const char *v, int prec, int signs)
@@ -181,6 +173,48 @@ static void csv_quotes_and_neutralizes(void **state)
 	CSV_IS("", "");
 }
 
+static void section_prefixes(void **state)
+{
+	size_t sec;
+
+	(void)state;
+	assert_string_equal(pb_report_sec_arg("2:district,units", &sec), "district,units");
+	assert_int_equal(sec, 2);
+	assert_string_equal(pb_report_sec_arg("district,units", &sec), "district,units");
+	assert_int_equal(sec, 0);
+	assert_string_equal(pb_report_sec_arg("score:desc", &sec), "score:desc");
+	assert_int_equal(sec, 0);
+	assert_string_equal(pb_report_sec_arg("12:30 会议", &sec),
+	                    "30 会议"); /* a heading: 1:12:30 */
+	assert_int_equal(sec, 12);
+	assert_string_equal(pb_report_sec_arg("1:12:30 会议", &sec), "12:30 会议");
+	assert_int_equal(sec, 1);
+	pb_report_sec_arg("0:x", &sec);
+	assert_true(sec == (size_t)-1); /* names no section */
+	assert_string_equal(pb_report_sec_arg("2022年", &sec), "2022年");
+	assert_int_equal(sec, 0);
+}
+
+static void chart_ticks(void **state)
+{
+	struct pb_report_chart ch = { .kind = PB_RK_RATE, .step = 0.2 };
+	char t[32];
+
+	(void)state;
+	pb_report_chart_tick(&ch, 0.8, t, sizeof t);
+	assert_string_equal(t, "80%");
+	ch.step = 0.025;
+	pb_report_chart_tick(&ch, 0.825, t, sizeof t);
+	assert_string_equal(t, "82.5%");
+	ch.kind = PB_RK_DEC;
+	ch.step = 0.5;
+	pb_report_chart_tick(&ch, -1e-17, t, sizeof t);
+	assert_string_equal(t, "0.0"); /* never -0 */
+	ch.step = 20;
+	pb_report_chart_tick(&ch, 120, t, sizeof t);
+	assert_string_equal(t, "120");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +222,8 @@ int main(void)
 		cmocka_unit_test(values_are_shown_for_people),
 		cmocka_unit_test(html_escapes_all_five),
 		cmocka_unit_test(csv_quotes_and_neutralizes),
+		cmocka_unit_test(section_prefixes),
+		cmocka_unit_test(chart_ticks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
