@@ -323,7 +323,11 @@ int pb_tsv_open_fd(struct pb_tsv_reader *r, int fd, const char *name, struct pb_
 	memset(r, 0, sizeof *r);
 	r->fd = fd;
 	r->name = name;
-	return read_header(r, err);
+	if (read_header(r, err) == 0)
+		return 0;
+	/* a failed open holds nothing, so a caller that does not close it leaks nothing */
+	pb_tsv_close(r);
+	return -1;
 }
 
 int pb_tsv_open(struct pb_tsv_reader *r, const char *path, struct pb_error *err)
@@ -338,7 +342,7 @@ int pb_tsv_open(struct pb_tsv_reader *r, const char *path, struct pb_error *err)
 		return pb_error_set(err, PB_EXIT_FATAL, path, 0, "cannot open:");
 	}
 	if (pb_tsv_open_fd(r, fd, path, err) < 0) {
-		r->own_fd = 1;
+		close(fd);
 		return -1;
 	}
 	r->own_fd = 1;
