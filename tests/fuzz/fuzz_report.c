@@ -57,23 +57,16 @@ static void check_html(const char *h, size_t len)
 		"circle", "text",    "div",   "span",  "small",    "strong",   "footer",
 		"ul",     "li",      "br",    "col",   "colgroup", NULL
 	};
-	static const char *const attrs[] = { "class",       "charset",
-		                             "name",        "content",
-		                             "lang",        "scope",
-		                             "colspan",     "rowspan",
-		                             "role",        "aria-label",
-		                             "viewbox",     "width",
-		                             "height",      "x",
-		                             "y",           "x1",
-		                             "y1",          "x2",
-		                             "y2",          "fill",
-		                             "stroke",      "stroke-width",
-		                             "text-anchor", "font-size",
-		                             "font-weight", "dominant-baseline",
-		                             "transform",   "xmlns",
-		                             "points",      "d",
-		                             "id",          "preserveaspectratio",
-		                             NULL };
+	/* clang-format off */
+	static const char *const attrs[] = {
+		"class", "charset", "name", "content", "lang", "scope", "colspan", "rowspan", "role",
+		"aria-label", "viewbox", "width", "height", "x", "y", "x1", "y1", "x2", "y2", "cx",
+		"cy", "r", "fill", "fill-opacity", "opacity", "stroke", "stroke-width",
+		"stroke-linejoin", "stroke-linecap", "stroke-dasharray", "text-anchor", "font-size",
+		"font-weight", "dominant-baseline", "transform", "xmlns", "points", "d", "id",
+		"preserveaspectratio", NULL
+	};
+	/* clang-format on */
 	const char *p = h, *end = h + len;
 
 	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
