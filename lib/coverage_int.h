@@ -96,7 +96,7 @@ struct cov_pairs {
 /*
  * Byte strings, each kept once and numbered in the order first put: the
  * members of the per-group sets. Smaller than a pb_map: a 4-byte offset per
- * string and an 8-byte slot (index, hash tag) at most 70% full.
+ * string and an 8-byte slot (index, hash tag) at most 80% full.
  */
 struct cov_members {
 	char *text; /* the strings, end to end */
