@@ -190,7 +190,8 @@ long cov_agg_find(struct cov_agg *a, const struct pb_str *v)
 	if (!a->ngslots)
 		return -2;
 	if (a->glast && (a->glast_hit || (++a->glast_tick & 15) == 0)) {
-		if ((a->glast_hit = key_is(pb_map_key(&a->groups, (size_t)a->glast - 1), v, a->nby)))
+		if ((a->glast_hit =
+		         key_is(pb_map_key(&a->groups, (size_t)a->glast - 1), v, a->nby)))
 			return a->glast - 1;
 	}
 	h = hash_values(v, a->nby);
@@ -487,7 +488,8 @@ int cov_agg_merge(struct cov_agg *dst, struct cov_agg *src)
 		struct cov_stats *d;
 		struct pb_str k = pb_map_key(&src->groups, i);
 		long g = pb_map_put(&dst->groups, k.p, k.n, NULL);
-		if (g < 0 || pb_grow_zeroed(&dst->st, &dst->st_cap, (size_t)g, sizeof *dst->st) < 0 ||
+		if (g < 0 ||
+		    pb_grow_zeroed(&dst->st, &dst->st_cap, (size_t)g, sizeof *dst->st) < 0 ||
 		    stats_grow_sums(&dst->st[g], s->nsums) < 0) {
 			rc = -1;
 			break;
