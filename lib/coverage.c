@@ -504,7 +504,8 @@ static int count_org(struct cov *c, const struct pb_tsv_reader *r, const struct 
  * a number is reported and left out (the unit still counts); an empty one
  * is missing. 0, or -1 out of memory.
  */
-static int count_values(struct cov *c, const struct pb_tsv_reader *r, const struct cov_cols *k, long g)
+static int count_values(struct cov *c, const struct pb_tsv_reader *r, const struct cov_cols *k,
+                        long g)
 {
 	size_t j;
 	int rc;
