@@ -25,11 +25,11 @@ if [ "$vg" = 1 ]; then
 	vgrun() { # LOGDIR PROGRAM ARGS...: valgrind with pb's options
 		local logs=$1
 		shift
-		valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=97 \
+		valgrind -q --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite --error-exitcode=97 \
 			--suppressions="$top/tests/valgrind.supp" --log-file="$logs/vg.%p.log" "$@"
 	}
 	for b in bin/pb-*; do
-		printf '#!/bin/sh\nexec valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=97 --suppressions="%s" --log-file="$PB_VG_LOGS/vg.%%p.log" "%s" "$@"\n' \
+		printf '#!/bin/sh\nexec valgrind -q --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite --error-exitcode=97 --suppressions="%s" --log-file="$PB_VG_LOGS/vg.%%p.log" "%s" "$@"\n' \
 			"$top/tests/valgrind.supp" "$top/$b" >"$vgbin/${b#bin/}"
 		chmod +x "$vgbin/${b#bin/}"
 	done
