@@ -68,7 +68,8 @@ static void check_html(const char *h, size_t len)
 		                             "transform",   "xmlns",
 		                             "points",      "d",
 		                             "id",          "preserveaspectratio",
-		                             NULL };
+		                             "cx",          "cy",
+		                             "r",           NULL };
 	const char *p = h, *end = h + len;
 
 	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {

