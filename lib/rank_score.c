@@ -640,7 +640,8 @@ static inline int slot_before(const struct rank_run *k, const struct rank_slot *
 	unsigned __int128 a = (unsigned __int128)x->key << 32 | x->rank,
 	                  b = (unsigned __int128)y->key << 32 | y->rank;
 
-	return a != b ? a < b : id_before(k, x->ent, y->ent);
+	/* the pivot meets itself in every partition: no need to read its id */
+	return a != b ? a < b : x->ent != y->ent && id_before(k, x->ent, y->ent);
 }
 
 static void slot_swap(struct rank_slot *a, struct rank_slot *b)
