@@ -14,7 +14,7 @@ LDFLAGS  += -fsanitize=address,undefined
 export LSAN_OPTIONS ?= suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 endif
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude
-LDLIBS   += -lcsv -lpcre2-8 -lutf8proc -lxlsxwriter -lzip -lexpat -lfreexl -lcairo -lfontconfig -lm
+LDLIBS   += -lcsv -lpcre2-8 -lutf8proc -lxlsxwriter -lzip -lexpat -lfreexl -lcairo -lfontconfig -lm -lpthread
 
 LIB_SRC  := $(sort $(wildcard lib/*.c))
 LIB_OBJ  := $(LIB_SRC:lib/%.c=build/lib/%.o)

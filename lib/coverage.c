@@ -12,18 +12,6 @@
 #include "pb/value.h"
 #include "pb/vocab.h"
 
-/* More formal members than any one unit has; keeps every sum far from overflow. */
-#define MEMBERS_MAX 1000000000LL
-
-/* Column indexes of one input file; -1 = absent (reads as empty). */
-struct cols {
-	int by[COV_MAX_BY];
-	int org_mode, org_id, org_name, members, instructor;
-	int established, dissolved, opened, closed, status, unit_id;
-	int *sums;     /* per summed column (agg.sums) */
-	int *distinct; /* per --distinct column (agg.distinct) */
-};
-
 /* ---------- options ---------- */
 
 /* The options, a bit each, for the rules of which go together. */
@@ -331,234 +319,6 @@ static void cov_release(struct cov *c)
 	pb_buf_release(&c->msg);
 }
 
-/* ---------- one unit ---------- */
-
-static struct pb_str field(const struct pb_tsv_reader *r, int idx)
-{
-	if (idx < 0)
-		return (struct pb_str){ "", 0 };
-	return r->fields[idx];
-}
-
-static int parse_opt_date(struct cov *c, const struct pb_tsv_reader *r, int idx, int32_t *d,
-                          int *has)
-{
-	struct pb_str s = field(r, idx);
-
-	*has = 0;
-	if (s.n == 0)
-		return 0;
-	if (pb_parse_date(s, d) < 0) {
-		cov_row_error(c, r->name, r->line, "%s: '%.*s' is not a date (YYYY-MM-DD)",
-		              r->cols[idx], (int)s.n, s.p);
-		return -1;
-	}
-	*has = 1;
-	return 0;
-}
-
-/* 1 when the unit is open on --as-of (or there is none), 0 when not, -1 bad date. */
-static int unit_open(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k)
-{
-	int32_t d;
-	int has, open = 1;
-
-	if (!c->o->has_as_of)
-		return 1;
-	if (parse_opt_date(c, r, k->opened, &d, &has) < 0)
-		return -1;
-	if (has && d > c->o->as_of)
-		open = 0;
-	if (parse_opt_date(c, r, k->closed, &d, &has) < 0)
-		return -1;
-	if (has && c->o->as_of > d)
-		open = 0;
-	return open;
-}
-
-/* members: -1 unknown, else a whole number; -1 returned after reporting a bad one. */
-static int unit_members(struct cov *c, const struct pb_tsv_reader *r, struct pb_str m,
-                        long long *members)
-{
-	*members = -1;
-	if (m.n && (pb_parse_int(m, members) < 0 || *members < 0)) {
-		cov_row_error(c, r->name, r->line, "members: '%.*s' is not a whole number >= 0",
-		              (int)m.n, m.p);
-		return -1;
-	}
-	if (*members > MEMBERS_MAX) {
-		cov_row_error(c, r->name, r->line, "members: '%.*s' is more than %lld", (int)m.n,
-		              m.p, MEMBERS_MAX);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * org_mode counting: the unit's effective org_mode on --as-of (an
- * organization not yet established or already dissolved is not there),
- * should_build and built_since. 0, or -1 after reporting a bad field.
- */
-static int unit_org(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k,
-                    struct cov_unit *u)
-{
-	const struct pb_coverage_opts *o = c->o;
-	int32_t est, dis;
-	int has_est, has_dis;
-
-	if ((u->mode = cov_written_mode(c, r, field(r, k->org_mode))) < 0 ||
-	    unit_members(c, r, field(r, k->members), &u->members) < 0)
-		return -1;
-	if (o->has_as_of && (u->mode == COV_OM_SINGLE || u->mode == COV_OM_JOINT)) {
-		if (parse_opt_date(c, r, k->established, &est, &has_est) < 0 ||
-		    parse_opt_date(c, r, k->dissolved, &dis, &has_dis) < 0)
-			return -1;
-		/* built since DATE, even if dissolved since */
-		u->built_since = o->has_since && has_est && est >= o->since && est <= o->as_of;
-		if ((has_est && est > o->as_of) || (has_dis && o->as_of >= dis))
-			u->mode = field(r, k->instructor).n ? COV_OM_WORK : COV_OM_NONE;
-	}
-	u->should_build =
-	    u->mode != COV_OM_SINGLE && u->members >= 0 && u->members >= o->min_members;
-	return 0;
-}
-
-/* Reads one unit: 1 when it counts (open on --as-of, every field good), else 0. */
-static int read_unit(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k,
-                     struct cov_unit *u)
-{
-	memset(u, 0, sizeof *u);
-	u->members = -1;
-	if (unit_open(c, r, k) <= 0)
-		return 0;
-	switch (c->mode) {
-	case COV_ORG: return unit_org(c, r, k, u) == 0;
-	case COV_STATUS: u->covered = pb_list_find(&c->covered, field(r, k->status)) >= 0; break;
-	case COV_LINKS: {
-		struct pb_str id = field(r, k->unit_id);
-		long i = id.n ? pb_map_find(&c->linked, id.p, id.n) : -1;
-		u->covered = i >= 0 && c->nlinks[i] >= c->o->min_links;
-		break;
-	}
-	}
-	return 1;
-}
-
-/* ---------- counting ---------- */
-
-/* The group of the row, or -2 after reporting a 合计 value, -1 out of memory. */
-static long row_group(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k)
-{
-	size_t i;
-
-	/* 合计 marks total rows here and in --compare and --targets files */
-	for (i = 0; i < c->by.n; i++)
-		if (pb_str_eqz(field(r, k->by[i]), PB_TOTAL_LABEL)) {
-			cov_row_error(c, r->name, r->line,
-			              "%s: '" PB_TOTAL_LABEL
-			              "' is reserved for total rows (a summary row?)",
-			              c->by.v[i]);
-			return -2;
-		}
-	pb_buf_reset(&c->agg.key);
-	for (i = 0; i < c->by.n; i++)
-		if (cov_key_add(&c->agg.key, field(r, k->by[i])) < 0)
-			return -1;
-	return cov_agg_group(&c->agg);
-}
-
-/* Counts an org_mode unit into group g. 0, or -1 out of memory. */
-static int count_org(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k, long g,
-                     const struct cov_unit *u)
-{
-	static const enum cov_count counts[] = { [COV_OM_SINGLE] = COV_SINGLE,
-		                                 [COV_OM_JOINT] = COV_JOINT,
-		                                 [COV_OM_WORK] = COV_WORK,
-		                                 [COV_OM_NONE] = COV_NONE };
-	struct cov_stats *s = &c->agg.st[g];
-	struct pb_str org;
-
-	if (u->members > 0)
-		s->n[COV_MEMBERS] += u->members;
-	s->n[COV_SHOULD_BUILD] += u->should_build;
-	s->n[COV_BUILT_SINCE] += u->built_since;
-	s->n[counts[u->mode]]++;
-	if (u->mode != COV_OM_JOINT)
-		return 0;
-	/* a single organization covers one unit; a joint one is counted once per group */
-	org = field(r, k->org_id);
-	if (!org.n)
-		org = field(r, k->org_name);
-	return org.n ? cov_agg_add_member(&c->agg, g, COV_SET_ORGS, org) : 0;
-}
-
-/*
- * --sum and --distinct: the unit's values into group g. A value that is not
- * a number is reported and left out (the unit still counts); an empty one
- * is missing. 0, or -1 out of memory.
- */
-static int count_values(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k, long g)
-{
-	size_t j;
-	int rc;
-
-	for (j = 0; j < c->agg.sums.count; j++) {
-		struct pb_str v = field(r, k->sums[j]);
-		struct cov_dec d;
-		if (!v.n)
-			continue;
-		if (cov_dec_parse(v, &d) < 0) {
-			cov_row_error(c, r->name, r->line, "%s: '%.*s' is not a number; left out",
-			              r->cols[k->sums[j]], (int)v.n, v.p);
-			continue;
-		}
-		if ((rc = cov_agg_add_sum(&c->agg, g, j, d)) == -2)
-			cov_row_error(c, r->name, r->line,
-			              "%s: '%.*s' makes the sum too large; left out",
-			              r->cols[k->sums[j]], (int)v.n, v.p);
-		else if (rc < 0)
-			return -1;
-	}
-	for (j = 0; j < c->agg.distinct.count; j++) {
-		struct pb_str v = field(r, k->distinct[j]);
-		if (v.n && cov_agg_add_member(&c->agg, g, (uint32_t)(1 + j), v) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* Counts one unit into its group. 0 (counted or reported), -1 out of memory. */
-static int count_unit(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k,
-                      const struct cov_unit *u)
-{
-	long g = row_group(c, r, k);
-	int rc = 0;
-
-	if (g < 0)
-		return g == -2 ? 0 : -1;
-	c->agg.st[g].n[COV_UNITS]++;
-	switch (c->mode) {
-	case COV_ORG: rc = count_org(c, r, k, g, u); break;
-	case COV_STATUS: rc = cov_agg_add_value(&c->agg, g, field(r, k->status), 1); break;
-	case COV_LINKS: c->agg.st[g].n[COV_COVERED] += u->covered; break;
-	}
-	return rc < 0 ? -1 : count_values(c, r, k, g);
-}
-
-/* One row of the register: counted, listed, or compared with --changes' PREV. */
-static int add_row(struct cov *c, const struct pb_tsv_reader *r, const struct cols *k)
-{
-	struct cov_unit u;
-
-	if (c->o->changes)
-		return cov_changes_row(c, r, k->org_mode, k->unit_id);
-	if (!read_unit(c, r, k, &u))
-		return 0;
-	if (c->lists)
-		return cov_list_row(c, r, &u);
-	return count_unit(c, r, k, &u);
-}
-
 /* ---------- reading a register ---------- */
 
 /* The file columns of the summed or --distinct columns; -1 with err when one is missing. */
@@ -584,7 +344,7 @@ static int value_cols(const struct pb_tsv_reader *r, const struct pb_map *names,
 }
 
 /* Finds the columns of one units file; -1 with err when a required one is missing. */
-static int find_cols(struct cov *c, const struct pb_tsv_reader *r, struct cols *k,
+static int find_cols(struct cov *c, const struct pb_tsv_reader *r, struct cov_cols *k,
                      struct pb_error *err)
 {
 	const char *need_id = c->o->changes ? "--changes" : c->mode == COV_LINKS ? "--links" : NULL;
@@ -622,15 +382,18 @@ static int find_cols(struct cov *c, const struct pb_tsv_reader *r, struct cols *
 static int read_units(struct cov *c, const char *path, struct pb_error *err)
 {
 	struct pb_tsv_reader r;
-	struct cols k;
+	struct cov_cols k;
 	int rc;
 
 	memset(&k, 0, sizeof k);
 	if ((rc = pb_tsv_open(&r, path, err)) == 0)
 		rc = find_cols(c, &r, &k, err);
-	while (rc == 0 && (rc = pb_tsv_next_row(&r, &c->errors, err)) > 0)
-		if ((rc = add_row(c, &r, &k)) < 0)
-			pb_error_set(err, PB_EXIT_FATAL, r.name, r.line, "out of memory");
+	if (rc == 0 && (rc = cov_split_read(c, &r, &k, err)) > 0)
+		rc = 0; /* read to its end on two cores */
+	else
+		while (rc == 0 && (rc = pb_tsv_next_row(&r, &c->errors, err)) > 0)
+			if ((rc = cov_add_row(c, &r, &k)) < 0)
+				pb_error_set(err, PB_EXIT_FATAL, r.name, r.line, "out of memory");
 	pb_tsv_close(&r);
 	free(k.sums);
 	free(k.distinct);

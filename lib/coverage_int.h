@@ -2,6 +2,7 @@
  * coverage_int: what the files of pb-coverage's engine share, and nothing
  * outside them sees. Each file one job, calls only downwards:
  *   coverage.c          options, setup, reading a register unit by unit, the run
+ *   coverage_split.c    a large regular file read on two cores, merged as one pass
  *   coverage_list.c     unit lists: --gaps, --list, --changes
  *   coverage_partial.c  --partial writes the aggregate; --merge reads it back
  *   coverage_table.c    the summary table: rollup, --compare, --targets, sort
@@ -82,19 +83,71 @@ struct cov_stats {
  * carries and a merge rebuilds. Memory grows with groups, joint
  * organizations and status values, never with rows.
  */
+/*
+ * A set of (group, set, member) triples of 32-bit numbers, each once, in the
+ * order first added: the per-group sets once their members are numbered.
+ */
+struct cov_pairs {
+	uint32_t (*v)[3]; /* group, set, member */
+	size_t count, cap;
+	uint32_t *slots; /* index + 1; 0 = empty */
+	size_t nslots;
+};
+/*
+ * Byte strings, each kept once and numbered in the order first put: the
+ * members of the per-group sets. Smaller than a pb_map: a 4-byte offset per
+ * string and an 8-byte slot (index, hash tag) at most 80% full.
+ */
+struct cov_members {
+	char *text; /* the strings, end to end */
+	size_t len, cap;
+	uint32_t *off; /* per string: its start in text; off[count] = len */
+	size_t count, off_cap;
+	uint64_t *slots; /* index + 1 in the low half, the hash's high half above; 0 = empty */
+	size_t nslots;
+};
+/* The number of s, added when new; -1 out of memory (or over 4 GiB of text). */
+long cov_members_put(struct cov_members *m, struct pb_str s);
+/* String i; borrowed, valid until the next put. */
+struct pb_str cov_members_get(const struct cov_members *m, size_t i);
+void cov_members_release(struct cov_members *m);
+
+/* Adds (g, set, m): 1 when new, 0 when there, -1 out of memory. */
+int cov_pairs_put(struct cov_pairs *p, uint32_t g, uint32_t set, uint32_t m);
+void cov_pairs_release(struct cov_pairs *p);
+
 struct cov_agg {
 	size_t nby;           /* values in each group key */
 	struct pb_map groups; /* encoded group values -> group index */
 	struct cov_stats *st; /* per group */
 	size_t st_cap;
-	struct pb_map sets;     /* 4-byte group index, 4-byte set, member: per-group sets */
-	struct pb_map values;   /* --status: the distinct values seen */
-	struct pb_map sums;     /* the summed columns: --sum's and the targets' measures */
-	struct pb_map distinct; /* the --distinct columns */
-	struct pb_buf key;      /* scratch for the key being built */
+	/* the groups again, found from a row's values without encoding them */
+	uint32_t *gslots; /* group + 1; 0 = empty */
+	uint64_t *ghash;  /* per indexed group */
+	size_t ngslots, gindexed, ghash_cap;
+	long glast;          /* the group found last, + 1: registers sorted by region repeat it */
+	int glast_hit;       /* it was the last row's too: try it first again */
+	unsigned glast_tick; /* else try it every 16th row, to notice a sorted run */
+	struct cov_members members; /* the text of every set member, once */
+	struct cov_pairs sets;      /* per-group sets: group, set, member (index in members) */
+	struct pb_map values;       /* --status: the distinct values seen */
+	struct pb_map sums;         /* the summed columns: --sum's and the targets' measures */
+	struct pb_map distinct;     /* the --distinct columns */
+	struct pb_buf key;          /* scratch for the key being built */
+	double sum_max;             /* the largest |value| or |running sum| --sum has met */
+	int sum_scale;              /* and the most decimals */
 };
 
 struct cov_lists;
+
+/* Column indexes of one input file; -1 = absent (reads as empty). */
+struct cov_cols {
+	int by[COV_MAX_BY];
+	int org_mode, org_id, org_name, members, instructor;
+	int established, dissolved, opened, closed, status, unit_id;
+	int *sums;     /* per summed column (agg.sums) */
+	int *distinct; /* per --distinct column (agg.distinct) */
+};
 
 /* One run: the options in force, the aggregate, where rows go. */
 struct cov {
@@ -107,9 +160,27 @@ struct cov {
 	size_t nlinks_cap;
 	struct cov_lists *lists; /* --gaps, --list, --changes (coverage_list.c) */
 	long errors;             /* rows reported and left out */
+	int quiet;               /* count row errors without reporting them (a second core) */
 	struct pb_buf msg;
 	FILE *out;
 };
+
+/* coverage.c */
+
+/* One row of the register: counted, listed, or compared. 0, or -1 out of memory. */
+int cov_add_row(struct cov *c, const struct pb_tsv_reader *r, const struct cov_cols *k);
+
+/* coverage_split.c */
+
+/*
+ * Reads what is left of r on two cores when it is a large regular file and
+ * the run only counts: 1 when r is read to its end and counted as one pass
+ * would, 0 when the caller reads the rest itself (a pipe, a small file, or
+ * a second half that a single pass must read to report its rows in order),
+ * -1 with err.
+ */
+int cov_split_read(struct cov *c, struct pb_tsv_reader *r, const struct cov_cols *k,
+                   struct pb_error *err);
 
 /* coverage_exact.c */
 
@@ -151,6 +222,8 @@ int cov_key_add(struct pb_buf *k, struct pb_str v);
 void cov_key_values(struct pb_str key, struct pb_str *out, size_t n);
 /* The group of the key in a->key, added when new; -1 out of memory. */
 long cov_agg_group(struct cov_agg *a);
+/* The group of these a->nby values, or -2 when there is none yet; -1 out of memory. */
+long cov_agg_find(struct cov_agg *a, const struct pb_str *v);
 /* Adds member to group g's set. 0 or -1 out of memory. */
 int cov_agg_add_member(struct cov_agg *a, long g, uint32_t set, struct pb_str member);
 /* Adds n to group g's count of status value v. 0 or -1 out of memory. */
@@ -163,6 +236,16 @@ long cov_agg_column(struct pb_map *cols, struct pb_str name);
 void cov_agg_member(const struct cov_agg *a, size_t i, uint32_t *g, uint32_t *set,
                     struct pb_str *member);
 void cov_agg_release(struct cov_agg *a);
+/*
+ * dst += src, where src counted rows that follow dst's: groups, values and
+ * set members new to dst are added in src's order, so dst is what one pass
+ * over both would have left. src's sets are used up on the way (only
+ * cov_agg_release is left to do with it). 0, or -1 out of memory (dst then
+ * unusable). The caller has checked that no sum overflows (cov_agg_sums_safe).
+ */
+int cov_agg_merge(struct cov_agg *dst, struct cov_agg *src);
+/* Whether no running sum of one pass over a's and b's rows can overflow. */
+int cov_agg_sums_safe(const struct cov_agg *a, const struct cov_agg *b);
 /* dst += src: every count, value count and sum. 0, -1 out of memory, -2 a sum too large. */
 int cov_stats_add(struct cov_stats *dst, const struct cov_stats *src);
 void cov_stats_release(struct cov_stats *s);

@@ -99,9 +99,23 @@ int cov_written_mode(struct cov *c, const struct pb_tsv_reader *r, struct pb_str
 	const struct pb_vocab_entry *e;
 	int mode;
 
-	for (mode = COV_OM_SINGLE; mode <= COV_OM_NONE; mode++)
-		if (pb_str_eqz(s, mode_names[mode]))
-			return mode;
+	/* the canonical names first, compared at constant lengths (inlined, no strlen) */
+	switch (s.n) {
+	case 6:
+		if (memcmp(s.p, "single", 6) == 0)
+			return COV_OM_SINGLE;
+		break;
+	case 5:
+		if (memcmp(s.p, "joint", 5) == 0)
+			return COV_OM_JOINT;
+		break;
+	case 4:
+		if (memcmp(s.p, "work", 4) == 0)
+			return COV_OM_WORK;
+		if (memcmp(s.p, "none", 4) == 0)
+			return COV_OM_NONE;
+		break;
+	}
 	if (!(e = pb_vocab_lookup(PB_VOCAB_ORG_MODE, s))) {
 		cov_row_error(c, r->name, r->line, "org_mode: '%.*s' is not one of %s", (int)s.n,
 		              s.p, pb_vocab_list(PB_VOCAB_ORG_MODE));

@@ -98,31 +98,35 @@ static int rollup(struct cov_table *t, long **rowof, size_t *stride)
  */
 static int count_sets(struct cov_table *t, const long *rowof, size_t stride)
 {
-	struct pb_map seen = PB_MAP_INIT;
-	struct pb_buf *key = &t->c->agg.key;
+	/* members are numbered once per distinct text: (row, set, member) says it all */
+	struct cov_pairs seen = { 0 };
+	const struct cov_pairs *sets = &t->c->agg.sets;
+	size_t *uses = calloc(t->keys.count + 1, sizeof *uses); /* per row: its groups */
 	size_t i, l;
 	int rc = 0;
 
-	for (i = 0; i < t->keys.count; i++)
+	if (!uses)
+		return -1;
+	for (i = 0; i < t->c->agg.groups.count * stride; i++)
+		uses[rowof[i]]++;
+	for (i = 0; i < t->keys.count && rc == 0; i++)
 		if (!(t->rows[i].sets = calloc(t->nsets, sizeof *t->rows[i].sets)))
-			return -1;
-	for (i = 0; i < t->c->agg.sets.count && rc == 0; i++) {
-		struct pb_str member;
-		uint32_t g, head[2];
-		cov_agg_member(&t->c->agg, i, &g, &head[1], &member);
-		for (l = 0; l < stride && rc == 0 && head[1] < t->nsets; l++) {
-			int is_new;
-			head[0] = (uint32_t)rowof[g * stride + l];
-			pb_buf_reset(key);
-			if (pb_buf_add(key, head, sizeof head) < 0 ||
-			    pb_buf_add(key, member.p, member.n) < 0 ||
-			    pb_map_put(&seen, key->p, key->len, &is_new) < 0)
+			rc = -1;
+	for (i = 0; i < sets->count && rc == 0; i++) {
+		const uint32_t *e = sets->v[i];
+		for (l = 0; l < stride && rc == 0 && e[1] < t->nsets; l++) {
+			long row = rowof[e[0] * stride + l];
+			/* a row of one group (its own row, mostly) has each member once */
+			int is_new =
+			    uses[row] == 1 ? 1 : cov_pairs_put(&seen, (uint32_t)row, e[1], e[2]);
+			if (is_new < 0)
 				rc = -1;
 			else
-				t->rows[head[0]].sets[head[1]] += is_new;
+				t->rows[row].sets[e[1]] += is_new;
 		}
 	}
-	pb_map_release(&seen);
+	cov_pairs_release(&seen);
+	free(uses);
 	for (i = 0; i < t->keys.count && rc == 0; i++)
 		t->rows[i].orgs = t->rows[i].sets[COV_SET_ORGS] + t->rows[i].s.n[COV_SINGLE];
 	return rc;

@@ -2,7 +2,6 @@
 #include "pb/import.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -29,43 +28,6 @@ static void put_clean(FILE *f, struct pb_str s)
 	}
 }
 
-long pb_import_where(const struct import *im, long line, char *buf, size_t cap, const char **file)
-{
-	return pb_input_where(im->in, line, buf, cap, file);
-}
-
-int pb_import_fail(const struct import *im, struct pb_error *err, long line, const char *fmt, ...)
-{
-	char msg[1024], buf[600];
-	const char *file;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	line = pb_import_where(im, line, buf, sizeof buf, &file);
-	return pb_error_set(err, PB_EXIT_FATAL, file, line, "%s", msg);
-}
-
-const char *pb_import_seen_at(const struct import *im, const struct seen *s, char *buf, size_t cap)
-{
-	if (s->file == im->cur_file_no)
-		snprintf(buf, cap, "%s %ld", im->in->wb ? "row" : "line", s->line);
-	else
-		snprintf(buf, cap, "%s%ld", im->labels[s->file], s->line);
-	return buf;
-}
-
-/* Says something about a row on stderr, naming it as FILE:LINE or FILE:SHEET!ROW. */
-static void warn_row(const struct import *im, long line, const char *msg)
-{
-	const char *file;
-	char buf[600];
-
-	line = pb_import_where(im, line, buf, sizeof buf, &file);
-	pb_warn_at(file, line, "%s", msg);
-}
-
 static int reject(struct import *im, const struct row *r, const struct plan *pl,
                   struct pb_error *err)
 {
@@ -73,7 +35,7 @@ static int reject(struct import *im, const struct row *r, const struct plan *pl,
 	FILE *f;
 
 	im->st->rejected++;
-	warn_row(im, r->line, im->reason.p);
+	pb_import_warn_row(im, r->line, im->reason.p);
 	if (!im->o->rejects_path)
 		goto limit;
 	if (!im->rej_open) {
@@ -203,6 +165,7 @@ static int fill_down(struct fill *fd, struct row *r)
 		struct pb_buf *last = &fd->last[i];
 		if (pb_text_trim(*s).n == 0) {
 			*s = (struct pb_str){ last->p ? last->p : "", last->len };
+			r->flags[fd->cols[i]] = PB_TEXT_OTHER; /* not scanned: look again */
 		} else {
 			pb_buf_reset(last);
 			if (pb_buf_add(last, s->p, s->n) < 0)
@@ -218,16 +181,134 @@ static void say_notes(struct import *im, long line)
 	size_t off = 0;
 
 	while (off < im->notes.len) {
-		warn_row(im, line, im->notes.p + off);
+		pb_import_warn_row(im, line, im->notes.p + off);
 		off += strlen(im->notes.p + off) + 1;
 	}
 	im->st->emptied += im->nnotes;
 }
 
-static int process_row(struct import *im, struct row *r, const struct plan *pl, struct fill *fd)
+/*
+ * The output: pb TSV gathered in one large buffer and handed to stdio in
+ * blocks, so a field costs a copy, not a call into stdio.
+ */
+#define OUT_BLOCK (1u << 20)
+
+/* Writes p[0..n) escaped as pb TSV to d, which has room for 2n bytes; the end. */
+static char *put_escaped(char *d, const char *p, size_t n)
+{
+	const char *end = p + n;
+
+	while (p < end) {
+		const char *q = p;
+		while (q < end && *q != '\t' && *q != '\n' && *q != '\r' && *q != '\\')
+			q++;
+		memcpy(d, p, (size_t)(q - p));
+		d += q - p;
+		if (q == end)
+			break;
+		*d++ = '\\';
+		*d++ = *q == '\t' ? 't' : *q == '\n' ? 'n' : *q == '\r' ? 'r' : '\\';
+		p = q + 1;
+	}
+	return d;
+}
+
+/*
+ * Appends a value and its separator (a tab, or a newline after the last).
+ * esc: the value may hold bytes pb TSV escapes; without it the bytes are
+ * copied as they are. 0, or -1 out of memory.
+ */
+static int put_value(struct pb_buf *b, struct pb_str s, int esc, char sep)
+{
+	if (b->cap - b->len < 2 * s.n + 2 && pb_buf_grow(b, 2 * s.n + 1) < 0)
+		return -1;
+	if (esc) {
+		b->len = (size_t)(put_escaped(b->p + b->len, s.p, s.n) - b->p);
+	} else {
+		memcpy(b->p + b->len, s.p, s.n);
+		b->len += s.n;
+	}
+	b->p[b->len++] = sep;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+/* Hands the gathered output to stdio; write errors show at pb_out_commit. */
+static void flush_out(struct import *im)
+{
+	if (im->obuf.len && im->out.f)
+		fwrite(im->obuf.p, 1, im->obuf.len, im->out.f);
+	pb_buf_reset(&im->obuf);
+}
+
+/* A kept source column's value as written: NFKC and trimmed unless --no-normalize. */
+static int kept_value(struct import *im, struct pb_str *s, unsigned flags, int *esc)
+{
+	*esc = (flags & (PB_TEXT_OTHER | PB_TEXT_ESCAPE)) != 0;
+	if (!im->o->normalize)
+		return 0;
+	if (!(flags & PB_TEXT_OTHER)) {
+		if (flags & PB_TEXT_EDGE)
+			*s = pb_text_trim_plain(*s);
+		return 0;
+	}
+	return pb_norm_nfkc(&im->norm, *s, s);
+}
+
+static int write_row(struct import *im, const struct row *r, const struct plan *pl)
+{
+	size_t i, start = im->obuf.len;
+
+	for (i = 0; i < pl->nout; i++) {
+		const struct outcol *c = &pl->out[i];
+		char sep = i + 1 < pl->nout ? '\t' : '\n';
+		struct pb_str s;
+		int esc;
+		if (c->pos >= 0) {
+			s = pb_import_val(im, c->pos);
+			esc = im->vals[c->pos].esc;
+		} else {
+			s = r->f[c->src];
+			if (kept_value(im, &s, r->flags[c->src], &esc) < 0)
+				goto oom;
+		}
+		if (put_value(&im->obuf, s, esc, sep) < 0)
+			goto oom;
+	}
+	if (im->obuf.len >= OUT_BLOCK)
+		flush_out(im);
+	return 0;
+oom:
+	im->obuf.len = start;
+	FAIL("out of memory");
+}
+
+/* Fields must be text: valid in the input's encoding, no NUL. Sets r->flags. */
+static int check_text(struct import *im, struct row *r, const struct plan *pl)
 {
 	size_t i;
 
+	for (i = 0; i < r->n; i++) {
+		struct pb_str s = r->f[i];
+		size_t bad = (size_t)-1;
+		unsigned fl = pb_text_scan(s.p, s.n);
+		r->flags[i] = (unsigned char)fl;
+		if (fl & PB_TEXT_OTHER) {
+			if (memchr(s.p, '\0', s.n))
+				fl |= PB_TEXT_NUL;
+			bad = pb_utf8_invalid_at(s.p, s.n);
+		}
+		if (fl & PB_TEXT_NUL)
+			FAIL("column '%s': NUL byte in the field", pl->raw_names[i]);
+		if (bad != (size_t)-1)
+			FAIL("column '%s': invalid %s byte sequence at byte %zu of the field",
+			     pl->raw_names[i], pb_encoding_name(im->in->enc), bad + 1);
+	}
+	return 0;
+}
+
+static int process_row(struct import *im, struct row *r, const struct plan *pl, struct fill *fd)
+{
 	pb_buf_reset(&im->notes);
 	im->nnotes = 0;
 	if (r->bad)
@@ -238,37 +319,12 @@ static int process_row(struct import *im, struct row *r, const struct plan *pl, 
 	} else if (r->n != pl->nsrc) {
 		FAIL("%zu fields, expected %zu as in the header", r->n, pl->nsrc);
 	}
-	for (i = 0; i < r->n; i++) {
-		struct pb_str s = r->f[i];
-		size_t bad = pb_utf8_invalid_at(s.p, s.n);
-		if (memchr(s.p, '\0', s.n))
-			FAIL("column '%s': NUL byte in the field", pl->raw_names[i]);
-		if (bad != (size_t)-1)
-			FAIL("column '%s': invalid %s byte sequence at byte %zu of the field",
-			     pl->raw_names[i], pb_encoding_name(im->in->enc), bad + 1);
-	}
+	if (check_text(im, r, pl) < 0)
+		return -1;
 	if (fd->n && fill_down(fd, r) < 0)
 		FAIL("out of memory");
-	if (pb_import_check_row(im, pl, r->f, r->line) < 0)
+	if (pb_import_check_row(im, pl, r) < 0 || write_row(im, r, pl) < 0)
 		return -1;
-	/* write */
-	{
-		FILE *f = im->out.f;
-		for (i = 0; i < pl->nout; i++) {
-			const struct outcol *c = &pl->out[i];
-			if (i)
-				putc('\t', f);
-			if (c->pos >= 0) {
-				pb_tsv_put_str(f, pb_import_val(im, c->pos));
-			} else {
-				struct pb_str s = r->f[c->src];
-				if (im->o->normalize && pb_norm_nfkc(&im->norm, s, &s) < 0)
-					FAIL("out of memory");
-				pb_tsv_put_str(f, s);
-			}
-		}
-		putc('\n', f);
-	}
 	say_notes(im, r->line);
 	pb_import_count_regions(im);
 	return 0;
@@ -310,11 +366,11 @@ static int write_header(struct import *im, const struct plan *pl, long line, str
 	im->first_nout = pl->nout;
 	for (i = 0; i < pl->nout; i++) {
 		im->first_out_names[i] = strdup(pl->out[i].name);
-		if (i)
-			putc('\t', im->out.f);
-		pb_tsv_puts(im->out.f, pl->out[i].name);
+		if (!im->first_out_names[i] ||
+		    put_value(&im->obuf, pb_str_z(pl->out[i].name), 1,
+		              i + 1 < pl->nout ? '\t' : '\n') < 0)
+			return pb_import_fail(im, err, line, "out of memory");
 	}
-	putc('\n', im->out.f);
 	return 0;
 }
 
@@ -459,34 +515,85 @@ int pb_import_check_opts(const struct pb_import_opts *o, struct pb_error *err)
 	return 0;
 }
 
-int pb_import_run(const struct pb_import_opts *o, struct pb_import_stats *st, struct pb_error *err)
+/* Sets up a run's state: 0, or -1 out of memory (release it either way). */
+static int import_init(struct import *im, const struct pb_import_opts *o,
+                       struct pb_import_stats *st)
 {
 	static const char *const stdin_only[] = { "-" };
+	size_t i;
+
+	memset(im, 0, sizeof *im);
+	im->o = o;
+	im->st = st;
+	im->kd = pb_kind_def(o->kind);
+	im->inputs = o->ninputs ? o->inputs : stdin_only;
+	im->ninputs = o->ninputs ? o->ninputs : 1;
+	im->as_of = o->has_as_of ? o->as_of : pb_today();
+	for (im->nschema = 0; im->kd->columns[im->nschema]; im->nschema++)
+		;
+	for (i = 0; i < sizeof positions / sizeof positions[0]; i++)
+		*(int *)((char *)im + positions[i].off) =
+		    pb_import_schema_pos(im, positions[i].name);
+	pb_keyset_init(&im->ids, sizeof(uint64_t));
+	pb_keyset_init(&im->orgs, sizeof(uint64_t));
+	for (i = 0; i < NREGION; i++)
+		pb_keyset_init(&im->regions[i], sizeof(unsigned long long));
+	im->vals = calloc(im->nschema + 1, sizeof *im->vals);
+	im->vocab_seen = calloc(im->nschema + 1, sizeof *im->vocab_seen);
+	im->labels = calloc(im->ninputs, sizeof *im->labels);
+	if (!im->vals || !im->vocab_seen || !im->labels)
+		return -1;
+	for (i = 0; i < im->nschema; i++)
+		pb_keyset_init(&im->vocab_seen[i], sizeof(const void *) + sizeof(size_t));
+	return 0;
+}
+
+static void import_release(struct import *im)
+{
+	size_t i;
+
+	pb_rules_free(im->rules);
+	pb_norm_release(&im->norm);
+	pb_buf_release(&im->scratch);
+	pb_buf_release(&im->reason);
+	pb_buf_release(&im->key);
+	pb_buf_release(&im->specs);
+	pb_buf_release(&im->notes);
+	pb_buf_release(&im->obuf);
+	pb_keyset_release(&im->ids);
+	pb_keyset_release(&im->orgs);
+	for (i = 0; i < NREGION; i++)
+		pb_keyset_release(&im->regions[i]);
+	for (i = 0; im->vocab_seen && i < im->nschema; i++)
+		pb_keyset_release(&im->vocab_seen[i]);
+	free(im->vocab_seen);
+	pb_map_release(&im->known);
+	for (i = 0; i < im->aliases.count; i++)
+		free(im->alias_to[i]);
+	free(im->alias_to);
+	pb_map_release(&im->aliases);
+	free(im->has_alias);
+	for (i = 0; im->labels && i < im->ninputs; i++)
+		free(im->labels[i]);
+	free(im->labels);
+	free(im->rowbuf);
+	free(im->rowflags);
+	free(im->vals);
+	for (i = 0; im->first_out_names && i < im->first_nout; i++)
+		free(im->first_out_names[i]);
+	free(im->first_out_names);
+}
+
+int pb_import_run(const struct pb_import_opts *o, struct pb_import_stats *st, struct pb_error *err)
+{
 	struct import im;
-	size_t i, nschema;
+	size_t i;
 	int rc = -1;
 
-	memset(&im, 0, sizeof im);
 	memset(st, 0, sizeof *st);
-	im.o = o;
-	im.st = st;
-	im.kd = pb_kind_def(o->kind);
-	im.inputs = o->ninputs ? o->inputs : stdin_only;
-	im.ninputs = o->ninputs ? o->ninputs : 1;
-	im.as_of = o->has_as_of ? o->as_of : pb_today();
-	for (nschema = 0; im.kd->columns[nschema]; nschema++)
-		;
-	im.vals = calloc(nschema + 1, sizeof *im.vals);
-	if (!im.vals)
-		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "out of memory");
-	for (i = 0; i < sizeof positions / sizeof positions[0]; i++)
-		*(int *)((char *)&im + positions[i].off) =
-		    pb_import_schema_pos(&im, positions[i].name);
-
-	im.labels = calloc(im.ninputs, sizeof *im.labels);
-	if (!im.labels) {
-		free(im.vals);
-		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "out of memory");
+	if (import_init(&im, o, st) < 0) {
+		pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "out of memory");
+		goto done;
 	}
 	if (pb_import_check_opts(o, err) < 0 || pb_import_load_maps(&im, err) < 0 ||
 	    pb_import_load_aliases(&im, err) < 0)
@@ -506,6 +613,7 @@ int pb_import_run(const struct pb_import_opts *o, struct pb_import_stats *st, st
 	}
 	pb_progress_done();
 	pb_import_warn_regions(&im);
+	flush_out(&im);
 	if (pb_out_commit(&im.out, err) < 0)
 		goto done;
 	if (im.rej_open && pb_out_commit(&im.rej, err) < 0)
@@ -514,40 +622,11 @@ int pb_import_run(const struct pb_import_opts *o, struct pb_import_stats *st, st
 done:
 	pb_progress_done();
 	if (rc < 0) {
+		flush_out(&im); /* standard output keeps what was written before the error */
 		pb_out_abort(&im.out);
 		if (im.rej_open)
 			pb_out_commit(&im.rej, NULL); /* keep the rejects: they say why */
 	}
-	pb_rules_free(im.rules);
-	pb_norm_release(&im.norm);
-	pb_buf_release(&im.scratch);
-	pb_buf_release(&im.reason);
-	pb_buf_release(&im.key);
-	pb_buf_release(&im.specs);
-	pb_buf_release(&im.notes);
-	pb_map_release(&im.ids);
-	pb_map_release(&im.orgs);
-	pb_map_release(&im.known);
-	for (i = 0; i < im.aliases.count; i++)
-		free(im.alias_to[i]);
-	free(im.alias_to);
-	pb_map_release(&im.aliases);
-	free(im.has_alias);
-	for (i = 0; i < NREGION; i++) {
-		pb_map_release(&im.regions[i]);
-		free(im.region_rows[i]);
-	}
-	for (i = 0; i < im.ninputs; i++)
-		free(im.labels[i]);
-	free(im.labels);
-	free(im.rowbuf);
-	free(im.id_seen);
-	free(im.org_seen);
-	free(im.vals);
-	if (im.first_out_names) {
-		for (i = 0; i < im.first_nout; i++)
-			free(im.first_out_names[i]);
-		free(im.first_out_names);
-	}
+	import_release(&im);
 	return rc;
 }

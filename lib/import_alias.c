@@ -114,23 +114,32 @@ static void region_positions(const struct import *im, int pos[NREGION])
 	pos[3] = im->p_community;
 }
 
+/* A region value's row count, from its payload. */
+static unsigned long long rows_of(const void *payload)
+{
+	unsigned long long rows;
+
+	memcpy(&rows, payload, sizeof rows);
+	return rows;
+}
+
 void pb_import_count_regions(struct import *im)
 {
-	int pos[NREGION], k;
+	int pos[NREGION], k, is_new;
 
 	region_positions(im, pos);
 	for (k = 0; k < NREGION; k++) {
 		struct pb_str v =
 		    pos[k] >= 0 ? pb_import_val(im, pos[k]) : (struct pb_str){ "", 0 };
-		long idx;
+		unsigned long long rows;
+		void *p;
 		if (!v.n)
 			continue;
-		idx = pb_map_put(&im->regions[k], v.p, v.n, NULL);
 		/* out of memory only costs the warning, never the row */
-		if (idx >= 0 &&
-		    pb_grow_zeroed(&im->region_rows[k], &im->region_cap[k], (size_t)idx,
-		                   sizeof *im->region_rows[k]) == 0)
-			im->region_rows[k][idx]++;
+		if (!(p = pb_keyset_put(&im->regions[k], v.p, v.n, &is_new)))
+			continue;
+		rows = rows_of(p) + 1;
+		memcpy(p, &rows, sizeof rows);
 	}
 }
 
@@ -140,30 +149,32 @@ void pb_import_warn_regions(struct import *im)
 		                                "街", "社区", "村", "居委会", NULL };
 	struct pb_buf full = PB_BUF_INIT;
 	int pos[NREGION], k;
-	size_t i;
 
 	region_positions(im, pos);
 	for (k = 0; k < NREGION; k++) {
 		const char *col = pos[k] >= 0 ? im->kd->columns[pos[k]] : NULL;
-		for (i = 0; col && i < im->regions[k].count; i++) {
-			struct pb_str v = pb_map_key(&im->regions[k], i);
+		size_t off = 0, next;
+		struct pb_str v;
+		void *p;
+		for (; col && (next = pb_keyset_next(&im->regions[k], off, &v, &p)) != 0;
+		     off = next) {
 			const char *const *sfx;
 			for (sfx = suffixes; *sfx; sfx++) {
-				long j;
+				unsigned long long a, b;
+				void *q;
 				pb_buf_reset(&full);
 				pb_buf_add(&full, v.p, v.n);
 				pb_buf_adds(&full, *sfx);
-				j = pb_map_find(&im->regions[k], full.p, full.len);
-				if (j < 0)
+				q = pb_keyset_find(&im->regions[k], full.p, full.len);
+				if (!q)
 					continue;
-				v = pb_map_key(&im->regions[k], i);
+				a = rows_of(p);
+				b = rows_of(q);
 				pb_warn(
 				    "%s: '%.*s' (%llu row%s) and '%s' (%llu row%s) look like one "
 				    "region; this --aliases line merges them: %s\t%.*s\t%s",
-				    col, (int)v.n, v.p, im->region_rows[k][i],
-				    im->region_rows[k][i] == 1 ? "" : "s", full.p,
-				    im->region_rows[k][j], im->region_rows[k][j] == 1 ? "" : "s",
-				    col, (int)v.n, v.p, full.p);
+				    col, (int)v.n, v.p, a, a == 1 ? "" : "s", full.p, b,
+				    b == 1 ? "" : "s", col, (int)v.n, v.p, full.p);
 				break;
 			}
 		}

@@ -300,6 +300,8 @@ static int row_room(struct import *im, size_t n)
 		n = im->width;
 	if (n < im->rowcap)
 		return 0;
+	if (pb_grow_zeroed(&im->rowflags, &im->rowflags_cap, n, sizeof *im->rowflags) < 0)
+		return -1;
 	return pb_grow_zeroed(&im->rowbuf, &im->rowcap, n, sizeof *im->rowbuf);
 }
 
@@ -314,6 +316,7 @@ int pb_import_next_row(struct import *im, struct pb_input *in, struct header *h,
 		if (row_room(im, l->n) < 0)
 			return pb_import_fail(im, err, 0, "out of memory");
 		r->f = im->rowbuf;
+		r->flags = im->rowflags;
 		for (k = 0; k < l->n; k++)
 			r->f[k] = stored(h, l->first + k);
 		r->n = l->n;
@@ -326,6 +329,7 @@ int pb_import_next_row(struct import *im, struct pb_input *in, struct header *h,
 	if (row_room(im, in->nfields) < 0)
 		return pb_import_fail(im, err, 0, "out of memory");
 	r->f = im->rowbuf;
+	r->flags = im->rowflags;
 	r->n = in->nfields;
 	r->line = in->rline;
 	r->bad = in->bad;

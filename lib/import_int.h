@@ -1,7 +1,10 @@
 /*
- * import_int: what the files of pb-import's engine share — import.c (run,
- * read, write) over import_plan.c (header to plan) and import_value.c
- * (values and the rules of each kind). Not a public header.
+ * import_int: what the files of pb-import's engine share. Calls go down only:
+ * import.c (run, rows, rejects, output) over its jobs — import_header.c (the
+ * header below the title rows), import_plan.c (header to plan),
+ * import_value.c (values and the rules of each kind) over import_alias.c
+ * (--aliases, region warnings) — all over import_state.c (where a row is,
+ * the value at a position). Not a public header.
  */
 #ifndef PB_IMPORT_INT_H
 #define PB_IMPORT_INT_H
@@ -41,15 +44,20 @@ struct plan {
 struct val {
 	const char *p; /* NULL: at off in scratch */
 	size_t off, n;
+	int esc; /* may hold bytes pb TSV escapes (else written as they are) */
 };
 
 /* A record as the import sees it: views it may replace (padding, --fill-down). */
 struct row {
 	struct pb_str *f;
+	unsigned char *flags; /* per field: what pb_text_scan found */
 	size_t n;
 	long line;       /* where it starts: a physical line, or a sheet row */
 	const char *bad; /* NULL, or why it is malformed */
 };
+
+/* How many spellings of a vocabulary column's values are remembered. */
+#define VOCAB_SEEN_MAX 4096
 
 /* The region columns whose near-duplicate values (禅城 / 禅城区) are warned about. */
 #define NREGION 4
@@ -61,9 +69,17 @@ struct seen {
 	char mode; /* for organizations: 's' single, 'j' joint */
 };
 
+/* A set of byte-string keys with a fixed-size payload each (import_keys.c). */
+struct keyset {
+	uint64_t *slots;
+	size_t nslots, count, psize;
+	struct pb_buf arena; /* the records, in the order they came */
+};
+
 struct import {
 	const struct pb_import_opts *o;
 	const struct pb_kind_def *kd;
+	size_t nschema; /* the kind's columns */
 	struct pb_import_stats *st;
 	struct pb_rules *rules;
 	struct pb_norm norm;
@@ -78,23 +94,23 @@ struct import {
 	/* bad optional values left empty in the current row: messages, NUL-separated */
 	struct pb_buf notes;
 	size_t nnotes;
-	/* region values seen in written rows (city, district, town, community), with counts */
-	struct pb_map regions[NREGION];
-	unsigned long long *region_rows[NREGION];
-	size_t region_cap[NREGION];
+	/* region values seen in written rows (city, district, town, community): row counts */
+	struct keyset regions[NREGION];
 	struct val *vals;
+	struct keyset *vocab_seen; /* per schema position: spellings already looked up */
 	struct pb_out out, rej;
 	int rej_open;
 	size_t rej_ncols;
 	char **first_out_names;
 	size_t first_nout;
-	/* uniqueness: unit ids, organizations, score keys, link keys */
-	struct pb_map ids, orgs;
-	struct seen *id_seen, *org_seen;
-	size_t id_cap, org_cap;
-	struct pb_input *in;   /* the input being read */
-	struct pb_str *rowbuf; /* the row's views: room for the widest row and the header */
-	size_t rowcap, width;  /* width: the header's columns, to pad a sheet's short rows */
+	/* uniqueness: unit ids, organizations, score keys, link keys; where each was first seen */
+	struct keyset ids, orgs;
+	struct pb_input *in;     /* the input being read */
+	struct pb_str *rowbuf;   /* the row's views: room for the widest row and the header */
+	size_t rowcap, width;    /* width: the header's columns, to pad a sheet's short rows */
+	unsigned char *rowflags; /* the row's flags, as many */
+	size_t rowflags_cap;
+	struct pb_buf obuf; /* output gathered for the next write */
 	int cur_file_no;
 	char **labels; /* per input: "FILE:" or "FILE:SHEET!", to name a row of another input */
 	const char *const *inputs;
@@ -116,8 +132,51 @@ struct import {
 		return -1;                                                                         \
 	} while (0)
 
+/* The value at a schema position (empty for -1): a view valid until the next row. */
+static inline struct pb_str pb_import_val(const struct import *im, int pos)
+{
+	const struct val *v;
+
+	if (pos < 0)
+		return (struct pb_str){ "", 0 };
+	v = &im->vals[pos];
+	if (v->p)
+		return (struct pb_str){ v->p, v->n };
+	return (struct pb_str){ im->scratch.p + v->off, v->n };
+}
+
+/* import_state.c */
+
 /* The schema position of a canonical column in the kind, or -1. */
 int pb_import_schema_pos(const struct import *im, const char *name);
+/*
+ * Names of the input being read, for messages: where line (0: the whole
+ * input) is, as pb_input_where gives it, into buf.
+ */
+long pb_import_where(const struct import *im, long line, char *buf, size_t cap, const char **file);
+/* Sets err (PB_EXIT_FATAL) naming the current input at line (0: the input); returns -1. */
+int pb_import_fail(const struct import *im, struct pb_error *err, long line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Says something about a row on stderr, naming it as FILE:LINE or FILE:SHEET!ROW. */
+void pb_import_warn_row(const struct import *im, long line, const char *msg);
+/* "line N" / "row N" in the current input, else "FILE:N" / "FILE:SHEET!N", into buf. */
+const char *pb_import_seen_at(const struct import *im, const struct seen *s, char *buf, size_t cap);
+
+/* import_keys.c */
+
+void pb_keyset_init(struct keyset *s, size_t psize);
+void pb_keyset_release(struct keyset *s);
+/* The payload of key (unaligned: read it with memcpy), or NULL. Valid until the next put. */
+void *pb_keyset_find(const struct keyset *s, const void *key, size_t n);
+/* The payload of key, added with a zeroed payload when new (*is_new); NULL out of memory. */
+void *pb_keyset_put(struct keyset *s, const void *key, size_t n, int *is_new);
+/* The record at off (0 first): its key and payload, and the next offset; 0 after the last. */
+size_t pb_keyset_next(const struct keyset *s, size_t off, struct pb_str *key, void **payload);
+/* Where a key was seen, in the 8 bytes of a payload (a line below 2^40). */
+uint64_t pb_seen_pack(const struct seen *w);
+struct seen pb_seen_unpack(uint64_t v);
+
+/* import_plan.c */
 
 /* "canonical=source" (or canonical<TAB>source) into its parts; 0 or -1. */
 int pb_import_split_map(const char *spec, struct pb_str *canon, struct pb_str *source);
@@ -132,16 +191,7 @@ int pb_import_plan(struct import *im, const struct pb_str *names, size_t n, cons
                    long line, struct plan *pl, struct pb_error *err);
 void pb_import_plan_free(struct plan *pl);
 
-/*
- * Names of the input being read, for messages: where line (0: the whole
- * input) is, as pb_input_where gives it, into buf.
- */
-long pb_import_where(const struct import *im, long line, char *buf, size_t cap, const char **file);
-/* Sets err (PB_EXIT_FATAL) naming the current input at line (0: the input); returns -1. */
-int pb_import_fail(const struct import *im, struct pb_error *err, long line, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-/* "line N" / "row N" in the current input, else "FILE:N" / "FILE:SHEET!N", into buf. */
-const char *pb_import_seen_at(const struct import *im, const struct seen *s, char *buf, size_t cap);
+/* import_header.c */
 
 /* Is a header cell (normalized) one of the kind's names, an alias or a --map source? */
 int pb_import_known_name(struct import *im, struct pb_str name);
@@ -179,6 +229,8 @@ int pb_import_next_row(struct import *im, struct pb_input *in, struct header *h,
                        struct pb_error *err);
 void pb_import_header_release(struct header *h);
 
+/* import_alias.c */
+
 /* Reads --aliases into im->aliases; 0, or -1 with err. */
 int pb_import_load_aliases(struct import *im, struct pb_error *err);
 /* The office's wording of a value (normalized) at schema position pos, as its canonical value. */
@@ -187,13 +239,13 @@ struct pb_str pb_import_alias(const struct import *im, int pos, struct pb_str s)
 void pb_import_count_regions(struct import *im);
 void pb_import_warn_regions(struct import *im);
 
-/* The value at a schema position: a view valid until the next row. */
-struct pb_str pb_import_val(const struct import *im, int pos);
+/* import_value.c */
+
 /*
- * Normalizes and checks the schema values of one row (fields as read) and
+ * Normalizes and checks the schema values of one row (fields as read, with
+ * their flags) and
  * applies the kind's rules. 0, or -1 with im->reason set: reject the row.
  */
-int pb_import_check_row(struct import *im, const struct plan *pl, const struct pb_str *fields,
-                        long line);
+int pb_import_check_row(struct import *im, const struct plan *pl, const struct row *r);
 
 #endif

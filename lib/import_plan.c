@@ -5,16 +5,6 @@
 
 #include "import_int.h"
 
-int pb_import_schema_pos(const struct import *im, const char *name)
-{
-	size_t i;
-
-	for (i = 0; im->kd->columns[i]; i++)
-		if (strcmp(im->kd->columns[i], name) == 0)
-			return (int)i;
-	return -1;
-}
-
 void pb_import_plan_free(struct plan *pl)
 {
 	size_t i;

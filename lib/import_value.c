@@ -6,23 +6,16 @@
 #include "import_int.h"
 #include "pb/value.h"
 
-static struct pb_str vstr(const struct import *im, int pos)
+/* A value that needs no escaping: a constant, a canonical word, "" (p points to it). */
+static void vset_plain(struct import *im, int pos, const char *p, size_t n)
 {
-	const struct val *v;
-
-	if (pos < 0)
-		return (struct pb_str){ "", 0 };
-	v = &im->vals[pos];
-	if (v->p)
-		return (struct pb_str){ v->p, v->n };
-	return (struct pb_str){ im->scratch.p + v->off, v->n };
+	im->vals[pos] = (struct val){ .p = p, .n = n, .esc = 0 };
 }
 
+/* A value pb-import wrote (a number, a date, an id): copied to scratch; no escaping. */
 static void vset_copy(struct import *im, int pos, const char *p, size_t n)
 {
-	im->vals[pos].p = NULL;
-	im->vals[pos].off = im->scratch.len;
-	im->vals[pos].n = n;
+	im->vals[pos] = (struct val){ .p = NULL, .off = im->scratch.len, .n = n, .esc = 0 };
 	pb_buf_add(&im->scratch, p, n);
 }
 
@@ -31,13 +24,17 @@ static const char *col_label(const struct plan *pl, int pos)
 	return pl->defs[pos]->name;
 }
 
-/* Uses s as the value; copies it when it lives in the normalizer's reused buffer. */
-static int keep_view(struct import *im, int pos, struct pb_str s)
+/*
+ * Uses s (from a field; esc: it may hold bytes pb TSV escapes) as the value;
+ * copies it when it lives in the normalizer's reused buffer.
+ */
+static int keep_view(struct import *im, int pos, struct pb_str s, int esc)
 {
-	im->vals[pos].p = s.p;
-	im->vals[pos].n = s.n;
 	if (im->norm.out.p && s.p >= im->norm.out.p && s.p < im->norm.out.p + im->norm.out.cap)
 		vset_copy(im, pos, s.p, s.n);
+	else
+		vset_plain(im, pos, s.p, s.n);
+	im->vals[pos].esc = esc;
 	return 0;
 }
 
@@ -115,29 +112,116 @@ static int placeholder(struct pb_str s)
 	return 0;
 }
 
-/* Normalizes and checks one schema value by its column kind. -1 with reason. */
-static int check_value(struct import *im, const struct plan *pl, int pos, struct pb_str s)
+/* YYYY-MM-DD of a day in the years 1000 to 9999, into out[0..10). */
+static void put_ymd(int32_t day, char *out)
+{
+	int y;
+	unsigned m, d;
+
+	pb_civil_from_days(day, &y, &m, &d);
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + d / 10);
+	out[9] = (char)('0' + d % 10);
+}
+
+/* A date column's value: a real day from 1949 to 2100, written YYYY-MM-DD. -1 with reason. */
+static int check_date(struct import *im, const struct plan *pl, int pos, struct pb_str s, int esc)
+{
+	const int norm = im->o->normalize;
+	int32_t day;
+	char tmp[11];
+
+	if (norm && !bare_number_date(s))
+		FAIL("%s: '%.*s' is not a date; a bare number is a date only as an Excel "
+		     "day "
+		     "number of 5 digits (44777 = 2022-08-04), YYYYMM or YYYYMMDD, so a "
+		     "year alone is not taken for one",
+		     col_label(pl, pos), (int)s.n, s.p);
+	if ((norm ? pb_parse_date_loose(s, &day) : pb_parse_date(s, &day)) < 0)
+		FAIL("%s: '%.*s' is not a date; expected YYYY-MM-DD (2022-8-4, 2022/08/04, "
+		     "2022年8月4日, 20220612, a month as 2022年6月, 2022.6 or 202206, and "
+		     "Excel day numbers are read too)",
+		     col_label(pl, pos), (int)s.n, s.p);
+	if (day < pb_days_from_civil(1949, 1, 1) || day > pb_days_from_civil(2100, 12, 31))
+		FAIL("%s: '%.*s' is not a date from 1949 to 2100", col_label(pl, pos), (int)s.n,
+		     s.p);
+	/* a future closing or dissolution is a plan; a future start is a mistake */
+	if (im->o->kind == PB_KIND_UNITS && day > im->as_of &&
+	    (pos == im->p_established || pos == im->p_opened)) {
+		char asof[11];
+		pb_format_date(day, tmp);
+		pb_format_date(im->as_of, asof);
+		FAIL("%s: %s is after the as-of date %s", col_label(pl, pos), tmp, asof);
+	}
+	/* already YYYY-MM-DD: keep the bytes */
+	put_ymd(day, tmp);
+	if (s.n == 10 && memcmp(s.p, tmp, 10) == 0)
+		return keep_view(im, pos, s, esc);
+	vset_copy(im, pos, tmp, 10);
+	return 0;
+}
+
+/* A vocabulary's entry for a spelling, and the length of its canonical value. */
+struct vocab_hit {
+	const struct pb_vocab_entry *e;
+	size_t n;
+};
+
+/*
+ * The entry a value names in its column's vocabulary. A register repeats a
+ * few spellings millions of times: each is looked up in the table once,
+ * then found in a set (a bounded number of them; misses are not kept).
+ */
+static struct vocab_hit vocab_lookup(struct import *im, const struct pb_column_def *def, int pos,
+                                     struct pb_str s)
+{
+	struct keyset *seen = &im->vocab_seen[pos];
+	struct vocab_hit hit;
+	int is_new;
+	void *p = pb_keyset_find(seen, s.p, s.n);
+
+	if (p) {
+		memcpy(&hit, p, sizeof hit);
+		return hit;
+	}
+	hit.e = pb_vocab_lookup(def->vocab, s);
+	hit.n = hit.e ? strlen(hit.e->value) : 0;
+	if (hit.e && seen->count < VOCAB_SEEN_MAX &&
+	    (p = pb_keyset_put(seen, s.p, s.n, &is_new)) != NULL)
+		memcpy(p, &hit, sizeof hit);
+	return hit;
+}
+
+/*
+ * Normalizes and checks one schema value by its column kind (esc: s may hold
+ * bytes pb TSV escapes). -1 with reason.
+ */
+static int check_value(struct import *im, const struct plan *pl, int pos, struct pb_str s, int esc)
 {
 	const struct pb_column_def *def = pl->defs[pos];
 	const int norm = im->o->normalize;
 	long long iv;
-	int32_t day;
 	double dv;
 	char tmp[32];
 
 	if (s.n == 0) {
-		im->vals[pos].p = "";
-		im->vals[pos].n = 0;
+		vset_plain(im, pos, "", 0);
 		return 0;
 	}
 	switch (def->kind) {
 	case PB_COL_VOCAB: {
-		const struct pb_vocab_entry *e = pb_vocab_lookup(def->vocab, s);
-		if (!e || (!norm && !pb_str_eqz(s, e->value)))
+		struct vocab_hit hit = vocab_lookup(im, def, pos, s);
+		if (!hit.e || (!norm && !pb_str_eqz(s, hit.e->value)))
 			FAIL("%s: '%.*s' is not one of %s", col_label(pl, pos), (int)s.n, s.p,
 			     pb_vocab_list(def->vocab));
-		im->vals[pos].p = e->value;
-		im->vals[pos].n = strlen(e->value);
+		vset_plain(im, pos, hit.e->value, hit.n);
 		return 0;
 	}
 	case PB_COL_INT:
@@ -147,7 +231,7 @@ static int check_value(struct import *im, const struct plan *pl, int pos, struct
 			FAIL("%s: %lld is negative; expected a whole number >= 0",
 			     col_label(pl, pos), iv);
 		if (canonical_int(s))
-			return keep_view(im, pos, s);
+			return keep_view(im, pos, s, esc);
 		snprintf(tmp, sizeof tmp, "%lld", iv);
 		vset_copy(im, pos, tmp, strlen(tmp));
 		return 0;
@@ -162,39 +246,11 @@ static int check_value(struct import *im, const struct plan *pl, int pos, struct
 		pb_put_number(&im->key, dv);
 		vset_copy(im, pos, im->key.p, im->key.len);
 		return 0;
-	case PB_COL_DATE:
-		if (norm && !bare_number_date(s))
-			FAIL("%s: '%.*s' is not a date; a bare number is a date only as an Excel "
-			     "day "
-			     "number of 5 digits (44777 = 2022-08-04), YYYYMM or YYYYMMDD, so a "
-			     "year alone is not taken for one",
-			     col_label(pl, pos), (int)s.n, s.p);
-		if ((norm ? pb_parse_date_loose(s, &day) : pb_parse_date(s, &day)) < 0)
-			FAIL("%s: '%.*s' is not a date; expected YYYY-MM-DD (2022-8-4, 2022/08/04, "
-			     "2022年8月4日, 20220612, a month as 2022年6月, 2022.6 or 202206, and "
-			     "Excel day numbers are read too)",
-			     col_label(pl, pos), (int)s.n, s.p);
-		if (day < pb_days_from_civil(1949, 1, 1) || day > pb_days_from_civil(2100, 12, 31))
-			FAIL("%s: '%.*s' is not a date from 1949 to 2100", col_label(pl, pos),
-			     (int)s.n, s.p);
-		/* a future closing or dissolution is a plan; a future start is a mistake */
-		if (im->o->kind == PB_KIND_UNITS && day > im->as_of &&
-		    (pos == im->p_established || pos == im->p_opened)) {
-			char asof[11];
-			pb_format_date(day, tmp);
-			pb_format_date(im->as_of, asof);
-			FAIL("%s: %s is after the as-of date %s", col_label(pl, pos), tmp, asof);
-		}
-		/* already YYYY-MM-DD: keep the bytes, no formatting on the common path */
-		if (s.n == 10 && pb_parse_date(s, &day) == 0)
-			return keep_view(im, pos, s);
-		pb_format_date(day, tmp);
-		vset_copy(im, pos, tmp, 10);
-		return 0;
+	case PB_COL_DATE: return check_date(im, pl, pos, s, esc);
 	default:
 		if (pos == im->p_instructor && norm && placeholder(s))
 			FAIL("%s: '%.*s' is not a name", col_label(pl, pos), (int)s.n, s.p);
-		return keep_view(im, pos, s);
+		return keep_view(im, pos, s, esc);
 	}
 }
 
@@ -249,23 +305,24 @@ static void derive_units(struct import *im)
 	struct pb_str org_name;
 	char id[18];
 
-	if (vstr(im, im->p_unit_type).n == 0) {
-		const char *t = pb_rules_match(im->rules, vstr(im, im->p_unit_name));
+	if (pb_import_val(im, im->p_unit_type).n == 0) {
+		const char *t = pb_rules_match(im->rules, pb_import_val(im, im->p_unit_name));
 		if (!t)
 			t = "other";
-		im->vals[im->p_unit_type].p = t;
-		im->vals[im->p_unit_type].n = strlen(t);
+		vset_plain(im, im->p_unit_type, t, strlen(t));
 	}
-	if (vstr(im, im->p_org_id).n == 0 && vstr(im, im->p_org_name).n > 0 &&
-	    is_mode(vstr(im, im->p_org_mode), "single", "joint")) {
-		org_name = vstr(im, im->p_org_name);
+	if (pb_import_val(im, im->p_org_id).n == 0 && pb_import_val(im, im->p_org_name).n > 0 &&
+	    is_mode(pb_import_val(im, im->p_org_mode), "single", "joint")) {
+		org_name = pb_import_val(im, im->p_org_name);
 		pb_import_derive_id('o', &org_name, 1, id);
 		vset_copy(im, im->p_org_id, id, 17);
 	}
-	if (vstr(im, im->p_unit_id).n == 0) {
-		struct pb_str parts[5] = { vstr(im, im->p_city), vstr(im, im->p_district),
-			                   vstr(im, im->p_town), vstr(im, im->p_community),
-			                   vstr(im, im->p_unit_name) };
+	if (pb_import_val(im, im->p_unit_id).n == 0) {
+		struct pb_str parts[5] = { pb_import_val(im, im->p_city),
+			                   pb_import_val(im, im->p_district),
+			                   pb_import_val(im, im->p_town),
+			                   pb_import_val(im, im->p_community),
+			                   pb_import_val(im, im->p_unit_name) };
 		pb_import_derive_id('u', parts, 5, id);
 		vset_copy(im, im->p_unit_id, id, 17);
 	}
@@ -274,10 +331,12 @@ static void derive_units(struct import *im)
 /* The rules within one unit's row. */
 static int check_unit_fields(struct import *im)
 {
-	struct pb_str mode = vstr(im, im->p_org_mode), org_id = vstr(im, im->p_org_id);
-	struct pb_str a = vstr(im, im->p_established), b = vstr(im, im->p_dissolved);
+	struct pb_str mode = pb_import_val(im, im->p_org_mode),
+	              org_id = pb_import_val(im, im->p_org_id);
+	struct pb_str a = pb_import_val(im, im->p_established),
+	              b = pb_import_val(im, im->p_dissolved);
 
-	if (vstr(im, im->p_unit_name).n == 0)
+	if (pb_import_val(im, im->p_unit_name).n == 0)
 		FAIL("unit_name is empty; every unit needs a name");
 	if (mode.n == 0)
 		FAIL("org_mode is empty; expected %s", pb_vocab_list(PB_VOCAB_ORG_MODE));
@@ -289,20 +348,34 @@ static int check_unit_fields(struct import *im)
 		     (int)mode.n, mode.p, (int)org_id.n, org_id.p);
 	if (a.n && b.n && memcmp(a.p, b.p, 10) > 0)
 		FAIL("dissolved %.*s is before established %.*s", 10, b.p, 10, a.p);
-	a = vstr(im, im->p_opened);
-	b = vstr(im, im->p_closed);
+	a = pb_import_val(im, im->p_opened);
+	b = pb_import_val(im, im->p_closed);
 	if (a.n && b.n && memcmp(a.p, b.p, 10) > 0)
 		FAIL("closed %.*s is before opened %.*s", 10, b.p, 10, a.p);
 	return 0;
 }
 
-/* Remembers where a key was first seen: its side array grown to index idx. */
-static int remember(struct import *im, struct seen **arr, size_t *cap, long idx, long line,
-                    char mode)
+/* Where a key was first seen, from its payload. */
+static struct seen seen_of(const void *payload)
 {
-	if (idx < 0 || pb_grow_zeroed(arr, cap, (size_t)idx, sizeof **arr) < 0)
+	uint64_t v;
+
+	memcpy(&v, payload, sizeof v);
+	return pb_seen_unpack(v);
+}
+
+/* Records a key that passed; 0, or -1 out of memory (reason set). */
+static int remember(struct import *im, struct keyset *set, struct pb_str key, long line, char mode)
+{
+	struct seen w = { line, im->cur_file_no, mode };
+	uint64_t v = pb_seen_pack(&w);
+	int is_new;
+	void *p = pb_keyset_put(set, key.p ? key.p : "", key.n, &is_new);
+
+	if (!p)
 		FAIL("out of memory");
-	(*arr)[idx] = (struct seen){ line, im->cur_file_no, mode };
+	if (is_new)
+		memcpy(p, &v, sizeof v);
 	return 0;
 }
 
@@ -310,71 +383,64 @@ static int remember(struct import *im, struct seen **arr, size_t *cap, long idx,
 static int check_units(struct import *im, long line)
 {
 	struct pb_str mode, org_id, org_name, unit_id;
+	struct seen w;
 	char wbuf[300];
-	long idx, oidx = -1;
-	int is_new;
+	void *p;
 
 	derive_units(im);
 	if (check_unit_fields(im) < 0)
 		return -1;
-	mode = vstr(im, im->p_org_mode);
-	org_id = vstr(im, im->p_org_id);
-	org_name = vstr(im, im->p_org_name);
-	unit_id = vstr(im, im->p_unit_id);
-	idx = pb_map_find(&im->ids, unit_id.p, unit_id.n);
-	if (idx >= 0)
+	mode = pb_import_val(im, im->p_org_mode);
+	org_id = pb_import_val(im, im->p_org_id);
+	org_name = pb_import_val(im, im->p_org_name);
+	unit_id = pb_import_val(im, im->p_unit_id);
+	if ((p = pb_keyset_find(&im->ids, unit_id.p, unit_id.n)) != NULL) {
+		w = seen_of(p);
 		FAIL("unit_id '%.*s' is already used on %s; unit ids must be unique",
-		     (int)unit_id.n, unit_id.p,
-		     pb_import_seen_at(im, &im->id_seen[idx], wbuf, sizeof wbuf));
-	if (org_id.n) {
-		oidx = pb_map_find(&im->orgs, org_id.p, org_id.n);
-		if (oidx >= 0) {
-			const struct seen *s = &im->org_seen[oidx];
-			/* messages name an organization as the register does: by its name */
-			struct pb_str who = org_name.n ? org_name : org_id;
-			if (s->mode == 's' || pb_str_eqz(mode, "single"))
-				FAIL(
-				    "organization '%.*s' already covers the unit on %s%s; a single "
-				    "organization covers exactly one unit",
-				    (int)who.n, who.p, pb_import_seen_at(im, s, wbuf, sizeof wbuf),
-				    s->mode == 's' ? " as single" : " as joint");
-		}
+		     (int)unit_id.n, unit_id.p, pb_import_seen_at(im, &w, wbuf, sizeof wbuf));
+	}
+	if (org_id.n && (p = pb_keyset_find(&im->orgs, org_id.p, org_id.n)) != NULL) {
+		/* messages name an organization as the register does: by its name */
+		struct pb_str who = org_name.n ? org_name : org_id;
+		w = seen_of(p);
+		if (w.mode == 's' || pb_str_eqz(mode, "single"))
+			FAIL("organization '%.*s' already covers the unit on %s%s; a single "
+			     "organization covers exactly one unit",
+			     (int)who.n, who.p, pb_import_seen_at(im, &w, wbuf, sizeof wbuf),
+			     w.mode == 's' ? " as single" : " as joint");
 	}
 	/* the row passes: remember its ids */
-	if (remember(im, &im->id_seen, &im->id_cap,
-	             pb_map_put(&im->ids, unit_id.p, unit_id.n, NULL), line, 0) < 0)
+	if (remember(im, &im->ids, unit_id, line, 0) < 0)
 		return -1;
-	if (org_id.n) {
-		oidx = pb_map_put(&im->orgs, org_id.p, org_id.n, &is_new);
-		if (oidx < 0 ||
-		    (is_new &&
-		     remember(im, &im->org_seen, &im->org_cap, oidx, line,
-		              pb_str_eqz(mode, "single") ? 's' : 'j') < 0))
-			FAIL("out of memory");
-	}
+	if (org_id.n &&
+	    remember(im, &im->orgs, org_id, line, pb_str_eqz(mode, "single") ? 's' : 'j') < 0)
+		return -1;
 	return 0;
 }
 
 /* A uniqueness key over some positions; -1 with reason when seen before. */
 static int check_unique(struct import *im, const int *pos, size_t n, long line, const char *what)
 {
-	size_t i;
-	long idx;
+	struct pb_str key;
 	char wbuf[300];
+	struct seen w;
+	size_t i;
+	void *p;
 
 	pb_buf_reset(&im->key);
 	for (i = 0; i < n; i++) {
-		struct pb_str s = vstr(im, pos[i]);
+		struct pb_str s = pb_import_val(im, pos[i]);
 		if (i)
 			pb_buf_addc(&im->key, '\x1f');
 		pb_buf_add(&im->key, s.p, s.n);
 	}
-	idx = pb_map_find(&im->ids, im->key.p ? im->key.p : "", im->key.len);
-	if (idx >= 0)
+	key = (struct pb_str){ im->key.p ? im->key.p : "", im->key.len };
+	if ((p = pb_keyset_find(&im->ids, key.p, key.n)) != NULL) {
+		w = seen_of(p);
 		FAIL("duplicate %s (first on %s)", what,
-		     pb_import_seen_at(im, &im->id_seen[idx], wbuf, sizeof wbuf));
-	idx = pb_map_put(&im->ids, im->key.p ? im->key.p : "", im->key.len, NULL);
-	return remember(im, &im->id_seen, &im->id_cap, idx, line, 0);
+		     pb_import_seen_at(im, &w, wbuf, sizeof wbuf));
+	}
+	return remember(im, &im->ids, key, line, 0);
 }
 
 static int check_kind(struct import *im, long line)
@@ -382,7 +448,8 @@ static int check_kind(struct import *im, long line)
 	switch (im->o->kind) {
 	case PB_KIND_UNITS: return check_units(im, line);
 	case PB_KIND_SCORES: {
-		struct pb_str eid = vstr(im, im->p_entity_id), ename = vstr(im, im->p_entity_name);
+		struct pb_str eid = pb_import_val(im, im->p_entity_id),
+		              ename = pb_import_val(im, im->p_entity_name);
 		int key[4] = { im->p_entity_id, im->p_indicator, im->p_judge, im->p_period };
 		char id[18];
 		if (eid.n == 0) {
@@ -391,9 +458,9 @@ static int check_kind(struct import *im, long line)
 			pb_import_derive_id('e', &ename, 1, id);
 			vset_copy(im, im->p_entity_id, id, 17);
 		}
-		if (vstr(im, im->p_indicator).n == 0)
+		if (pb_import_val(im, im->p_indicator).n == 0)
 			FAIL("indicator is empty");
-		if (vstr(im, im->p_score).n == 0)
+		if (pb_import_val(im, im->p_score).n == 0)
 			FAIL("score is empty");
 		if (check_unique(im, key, 4, line,
 		                 "score for the same entity_id, indicator, judge and period") < 0)
@@ -401,7 +468,7 @@ static int check_kind(struct import *im, long line)
 		return 0;
 	}
 	case PB_KIND_LINKS: {
-		struct pb_str a = vstr(im, im->p_from), b = vstr(im, im->p_to);
+		struct pb_str a = pb_import_val(im, im->p_from), b = pb_import_val(im, im->p_to);
 		int key[3] = { im->p_from, im->p_to, im->p_link_type };
 		if (a.n == 0 || b.n == 0)
 			FAIL("%s is empty", a.n == 0 ? "from_id" : "to_id");
@@ -411,8 +478,8 @@ static int check_kind(struct import *im, long line)
 		return check_unique(im, key, 3, line, "link (same from_id, to_id and link_type)");
 	}
 	case PB_KIND_TARGETS: {
-		struct pb_str a = vstr(im, im->p_start), b = vstr(im, im->p_end);
-		if (vstr(im, im->p_target).n == 0)
+		struct pb_str a = pb_import_val(im, im->p_start), b = pb_import_val(im, im->p_end);
+		if (pb_import_val(im, im->p_target).n == 0)
 			FAIL("target is empty");
 		if (a.n == 0 || b.n == 0)
 			FAIL("%s is empty", a.n == 0 ? "period_start" : "period_end");
@@ -448,34 +515,38 @@ static int leave_empty(struct import *im, const struct plan *pl, int pos)
 	    pb_buf_add(&im->notes, "; left empty", sizeof "; left empty") < 0)
 		return -1;
 	im->nnotes++;
-	im->vals[pos].p = "";
-	im->vals[pos].n = 0;
+	vset_plain(im, pos, "", 0);
 	return 0;
 }
 
-struct pb_str pb_import_val(const struct import *im, int pos)
-{
-	return vstr(im, pos);
-}
-
-int pb_import_check_row(struct import *im, const struct plan *pl, const struct pb_str *fields,
-                        long line)
+int pb_import_check_row(struct import *im, const struct plan *pl, const struct row *r)
 {
 	size_t i;
 
 	pb_buf_reset(&im->scratch);
 	for (i = 0; i < pl->nschema; i++) {
-		im->vals[i].p = "";
-		im->vals[i].n = 0;
-		if (pl->src[i] >= 0) {
-			struct pb_str s = fields[pl->src[i]];
-			if (im->o->normalize && pb_norm_nfkc(&im->norm, s, &s) < 0)
+		struct pb_str s, was;
+		unsigned flags;
+		vset_plain(im, (int)i, "", 0);
+		if (pl->src[i] < 0)
+			continue;
+		s = r->f[pl->src[i]];
+		flags = r->flags[pl->src[i]];
+		if (im->o->normalize && (flags & PB_TEXT_OTHER)) {
+			if (pb_norm_nfkc(&im->norm, s, &s) < 0)
 				FAIL("out of memory");
-			if (im->has_alias && im->has_alias[i])
-				s = pb_import_alias(im, (int)i, s);
-			if (check_value(im, pl, (int)i, s) < 0 && leave_empty(im, pl, (int)i) < 0)
-				return -1;
+		} else if (im->o->normalize && (flags & PB_TEXT_EDGE)) {
+			s = pb_text_trim_plain(s);
 		}
+		was = s;
+		if (im->has_alias && im->has_alias[i])
+			s = pb_import_alias(im, (int)i, s);
+		if (s.p != was.p)
+			flags = PB_TEXT_OTHER; /* the canonical value of an alias: not scanned */
+		if (check_value(im, pl, (int)i, s,
+		                (flags & (PB_TEXT_OTHER | PB_TEXT_ESCAPE)) != 0) < 0 &&
+		    leave_empty(im, pl, (int)i) < 0)
+			return -1;
 	}
-	return check_kind(im, line);
+	return check_kind(im, r->line);
 }

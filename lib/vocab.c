@@ -3,8 +3,6 @@
 
 #include <string.h>
 
-#include "pb/text.h"
-
 #define A(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 static const struct pb_vocab_entry unit_types[] = {
@@ -71,16 +69,34 @@ const struct pb_vocab_entry *pb_vocab_entries(enum pb_vocab_id v)
 	}
 }
 
+/*
+ * Does s equal the word z, ASCII letters in either case when ci? Compared
+ * byte by byte with no strlen, since most words differ from s at once.
+ */
+static int eq_word(struct pb_str s, const char *z, int ci)
+{
+	size_t i;
+
+	for (i = 0; i < s.n; i++) {
+		unsigned char a = (unsigned char)s.p[i], b = (unsigned char)z[i];
+		if (a == b && b)
+			continue;
+		if (!ci || !b || (a | 0x20) != (b | 0x20) || (unsigned)((a | 0x20) - 'a') > 25u)
+			return 0;
+	}
+	return z[s.n] == '\0';
+}
+
 const struct pb_vocab_entry *pb_vocab_lookup(enum pb_vocab_id v, struct pb_str s)
 {
 	const struct pb_vocab_entry *e = pb_vocab_entries(v);
 	const char *const *a;
 
 	for (; e && e->value; e++) {
-		if (pb_text_eq_ascii_ci(s, e->value) || pb_str_eqz(s, e->zh))
+		if (eq_word(s, e->value, 1) || eq_word(s, e->zh, 0))
 			return e;
 		for (a = e->aliases; a && *a; a++)
-			if (pb_text_eq_ascii_ci(s, *a))
+			if (eq_word(s, *a, 1))
 				return e;
 	}
 	return NULL;

@@ -1,7 +1,8 @@
 /*
- * workbook_int: what workbook.c (the row being built, numbers and dates,
- * .xls through FreeXL) shares with workbook_xlsx.c (zip parts through
- * expat). Not a public header.
+ * workbook_int: what the files of the workbook reader share — workbook.c
+ * (which reader, the rows) over workbook_xlsx.c (zip parts through expat)
+ * and workbook_xls.c (FreeXL), both over workbook_cells.c (the row being
+ * built, numbers and dates, the sheet choice). Not a public header.
  */
 #ifndef PB_WORKBOOK_INT_H
 #define PB_WORKBOOK_INT_H
@@ -51,6 +52,8 @@ int pb_wb_cell(struct pb_workbook *wb, size_t col, const char *p, size_t n);
 struct pb_str pb_wb_cell_text(const struct pb_workbook *wb, size_t col);
 /* Finishes the row as views; its width without trailing empty cells (0: a blank row). */
 size_t pb_wb_row_finish(struct pb_workbook *wb);
+/* Appends the shortest decimal that reads back as d, as a plain decimal (no exponent). */
+int pb_wb_put_double(struct pb_buf *b, double d);
 /* Appends a spreadsheet serial day number as YYYY-MM-DD; -1 when it is no date. */
 int pb_wb_put_serial_date(struct pb_buf *b, double serial, int date1904);
 
@@ -69,5 +72,12 @@ int pb_wb_xlsx_open(struct pb_workbook *wb, const char *path, const char *sheet,
 /* .xlsx: parses up to the next row; 1 a row is ready, 0 at the end, -1 with err. */
 int pb_wb_xlsx_next(struct pb_workbook *wb, struct pb_error *err);
 void pb_wb_xlsx_free(struct pb_workbook *wb);
+
+/* .xls: opens the sheet (wb->name set); 0, or -1 with err. */
+int pb_wb_xls_open(struct pb_workbook *wb, const char *path, const char *sheet,
+                   struct pb_error *err);
+/* .xls: reads the next row that has cells; 1 a row is ready, 0 at the end, -1 with err. */
+int pb_wb_xls_next(struct pb_workbook *wb, struct pb_error *err);
+void pb_wb_xls_free(struct pb_workbook *wb);
 
 #endif

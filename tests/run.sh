@@ -17,17 +17,19 @@ vg=${VALGRIND:-}
 
 if [ "$vg" = 1 ]; then
 	command -v valgrind >/dev/null || { echo "VALGRIND=1: valgrind is not installed"; exit 1; }
+	# tests that replace the allocator themselves step aside: valgrind owns it
+	export PB_UNDER_VALGRIND=1
 	# wrappers named pb-import etc. first on PATH; each run logs to $PB_VG_LOGS
 	vgbin=$(mktemp -d)
 	trap 'rm -rf "$vgbin"' EXIT
 	vgrun() { # LOGDIR PROGRAM ARGS...: valgrind with pb's options
 		local logs=$1
 		shift
-		valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=97 \
+		valgrind -q --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite --error-exitcode=97 \
 			--suppressions="$top/tests/valgrind.supp" --log-file="$logs/vg.%p.log" "$@"
 	}
 	for b in bin/pb-*; do
-		printf '#!/bin/sh\nexec valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=97 --suppressions="%s" --log-file="$PB_VG_LOGS/vg.%%p.log" "%s" "$@"\n' \
+		printf '#!/bin/sh\nexec valgrind -q --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite --error-exitcode=97 --suppressions="%s" --log-file="$PB_VG_LOGS/vg.%%p.log" "%s" "$@"\n' \
 			"$top/tests/valgrind.supp" "$top/$b" >"$vgbin/${b#bin/}"
 		chmod +x "$vgbin/${b#bin/}"
 	done
@@ -52,6 +54,7 @@ tap() {
 	while IFS= read -r line; do
 		case $line in
 		"ok "*) n=$((n + 1)); pass "$name: ${line#ok }" ;;
+		"not ok "*"# SKIP"*) n=$((n + 1)); pass "$name: ${line#not ok } (skipped)" ;;
 		"not ok "*) n=$((n + 1)); fail "$name: ${line#not ok }" "$(printf '%s\n' "$out" | grep -A8 -F "$line" | tail -n +2)" ;;
 		esac
 	done <<<"$out"

@@ -10,8 +10,7 @@
 #ifndef PB_INPUT_H
 #define PB_INPUT_H
 
-#include <iconv.h>
-#include <stdint.h>
+#include <stddef.h>
 
 #include "pb/buf.h"
 #include "pb/diag.h"
@@ -24,37 +23,27 @@ enum pb_format { PB_FMT_AUTO, PB_FMT_CSV, PB_FMT_TSV };
 #define PB_FIELD_MAX (1u << 20)
 /* A record longer than this (an unclosed quote, usually) is cut off and rejected. */
 #define PB_RECORD_MAX (16u << 20)
+/* A regular file from this size on is parsed on a second thread. */
+#define PB_INPUT_AHEAD_MIN (1u << 20)
 
 /* Parses "auto", "utf-8", "gb18030", "gbk", "cp936", "utf-16" (any case). 0 or -1. */
 int pb_encoding_parse(const char *name, enum pb_encoding *enc);
 const char *pb_encoding_name(enum pb_encoding enc);
 
-struct csv_parser;
+struct pb_textin; /* the text parser's state (input.c) */
+struct pb_ahead;  /* the thread parsing a regular file ahead (input_ahead.c) */
+struct pb_recbuf; /* a batch of parsed records */
 
 struct pb_input {
 	const char *name;       /* for messages */
 	struct pb_workbook *wb; /* a workbook's sheet, or NULL for text */
-	int fd, own_fd;
-	enum pb_encoding enc; /* detected or given */
-	enum pb_format fmt;   /* detected or given */
-	iconv_t cd;           /* (iconv_t)-1 when the input is UTF-8 */
-	int started;          /* encoding and format decided */
-	int eof, finished;
-	struct pb_buf raw; /* bytes read, not yet decoded */
-	struct pb_buf dec; /* UTF-8 bytes not yet parsed: [dec_pos, dec.len) */
-	size_t dec_pos;
-	struct csv_parser *csv;
-	long line; /* physical line of the next byte to parse */
-	int prev_cr;
-	int skip_line; /* skipping the rest of a line whose record was cut off */
-	/* the record being assembled */
-	struct pb_buf bytes;
-	size_t *offs; /* field i is bytes[offs[i], offs[i+1]) */
-	size_t nf, offs_cap;
-	long rec_line;
-	int rec_open, rec_done;
-	size_t rec_size;
-	char reason[256];
+	enum pb_encoding enc;   /* given, or as detected by the records read so far */
+	enum pb_format fmt;     /* likewise */
+	struct pb_textin *t;
+	struct pb_ahead *ahead;        /* NULL: records are parsed as they are asked for */
+	struct pb_recbuf *own, *batch; /* own: the batch without a thread; batch: being read */
+	size_t next;                   /* the next record of batch */
+	int finished;
 	/* the record delivered by pb_input_next: borrowed until the next call */
 	struct pb_str *fields;
 	size_t nfields, fields_cap;
@@ -65,8 +54,10 @@ struct pb_input {
 /*
  * Opens path ("-" or NULL = stdin). A workbook (by its first bytes) is read
  * through pb/workbook.h, sheet as pb_workbook_open takes it; a workbook on
- * stdin is first copied to a temporary file. 0, or -1 with err
- * (PB_EXIT_FATAL).
+ * stdin is first copied to a temporary file. Text in a regular file of
+ * PB_INPUT_AHEAD_MIN bytes or more is parsed on a second thread, a batch of
+ * records ahead of pb_input_next; the records are the same. 0, or -1 with
+ * err (PB_EXIT_FATAL).
  */
 int pb_input_open(struct pb_input *in, const char *path, enum pb_encoding enc, enum pb_format fmt,
                   const char *sheet, struct pb_error *err);

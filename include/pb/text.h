@@ -24,6 +24,25 @@ size_t pb_utf8_next(const char *p, size_t n, int *cp);
 struct pb_str pb_text_trim(struct pb_str s);
 
 /*
+ * What one pass over a field finds, so that the common field — ASCII and
+ * CJK Unified Ideographs (U+4E00..U+9FFF) — skips utf8proc: such a field is
+ * valid UTF-8, NFKC leaves it as it is, and its only white space is ASCII.
+ * With PB_TEXT_OTHER the scan stopped early: the other flags are not known.
+ */
+enum {
+	PB_TEXT_OTHER = 1,  /* another character, or bytes that are not UTF-8: ask utf8proc */
+	PB_TEXT_NUL = 2,    /* a NUL byte */
+	PB_TEXT_ESCAPE = 4, /* a tab, LF, CR or backslash, which pb TSV escapes */
+	PB_TEXT_EDGE = 8,   /* a control character or space first or last: maybe one to trim */
+};
+unsigned pb_text_scan(const char *p, size_t n);
+/*
+ * pb_text_trim for a field without PB_TEXT_OTHER: only ASCII white space to
+ * look at, and none without PB_TEXT_EDGE.
+ */
+struct pb_str pb_text_trim_plain(struct pb_str s);
+
+/*
  * A reusable NFKC normalizer: keeps its scratch memory between calls so the
  * hot path does not allocate.
  */

@@ -33,6 +33,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 const char *__ubsan_default_options(void);
+const char *__lsan_default_suppressions(void);
 
 /*
  * UBSan stops at the first report, even of a check built to recover (see
@@ -41,6 +42,17 @@ const char *__ubsan_default_options(void);
 __attribute__((weak)) const char *__ubsan_default_options(void)
 {
 	return "halt_on_error=1:print_stacktrace=1";
+}
+
+/*
+ * Leaks LeakSanitizer does not report: FreeXL 1.0.6 (Debian libfreexl1) loses
+ * 16 bytes inside freexl_open on some malformed BIFF records, with pb's
+ * freexl_close called (tests/fuzz/regress/workbook/freexl-open-leak). Not
+ * pb's to fix; everything else leaking fails a run.
+ */
+__attribute__((weak)) const char *__lsan_default_suppressions(void)
+{
+	return "leak:libfreexl.so\n";
 }
 
 /* A property that must hold: print what broke (when stderr is open) and abort. */
@@ -66,7 +78,8 @@ static char fuzz_dir[64];
 
 static inline void fuzz_cleanup(void)
 {
-	static const char *const names[] = { "out", "rejects.tsv", "out.xlsx", NULL };
+	static const char *const names[] = { "out",     "rejects.tsv", "out.xlsx",
+		                             "in.xlsx", "in.xls",      NULL };
 	char path[128];
 	int i;
 
@@ -271,21 +284,6 @@ static inline int fuzz_open(int cond)
 	(void)cond;
 	return 0;
 #endif
-}
-
-/*
- * Open defect (tests/fuzz/regress/OPEN input/empty-iconv): input.c writes
- * through a NULL buffer when a GB18030 or UTF-16 input decodes to nothing —
- * an empty file read with a forced encoding, or a UTF-16 BOM alone. Fixed on
- * the workbook branch; until it reaches main, the libFuzzer builds skip such
- * input so the fuzzers can go on. iconv_enc: the encoding given is GB18030 or
- * UTF-16.
- */
-static inline int fuzz_open_empty_iconv(int iconv_enc, const uint8_t *p, size_t n)
-{
-	int bom = n == 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF));
-
-	return fuzz_open(bom || (n == 0 && iconv_enc));
 }
 
 #endif

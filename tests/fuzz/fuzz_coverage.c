@@ -116,13 +116,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		break;
 	case 1:
-		/* open (regress/OPEN coverage/merge-by-name-with-comma): a ',' in the header */
-		{
-			const uint8_t *nl = memchr(data + 2, '\n', size - 2);
-			size_t n = nl ? (size_t)(nl - data - 2) : size - 2;
-			if (fuzz_open(memchr(data + 2, ',', n) != NULL))
-				return 0;
-		}
 		o = (struct pb_coverage_opts)PB_COVERAGE_OPTS_INIT;
 		o.merge = 1;
 		break;

@@ -13,6 +13,8 @@ folder keeps the inputs that add coverage); `make fuzz FUZZ_KEEP=1` merges
 what later fuzzing adds.
 """
 import hashlib
+import io
+import zipfile
 import os
 import shutil
 import subprocess
@@ -55,7 +57,7 @@ def case_files():
                     if f == "cmd" or (f.startswith("expected.") and f != "expected.out"):
                         continue
                     p = os.path.join(root, f)
-                    if os.path.getsize(p) > 4 << 20:
+                    if not os.path.isfile(p) or os.path.getsize(p) > 4 << 20:  # a FIFO, a big file
                         continue
                     with open(p, "rb") as fh:
                         yield case, f, fh.read()
@@ -84,6 +86,10 @@ class Corpus:
         blob = bytes(prefix) + trim(data)
         d = self.seeds.setdefault(name, {})
         d[hashlib.sha1(blob).hexdigest()] = blob
+
+    def add_raw(self, name, prefix, data):
+        blob = bytes(prefix) + data
+        self.seeds.setdefault(name, {})[hashlib.sha1(blob).hexdigest()] = blob
 
     def write(self, top):
         for name, seeds in sorted(self.seeds.items()):
@@ -148,7 +154,36 @@ def main():
                                                     name.startswith("badrules")):
             c.add("rules", [], data)
 
+    # workbooks: as bytes (fuzz_workbook) and as their parts (fuzz_xlsx)
+    books = [(n, d) for _, n, d in files if d[:4] == b"PK\x03\x04" or d[:4] == b"\xd0\xcf\x11\xe0"]
     ex = os.path.join(TOP, "examples", "data")
+    for f in sorted(os.listdir(ex)):
+        if f.endswith((".xlsx", ".xls")):
+            with open(os.path.join(ex, f), "rb") as fh:
+                books.append((f, fh.read()))
+    for i, (name, data) in enumerate(books):
+        if len(data) <= 64 << 10:
+            c.add_raw("workbook", [(i & 1) << 1 | (data[:4] != b"PK\x03\x04")], data)
+        if data[:4] != b"PK\x03\x04":
+            continue
+        try:
+            z = zipfile.ZipFile(io.BytesIO(data))
+            parts = b""
+            for info in z.infolist():
+                if info.filename.startswith("docProps/"):
+                    continue
+                body = z.read(info)
+                star = ""
+                if len(body) > 64 << 10:  # a bomb: one piece of it, repeated
+                    k = 0
+                    while (4096 << k) < min(len(body), 4 << 20):
+                        k += 1
+                    body, star = body[:4096], "*%d" % k
+                parts += b"@@" + info.filename.encode() + star.encode() + b"\n" + body + b"\n"
+        except (zipfile.BadZipFile, EOFError, KeyError):
+            continue
+        c.add_raw("xlsx", [(i * 5) & 0x0f], parts)
+
     for f in sorted(os.listdir(ex)):
         with open(os.path.join(ex, f), "rb") as fh:
             registers.append(trim(fh.read()))

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# The accounting invariant under random byte-level damage, in every format
-# pb-import reads: a clean register (2,000 units) written as CSV in UTF-8,
-# GB18030 and UTF-16LE (with BOM), and as UTF-8 TSV, then damaged at random
-# bytes (flipped, deleted, duplicated, or replaced by a quote, comma, tab,
-# CR, LF, NUL, backslash or 0xFF), with the encoding detected or given. For
-# every damaged file:
+# The accounting invariant under random damage, in every format pb-import
+# reads: a clean register (2,000 units) written as CSV in UTF-8, GB18030 and
+# UTF-16LE (with BOM), and as UTF-8 TSV, then damaged at random bytes
+# (flipped, deleted, duplicated, or replaced by a quote, comma, tab, CR, LF,
+# NUL, backslash or 0xFF), with the encoding detected or given; and as an
+# .xlsx sheet whose cells are damaged (cut, extra or missing cells, quotes,
+# tabs and line ends in text, empty rows). For every damaged file:
 #  - read N = wrote M + rejected K, and the output holds exactly M records;
 #  - the rejects file holds exactly K records, each with a non-empty
 #    reject_reason, and these reasons are, in order, the reasons stderr gives
 #    for its FILE:LINE messages (every rejected row is in the file, with its reason);
-#  - those LINEs increase and lie within the file.
+#  - those LINEs increase and lie within the file; the "left empty" notes
+#    (a bad optional value emptied, the row written) are as many as the
+#    summary's emptied fields.
 # (tests/scripts/import-props.sh checks the same on malformed CSV rows; this
 # adds damage that cuts characters, quotes and line ends anywhere.)
 set -u
@@ -18,7 +21,7 @@ trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/lib.sh"
 
 python3 - "$tmp" <<'PY'
-import random, sys
+import random, sys, zipfile
 d = sys.argv[1]
 head = ["编号", "单位名称", "单位类型", "所属县区", "组建方式", "党组织名称", "党员数", "成立时间"]
 modes = ["单独组建", "联合组建", "工作覆盖", "空白"]
@@ -68,6 +71,34 @@ with open(d + "/cases", "w") as f:
             path = "%s/%s-%d.txt" % (d, name, seed)
             open(path, "wb").write(damage(data, seed, start))
             f.write("%s %s\n" % (path, opt))
+    # a workbook: the damage is to its cells (a damaged zip is refused whole)
+    for seed in (1, 2, 3):
+        r = random.Random(seed * 104729)
+        rows = [line.split("\t") for line in register(seed, "\t").splitlines()]
+        for row in rows[1:]:
+            k = r.randrange(40)
+            if k == 0:
+                row.append("多余%d" % r.randrange(9))
+            elif k == 1:
+                del row[r.randrange(len(row)):]
+            elif k == 2:
+                row[:] = [""] * len(row)  # an empty row: not a record
+            elif k < 6:
+                i = r.randrange(len(row))
+                row[i] = row[i][:r.randrange(len(row[i]) + 1)] + r.choice(['"', ",", "\t", "\n", "\r\n", "x", "\u3000", "Ⅻ"])
+        col = lambda i: (chr(65 + i) if i < 26 else "A" + chr(65 + i - 26))
+        esc = lambda t: t.replace("&", "&amp;").replace("<", "&lt;").replace("\r", "&#13;")
+        sheet = "".join('<row r="%d">%s</row>' % (n + 1, "".join(
+            '<c r="%s%d" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>' % (col(i), n + 1, esc(v))
+            for i, v in enumerate(row) if v)) for n, row in enumerate(rows))
+        path = "%s/xlsx-%d.xlsx" % (d, seed)
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+            z.writestr("_rels/.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+            z.writestr("xl/workbook.xml", '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="台账" sheetId="1" r:id="rId1"/></sheets></workbook>')
+            z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+            z.writestr("xl/worksheets/sheet1.xml", '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>%s</sheetData></worksheet>' % sheet)
+        f.write("%s auto\n" % path)
 PY
 
 while read -r file enc; do
@@ -83,6 +114,8 @@ m = re.fullmatch(r"pb-import: read (\d+), wrote (\d+), rejected (\d+)(, emptied 
 if not m:
     sys.exit(print("no summary line: %r" % (lines[-1:] or "",)))
 n, w, k = map(int, m.groups()[:3])
+e = int(re.search(r"\d+", m.group(4)).group()) if m.group(4) else 0
+emptied = 0
 if n != w + k:
     sys.exit(print("read %d != wrote %d + rejected %d" % (n, w, k)))
 if rc not in ("0", "1"):
@@ -106,21 +139,24 @@ name = re.escape(src)
 said, last = [], 0
 raw = open(src, "rb").read()
 nlines = raw.count(b"\n") + raw.count(b"\r") + 1  # at most: CR, LF and CRLF each end a line
+if raw[:2] == b"PK":
+    nlines = 1 << 20  # a sheet's rows
 for l in lines[:-1]:
-    mm = re.match(r"pb-import: %s:(\d+): (.*)" % name, l)
+    mm = re.match(r"pb-import: %s:(?:[^!\n]*!)?(\d+): (.*)" % name, l)  # FILE:LINE or FILE:SHEET!ROW
     if not mm:
         continue  # a warning about the file, not a row
     line = int(mm.group(1))
+    if line > nlines:
+        sys.exit(print("message line %d (file has %d lines)" % (line, nlines)))
     if mm.group(2).endswith("; left empty"):
-        # an optional value emptied: the row is written, not rejected (DESIGN §8)
-        if line < last or line > nlines:
-            sys.exit(print("message line %d after %d (file has %d lines)" % (line, last, nlines)))
-        last = line - 1
+        emptied += 1  # a bad optional value emptied: the row is written
         continue
-    if line <= last or line > nlines:
-        sys.exit(print("message line %d after %d (file has %d lines)" % (line, last, nlines)))
+    if line <= last:
+        sys.exit(print("rejected row on line %d after one on line %d" % (line, last)))
     last = line
     said.append(mm.group(2))
+if emptied != e:
+    sys.exit(print("%d fields emptied on stderr, the summary says %d" % (emptied, e)))
 # a reason in the file is pb TSV: escapes for TAB, LF, CR and backslash
 said = [s.replace("\\", "\\\\").replace("\t", "\\t") for s in said]
 # a long row's surplus fields follow its reason in the file (DESIGN §7)

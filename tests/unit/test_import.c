@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../lib/import_int.h"
 #include "pb/import.h"
 
 static char in_path[64], out_path[64];
@@ -389,6 +390,73 @@ static void workbook_input(void **state)
 	assert_null(out);
 }
 
+/* The compact key sets: every key found again with its payload, in the order put. */
+static void keyset_keeps_keys_and_payloads(void **state)
+{
+	struct keyset ks;
+	char key[64];
+	size_t i, off = 0, next, n = 300000;
+	int is_new;
+	void *p;
+	struct pb_str k;
+
+	(void)state;
+	pb_keyset_init(&ks, sizeof(uint64_t));
+	assert_null(pb_keyset_find(&ks, "x", 1));
+	for (i = 0; i < n; i++) {
+		/* lengths 0 to 40: the empty key, short tails, several 8-byte steps */
+		int len = snprintf(key, sizeof key, "%.*s%zu", (int)(i % 31),
+		                   "U000000000000000000000000000000", i);
+		uint64_t v = i * 3;
+		p = pb_keyset_put(&ks, key, i == 0 ? 0 : (size_t)len, &is_new);
+		assert_non_null(p);
+		assert_true(is_new);
+		memcpy(p, &v, sizeof v);
+	}
+	assert_int_equal(ks.count, n);
+	for (i = 0; i < n; i++) {
+		int len = snprintf(key, sizeof key, "%.*s%zu", (int)(i % 31),
+		                   "U000000000000000000000000000000", i);
+		uint64_t v;
+		p = pb_keyset_find(&ks, key, i == 0 ? 0 : (size_t)len);
+		assert_non_null(p);
+		memcpy(&v, p, sizeof v);
+		assert_true(v == i * 3);
+		assert_non_null(pb_keyset_put(&ks, key, i == 0 ? 0 : (size_t)len, &is_new));
+		assert_false(is_new);
+		/* one byte more or less is another key */
+		assert_null(pb_keyset_find(&ks, key, (size_t)len + 1));
+	}
+	for (i = 0; (next = pb_keyset_next(&ks, off, &k, &p)) != 0; off = next, i++) {
+		uint64_t v;
+		memcpy(&v, p, sizeof v);
+		assert_true(v == i * 3);
+	}
+	assert_int_equal(i, n);
+	pb_keyset_release(&ks);
+	pb_keyset_release(&ks);
+}
+
+/* Where a key was seen survives its packing into 8 bytes. */
+static void seen_packs_into_eight_bytes(void **state)
+{
+	static const struct seen cases[] = {
+		{ 1, 0, 0 },
+		{ 2, 1, 's' },
+		{ 1048577, 7, 'j' },
+		{ (1L << 40) - 1, (1 << 22) - 1, 's' },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct seen w = pb_seen_unpack(pb_seen_pack(&cases[i]));
+		assert_int_equal(w.line, cases[i].line);
+		assert_int_equal(w.file, cases[i].file);
+		assert_int_equal(w.mode, cases[i].mode);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,6 +472,8 @@ int main(void)
 		cmocka_unit_test(emptied_or_strict),
 		cmocka_unit_test(work_units_name_their_instructors_organization),
 		cmocka_unit_test(workbook_input),
+		cmocka_unit_test(keyset_keeps_keys_and_payloads),
+		cmocka_unit_test(seen_packs_into_eight_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "pb/import.h"
@@ -367,10 +369,174 @@ static void derived_ids_are_stable(void **state)
 	}
 }
 
+/* What the generator below expects of one record. */
+struct want {
+	long line;
+	char id[16]; /* the first field, or "" for a malformed record */
+};
+
+static unsigned next_rand(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed >> 16;
+}
+
+/*
+ * A CSV of some megabytes whose records start on known lines: quoted fields
+ * holding LF, CR and CRLF, blank lines, every line ending, malformed quotes
+ * (the rest of that line skipped), and long fields, so records straddle
+ * read chunks and the batches of the reader thread. Returns the records
+ * expected, in order; *n their count, *text the bytes (the caller frees).
+ */
+static struct want *mixed_csv(size_t target, size_t *n, struct pb_buf *text)
+{
+	static const char *const ends[] = { "\n", "\r\n", "\r" };
+	struct want *w = NULL;
+	size_t cap = 0, k;
+	unsigned seed = 7;
+	long line = 1;
+
+	*n = 0;
+	while (text->len < target) {
+		unsigned kind = next_rand(&seed) % 10;
+		const char *end = ends[next_rand(&seed) % 3];
+		assert_int_equal(pb_grow_zeroed(&w, &cap, *n, sizeof *w), 0);
+		if (kind == 0) {
+			/* blank lines are no record (a LF right after a CR would end no line) */
+			pb_buf_adds(text,
+			            text->len && text->p[text->len - 1] == '\r' ? "\r\n" : end);
+			line++;
+			continue;
+		}
+		w[*n].line = line;
+		snprintf(w[*n].id, sizeof w[*n].id, "r%zu", *n);
+		if (kind == 1) {
+			/* a quote neither doubled nor closing the field: the line is dropped */
+			pb_buf_addf(text, "%s,\"x\"y,z%s", w[*n].id, end);
+			w[*n].id[0] = '\0';
+			line++;
+		} else if (kind <= 4) {
+			/* one to three line ends inside quotes, each counting a line */
+			unsigned m = 1 + next_rand(&seed) % 3;
+			pb_buf_addf(text, "%s,\"", w[*n].id);
+			for (k = 0; k < m; k++) {
+				pb_buf_adds(text, ends[next_rand(&seed) % 3]);
+				pb_buf_adds(text, "多行\"\"文本");
+				line++;
+			}
+			pb_buf_addf(text, "\",3%s", end);
+			line++;
+		} else if (kind == 5) {
+			/* a long field, to cross chunk and batch boundaries often */
+			pb_buf_addf(text, "%s,", w[*n].id);
+			for (k = 0; k < 3000; k++)
+				pb_buf_addc(text, 'a' + (int)(k % 26));
+			pb_buf_addf(text, ",3%s", end);
+			line++;
+		} else {
+			pb_buf_addf(text, "%s,惠州南区%zu大厦,3%s", w[*n].id, *n, end);
+			line++;
+		}
+		(*n)++;
+	}
+	return w;
+}
+
+/* Reads every record of in and checks each against want. */
+static void expect_records(struct pb_input *in, const struct want *w, size_t n)
+{
+	struct pb_error err = PB_ERROR_INIT;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		assert_int_equal(pb_input_next(in, &err), 1);
+		assert_int_equal(in->rline, w[i].line);
+		if (w[i].id[0]) {
+			assert_null(in->bad);
+			assert_int_equal(in->nfields, 3);
+			assert_int_equal(in->fields[0].n, strlen(w[i].id));
+			assert_memory_equal(in->fields[0].p, w[i].id, in->fields[0].n);
+		} else {
+			assert_non_null(in->bad);
+		}
+	}
+	assert_int_equal(pb_input_next(in, &err), 0);
+}
+
+/*
+ * Line numbers stay exact when a regular file is parsed ahead on another
+ * thread, batch after batch, and when a pipe is read as it comes.
+ */
+static void line_numbers_ahead_and_in_a_pipe(void **state)
+{
+	struct pb_buf text = PB_BUF_INIT;
+	struct pb_error err = PB_ERROR_INIT;
+	struct pb_input in;
+	size_t n;
+	struct want *w = mixed_csv(6u << 20, &n, &text);
+	char fifo[64];
+	pid_t pid;
+
+	(void)state;
+	assert_true(text.len >= PB_INPUT_AHEAD_MIN);
+	/* a regular file: read ahead */
+	write_file(text.p, text.len);
+	assert_int_equal(pb_input_open(&in, path, PB_ENC_AUTO, PB_FMT_AUTO, NULL, &err), 0);
+	assert_non_null(in.ahead);
+	expect_records(&in, w, n);
+	close_bytes(&in);
+	/* a pipe: one record at a time */
+	snprintf(fifo, sizeof fifo, "/tmp/pb-test-fifo-%ld", (long)getpid());
+	unlink(fifo);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		FILE *f = fopen(fifo, "w");
+		int bad = !f || fwrite(text.p, 1, text.len, f) != text.len || fclose(f) != 0;
+		free(w); /* the writer's copy: a leak checker follows the child too */
+		pb_buf_release(&text);
+		_exit(bad);
+	}
+	assert_int_equal(pb_input_open(&in, fifo, PB_ENC_AUTO, PB_FMT_AUTO, NULL, &err), 0);
+	assert_null(in.ahead);
+	expect_records(&in, w, n);
+	pb_input_close(&in);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	unlink(fifo);
+	free(w);
+	pb_buf_release(&text);
+}
+
+/* A reader that stops early (a fatal error, --max-errors) stops the thread with it. */
+static void closing_early_stops_the_reader(void **state)
+{
+	struct pb_buf text = PB_BUF_INIT;
+	struct pb_error err = PB_ERROR_INIT;
+	struct pb_input in;
+	size_t n;
+	struct want *w = mixed_csv(4u << 20, &n, &text);
+
+	(void)state;
+	write_file(text.p, text.len);
+	assert_int_equal(pb_input_open(&in, path, PB_ENC_AUTO, PB_FMT_AUTO, NULL, &err), 0);
+	assert_non_null(in.ahead);
+	expect_record(&in, w[0].line, 3, w[0].id);
+	close_bytes(&in);
+	/* and one that reads nothing at all */
+	write_file(text.p, text.len);
+	assert_int_equal(pb_input_open(&in, path, PB_ENC_AUTO, PB_FMT_AUTO, NULL, &err), 0);
+	close_bytes(&in);
+	free(w);
+	pb_buf_release(&text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(csv_line_numbers),
+		cmocka_unit_test(line_numbers_ahead_and_in_a_pipe),
+		cmocka_unit_test(closing_early_stops_the_reader),
 		cmocka_unit_test(lone_cr_and_tabs),
 		cmocka_unit_test(utf8_bom_and_spaces_kept),
 		cmocka_unit_test(gb18030),

@@ -1,0 +1,207 @@
+/*
+ * import_keys: the sets pb-import checks uniqueness and counts regions
+ * with — millions of unit ids and organizations, so each key costs one
+ * 8-byte slot and its bytes once, beside a small payload, in one arena: no
+ * pointer, hash or offset array per key.
+ *
+ * A slot holds the record's arena offset + 1 above 24 bits of the key's
+ * hash; the hash's low bits choose the slot. A probe compares the key's
+ * bytes only when those 24 bits agree, so it nearly always touches one
+ * record, the right one. A record is [payload][length, LEB128][key].
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "import_int.h"
+
+#define TAG_BITS 24
+#define TAG_MASK ((1ull << TAG_BITS) - 1)
+/* The arena offsets a slot can hold: 2^40 bytes. */
+#define ARENA_MAX (1ull << (64 - TAG_BITS))
+
+static uint64_t load8(const unsigned char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof w);
+	return w;
+}
+
+static uint64_t load4(const unsigned char *p)
+{
+	uint32_t w;
+
+	memcpy(&w, p, sizeof w);
+	return w;
+}
+
+/*
+ * A fast 64-bit hash, eight bytes a step (multiply and fold); the last
+ * bytes are read as one overlapping word, never byte by byte. The same on
+ * every run: the sets' order never shows in the output, only their speed.
+ */
+static uint64_t key_hash(const void *key, size_t n)
+{
+	const unsigned char *p = key, *end = p + n;
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xFF51AFD7ED558CCDull), w;
+
+	for (; end - p > 8; p += 8) {
+		h = (h ^ load8(p)) * 0xBF58476D1CE4E5B9ull;
+		h ^= h >> 29;
+	}
+	if (n >= 8)
+		w = load8(end - 8);
+	else if (n >= 4)
+		w = load4(p) << 32 | load4(end - 4);
+	else if (n > 0)
+		w = (uint64_t)p[0] << 16 | (uint64_t)p[n / 2] << 8 | p[n - 1];
+	else
+		w = 0;
+	h = (h ^ w) * 0x94D049BB133111EBull;
+	h ^= h >> 32;
+	h *= 0xD6E8FEB86659FD93ull;
+	return h ^ (h >> 32);
+}
+
+void pb_keyset_init(struct keyset *s, size_t psize)
+{
+	memset(s, 0, sizeof *s);
+	s->psize = psize;
+}
+
+void pb_keyset_release(struct keyset *s)
+{
+	if (!s)
+		return;
+	free(s->slots);
+	pb_buf_release(&s->arena);
+	memset(s, 0, sizeof *s);
+}
+
+/* The key of the record at off, and the offset of the record after it. */
+static size_t record_key(const struct keyset *s, size_t off, struct pb_str *key)
+{
+	const unsigned char *p = (const unsigned char *)s->arena.p + off + s->psize;
+	size_t n = 0, shift = 0, i = 0;
+
+	do
+		n |= (size_t)(p[i] & 0x7F) << shift, shift += 7;
+	while (p[i++] & 0x80);
+	key->p = (const char *)p + i;
+	key->n = n;
+	return off + s->psize + i + n;
+}
+
+/* The slot of key: its record, or the empty slot where it would go. */
+static uint64_t *probe(const struct keyset *s, const void *key, size_t n, uint64_t h)
+{
+	size_t mask = s->nslots - 1, i = (size_t)h & mask;
+	uint64_t tag = (h >> (64 - TAG_BITS)) & TAG_MASK;
+
+	for (;; i = (i + 1) & mask) {
+		uint64_t v = s->slots[i];
+		struct pb_str k;
+		if (v == 0)
+			return &s->slots[i];
+		if ((v & TAG_MASK) != tag)
+			continue;
+		record_key(s, (size_t)(v >> TAG_BITS) - 1, &k);
+		if (k.n == n && memcmp(k.p, key, n) == 0)
+			return &s->slots[i];
+	}
+}
+
+static int rehash(struct keyset *s, size_t nslots)
+{
+	uint64_t *old = s->slots;
+	size_t off = 0;
+
+	s->slots = calloc(nslots, sizeof *s->slots);
+	if (!s->slots) {
+		s->slots = old;
+		return -1;
+	}
+	s->nslots = nslots;
+	free(old);
+	/* the records in the order they came, their hashes computed again */
+	while (off < s->arena.len) {
+		struct pb_str k;
+		size_t next = record_key(s, off, &k);
+		uint64_t h = key_hash(k.p, k.n);
+		uint64_t *slot = probe(s, k.p, k.n, h);
+		*slot = (uint64_t)(off + 1) << TAG_BITS | ((h >> (64 - TAG_BITS)) & TAG_MASK);
+		off = next;
+	}
+	return 0;
+}
+
+void *pb_keyset_find(const struct keyset *s, const void *key, size_t n)
+{
+	uint64_t *slot;
+
+	if (!s->nslots)
+		return NULL;
+	slot = probe(s, key, n, key_hash(key, n));
+	return *slot ? s->arena.p + (*slot >> TAG_BITS) - 1 : NULL;
+}
+
+void *pb_keyset_put(struct keyset *s, const void *key, size_t n, int *is_new)
+{
+	uint64_t h = key_hash(key, n), *slot;
+	unsigned char len[10];
+	size_t nlen = 0, off, m = n;
+
+	*is_new = 0;
+	if (!s->nslots && rehash(s, 64) < 0)
+		return NULL;
+	slot = probe(s, key, n, h);
+	if (*slot)
+		return s->arena.p + (*slot >> TAG_BITS) - 1;
+	do
+		len[nlen++] = (unsigned char)((m & 0x7F) | (m > 0x7F ? 0x80 : 0));
+	while ((m >>= 7) != 0);
+	off = s->arena.len;
+	if (off + s->psize + nlen + n >= ARENA_MAX ||
+	    pb_buf_grow(&s->arena, s->psize + nlen + n) < 0)
+		return NULL;
+	memset(s->arena.p + off, 0, s->psize);
+	memcpy(s->arena.p + off + s->psize, len, nlen);
+	memcpy(s->arena.p + off + s->psize + nlen, key, n);
+	s->arena.len += s->psize + nlen + n;
+	*slot = (uint64_t)(off + 1) << TAG_BITS | ((h >> (64 - TAG_BITS)) & TAG_MASK);
+	*is_new = 1;
+	/* grown at three quarters full; the record is in place either way */
+	if (++s->count * 4 > s->nslots * 3 && rehash(s, s->nslots * 2) < 0) {
+		s->arena.len = off;
+		s->count--;
+		*slot = 0;
+		return NULL;
+	}
+	return s->arena.p + off;
+}
+
+size_t pb_keyset_next(const struct keyset *s, size_t off, struct pb_str *key, void **payload)
+{
+	if (off >= s->arena.len)
+		return 0;
+	*payload = s->arena.p + off;
+	return record_key(s, off, key);
+}
+
+uint64_t pb_seen_pack(const struct seen *w)
+{
+	return (uint64_t)w->line << 24 | (uint64_t)(w->file & 0x3FFFFF) << 2 |
+	    (w->mode == 's'       ? 1u
+	         : w->mode == 'j' ? 2u
+	                          : 0u);
+}
+
+struct seen pb_seen_unpack(uint64_t v)
+{
+	struct seen w;
+
+	w.line = (long)(v >> 24);
+	w.file = (int)((v >> 2) & 0x3FFFFF);
+	w.mode = (v & 3) == 1 ? 's' : (v & 3) == 2 ? 'j' : 0;
+	return w;
+}
