@@ -34,6 +34,24 @@ static void buf_grows_and_respects_max(void **state)
 	pb_buf_release(&b);
 	assert_null(b.p);
 
+	/* adds of every length, short ones by fixed-size moves */
+	{
+		char src[64], want[64 * 65];
+		size_t n, at = 0;
+		for (n = 0; n < sizeof src; n++)
+			src[n] = (char)('!' + n);
+		pb_buf_reset(&b);
+		for (n = 0; n <= sizeof src; n++) {
+			assert_int_equal(pb_buf_add(&b, src, n), 0);
+			memcpy(want + at, src, n);
+			at += n;
+		}
+		assert_int_equal(b.len, at);
+		assert_memory_equal(b.p, want, at);
+		assert_int_equal(b.p[b.len], '\0');
+		pb_buf_release(&b);
+	}
+
 	pb_buf_init(&b, 8);
 	assert_int_equal(pb_buf_adds(&b, "12345678"), 0);
 	assert_int_equal(pb_buf_addc(&b, '9'), -1);
