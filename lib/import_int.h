@@ -170,6 +170,17 @@ void pb_keyset_release(struct keyset *s);
 void *pb_keyset_find(const struct keyset *s, const void *key, size_t n);
 /* The payload of key, added with a zeroed payload when new (*is_new); NULL out of memory. */
 void *pb_keyset_put(struct keyset *s, const void *key, size_t n, int *is_new);
+/* Where a key is or would go in a set: its hash, then its slot (pb_keyset_seek). */
+struct keyspot {
+	uint64_t hash;
+	uint64_t *slot;
+};
+/* Hashes a key and starts fetching its slot, so that misses in two sets overlap. */
+void pb_keyset_aim(const struct keyset *s, const void *key, size_t n, struct keyspot *at);
+/* After aim: the payload of key, or NULL (at then says where it would go). */
+void *pb_keyset_seek(const struct keyset *s, const void *key, size_t n, struct keyspot *at);
+/* After a seek that found nothing, the set unchanged since: adds key there (zeroed payload). */
+void *pb_keyset_add(struct keyset *s, struct keyspot *at, const void *key, size_t n);
 /* The record at off (0 first): its key and payload, and the next offset; 0 after the last. */
 size_t pb_keyset_next(const struct keyset *s, size_t off, struct pb_str *key, void **payload);
 /* Where a key was seen, in the 8 bytes of a payload (a line below 2^40). */

@@ -111,10 +111,28 @@ static uint64_t *probe(const struct keyset *s, const void *key, size_t n, uint64
 	}
 }
 
+static uint64_t slot_value(size_t off, uint64_t h)
+{
+	return (uint64_t)(off + 1) << TAG_BITS | ((h >> (64 - TAG_BITS)) & TAG_MASK);
+}
+
+/* Records a key known to be new at the first empty slot from its hash. */
+static void place(struct keyset *s, size_t off, uint64_t h)
+{
+	size_t mask = s->nslots - 1, i = (size_t)h & mask;
+
+	while (s->slots[i])
+		i = (i + 1) & mask;
+	s->slots[i] = slot_value(off, h);
+}
+
+/* Records per step of a rehash: their slots are fetched together, not one miss after another. */
+#define REHASH_STEP 16
+
 static int rehash(struct keyset *s, size_t nslots)
 {
-	uint64_t *old = s->slots;
-	size_t off = 0;
+	uint64_t *old = s->slots, h[REHASH_STEP];
+	size_t off = 0, at[REHASH_STEP], k, n;
 
 	s->slots = calloc(nslots, sizeof *s->slots);
 	if (!s->slots) {
@@ -125,38 +143,53 @@ static int rehash(struct keyset *s, size_t nslots)
 	free(old);
 	/* the records in the order they came, their hashes computed again */
 	while (off < s->arena.len) {
-		struct pb_str k;
-		size_t next = record_key(s, off, &k);
-		uint64_t h = key_hash(k.p, k.n);
-		uint64_t *slot = probe(s, k.p, k.n, h);
-		*slot = (uint64_t)(off + 1) << TAG_BITS | ((h >> (64 - TAG_BITS)) & TAG_MASK);
-		off = next;
+		for (n = 0; n < REHASH_STEP && off < s->arena.len; n++) {
+			struct pb_str key;
+			at[n] = off;
+			off = record_key(s, off, &key);
+			h[n] = key_hash(key.p, key.n);
+			__builtin_prefetch(&s->slots[h[n] & (nslots - 1)], 1);
+		}
+		for (k = 0; k < n; k++)
+			place(s, at[k], h[k]);
 	}
 	return 0;
 }
 
-void *pb_keyset_find(const struct keyset *s, const void *key, size_t n)
+void pb_keyset_aim(const struct keyset *s, const void *key, size_t n, struct keyspot *at)
 {
-	uint64_t *slot;
-
-	if (!s->nslots)
-		return NULL;
-	slot = probe(s, key, n, key_hash(key, n));
-	return *slot ? s->arena.p + (*slot >> TAG_BITS) - 1 : NULL;
+	at->hash = key_hash(key, n);
+	at->slot = NULL;
+	if (s->nslots)
+		__builtin_prefetch(&s->slots[at->hash & (s->nslots - 1)]);
 }
 
-void *pb_keyset_put(struct keyset *s, const void *key, size_t n, int *is_new)
+void *pb_keyset_seek(const struct keyset *s, const void *key, size_t n, struct keyspot *at)
 {
-	uint64_t h = key_hash(key, n), *slot;
+	if (!s->nslots)
+		return NULL;
+	at->slot = probe(s, key, n, at->hash);
+	return *at->slot ? s->arena.p + (*at->slot >> TAG_BITS) - 1 : NULL;
+}
+
+void *pb_keyset_find(const struct keyset *s, const void *key, size_t n)
+{
+	struct keyspot at = { key_hash(key, n), NULL };
+
+	return pb_keyset_seek(s, key, n, &at);
+}
+
+void *pb_keyset_add(struct keyset *s, struct keyspot *at, const void *key, size_t n)
+{
 	unsigned char len[10];
 	size_t nlen = 0, off, m = n;
 
-	*is_new = 0;
-	if (!s->nslots && rehash(s, 64) < 0)
-		return NULL;
-	slot = probe(s, key, n, h);
-	if (*slot)
-		return s->arena.p + (*slot >> TAG_BITS) - 1;
+	if (!at->slot) {
+		/* the first key: the table is made now */
+		if (rehash(s, 64) < 0)
+			return NULL;
+		at->slot = probe(s, key, n, at->hash);
+	}
 	do
 		len[nlen++] = (unsigned char)((m & 0x7F) | (m > 0x7F ? 0x80 : 0));
 	while ((m >>= 7) != 0);
@@ -168,16 +201,25 @@ void *pb_keyset_put(struct keyset *s, const void *key, size_t n, int *is_new)
 	memcpy(s->arena.p + off + s->psize, len, nlen);
 	memcpy(s->arena.p + off + s->psize + nlen, key, n);
 	s->arena.len += s->psize + nlen + n;
-	*slot = (uint64_t)(off + 1) << TAG_BITS | ((h >> (64 - TAG_BITS)) & TAG_MASK);
-	*is_new = 1;
+	*at->slot = slot_value(off, at->hash);
 	/* grown at three quarters full; the record is in place either way */
 	if (++s->count * 4 > s->nslots * 3 && rehash(s, s->nslots * 2) < 0) {
 		s->arena.len = off;
 		s->count--;
-		*slot = 0;
+		*at->slot = 0;
 		return NULL;
 	}
+	at->slot = NULL; /* the table may have moved */
 	return s->arena.p + off;
+}
+
+void *pb_keyset_put(struct keyset *s, const void *key, size_t n, int *is_new)
+{
+	struct keyspot at = { key_hash(key, n), NULL };
+	void *p = pb_keyset_seek(s, key, n, &at);
+
+	*is_new = !p;
+	return p ? p : pb_keyset_add(s, &at, key, n);
 }
 
 size_t pb_keyset_next(const struct keyset *s, size_t off, struct pb_str *key, void **payload)

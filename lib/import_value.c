@@ -364,18 +364,17 @@ static struct seen seen_of(const void *payload)
 	return pb_seen_unpack(v);
 }
 
-/* Records a key that passed; 0, or -1 out of memory (reason set). */
-static int remember(struct import *im, struct keyset *set, struct pb_str key, long line, char mode)
+/* Records a key that passed where a seek left it; 0, or -1 out of memory (reason set). */
+static int remember(struct import *im, struct keyset *set, struct keyspot *at, struct pb_str key,
+                    long line, char mode)
 {
 	struct seen w = { line, im->cur_file_no, mode };
 	uint64_t v = pb_seen_pack(&w);
-	int is_new;
-	void *p = pb_keyset_put(set, key.p ? key.p : "", key.n, &is_new);
+	void *p = pb_keyset_add(set, at, key.p ? key.p : "", key.n);
 
 	if (!p)
 		FAIL("out of memory");
-	if (is_new)
-		memcpy(p, &v, sizeof v);
+	memcpy(p, &v, sizeof v);
 	return 0;
 }
 
@@ -383,37 +382,43 @@ static int remember(struct import *im, struct keyset *set, struct pb_str key, lo
 static int check_units(struct import *im, long line)
 {
 	struct pb_str mode, org_id, org_name, unit_id;
+	struct keyspot id_at, org_at;
+	void *id_seen, *org_seen = NULL;
 	struct seen w;
 	char wbuf[300];
-	void *p;
 
 	derive_units(im);
+	unit_id = pb_import_val(im, im->p_unit_id);
+	org_id = pb_import_val(im, im->p_org_id);
+	/* both sets' slots are fetched while the row's own rules are checked */
+	pb_keyset_aim(&im->ids, unit_id.p, unit_id.n, &id_at);
+	if (org_id.n)
+		pb_keyset_aim(&im->orgs, org_id.p, org_id.n, &org_at);
 	if (check_unit_fields(im) < 0)
 		return -1;
 	mode = pb_import_val(im, im->p_org_mode);
-	org_id = pb_import_val(im, im->p_org_id);
 	org_name = pb_import_val(im, im->p_org_name);
-	unit_id = pb_import_val(im, im->p_unit_id);
-	if ((p = pb_keyset_find(&im->ids, unit_id.p, unit_id.n)) != NULL) {
-		w = seen_of(p);
+	if ((id_seen = pb_keyset_seek(&im->ids, unit_id.p, unit_id.n, &id_at)) != NULL) {
+		w = seen_of(id_seen);
 		FAIL("unit_id '%.*s' is already used on %s; unit ids must be unique",
 		     (int)unit_id.n, unit_id.p, pb_import_seen_at(im, &w, wbuf, sizeof wbuf));
 	}
-	if (org_id.n && (p = pb_keyset_find(&im->orgs, org_id.p, org_id.n)) != NULL) {
+	if (org_id.n && (org_seen = pb_keyset_seek(&im->orgs, org_id.p, org_id.n, &org_at))) {
 		/* messages name an organization as the register does: by its name */
 		struct pb_str who = org_name.n ? org_name : org_id;
-		w = seen_of(p);
+		w = seen_of(org_seen);
 		if (w.mode == 's' || pb_str_eqz(mode, "single"))
 			FAIL("organization '%.*s' already covers the unit on %s%s; a single "
 			     "organization covers exactly one unit",
 			     (int)who.n, who.p, pb_import_seen_at(im, &w, wbuf, sizeof wbuf),
 			     w.mode == 's' ? " as single" : " as joint");
 	}
-	/* the row passes: remember its ids */
-	if (remember(im, &im->ids, unit_id, line, 0) < 0)
+	/* the row passes: remember its ids (an organization where it was first seen) */
+	if (remember(im, &im->ids, &id_at, unit_id, line, 0) < 0)
 		return -1;
-	if (org_id.n &&
-	    remember(im, &im->orgs, org_id, line, pb_str_eqz(mode, "single") ? 's' : 'j') < 0)
+	if (org_id.n && !org_seen &&
+	    remember(im, &im->orgs, &org_at, org_id, line, pb_str_eqz(mode, "single") ? 's' : 'j') <
+	        0)
 		return -1;
 	return 0;
 }
@@ -421,6 +426,7 @@ static int check_units(struct import *im, long line)
 /* A uniqueness key over some positions; -1 with reason when seen before. */
 static int check_unique(struct import *im, const int *pos, size_t n, long line, const char *what)
 {
+	struct keyspot at;
 	struct pb_str key;
 	char wbuf[300];
 	struct seen w;
@@ -435,12 +441,13 @@ static int check_unique(struct import *im, const int *pos, size_t n, long line, 
 		pb_buf_add(&im->key, s.p, s.n);
 	}
 	key = (struct pb_str){ im->key.p ? im->key.p : "", im->key.len };
-	if ((p = pb_keyset_find(&im->ids, key.p, key.n)) != NULL) {
+	pb_keyset_aim(&im->ids, key.p, key.n, &at);
+	if ((p = pb_keyset_seek(&im->ids, key.p, key.n, &at)) != NULL) {
 		w = seen_of(p);
 		FAIL("duplicate %s (first on %s)", what,
 		     pb_import_seen_at(im, &w, wbuf, sizeof wbuf));
 	}
-	return remember(im, &im->ids, key, line, 0);
+	return remember(im, &im->ids, &at, key, line, 0);
 }
 
 static int check_kind(struct import *im, long line)
