@@ -423,6 +423,7 @@ static int import_file(struct import *im, const char *path, struct pb_error *err
 	while ((got = pb_import_next_row(im, &in, &h, &r, err)) > 0) {
 		im->st->read++;
 		pb_progress_rows(im->st->read);
+		pb_import_aim_ahead(im, &pl);
 		if (process_row(im, &r, &pl, &fd) == 0)
 			im->st->wrote++;
 		else if (reject(im, &r, &pl, err) < 0)

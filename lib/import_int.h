@@ -76,6 +76,13 @@ struct keyset {
 	struct pb_buf arena; /* the records, in the order they came */
 };
 
+/* An organization id derived ahead, from the next row's org_name (n = 0: none). */
+struct derived {
+	char name[128];
+	size_t n;
+	char id[18];
+};
+
 struct import {
 	const struct pb_import_opts *o;
 	const struct pb_kind_def *kd;
@@ -111,6 +118,7 @@ struct import {
 	unsigned char *rowflags; /* the row's flags, as many */
 	size_t rowflags_cap;
 	struct pb_buf obuf; /* output gathered for the next write */
+	struct derived ahead;
 	int cur_file_no;
 	char **labels; /* per input: "FILE:" or "FILE:SHEET!", to name a row of another input */
 	const char *const *inputs;
@@ -177,6 +185,8 @@ struct keyspot {
 };
 /* Hashes a key and starts fetching its slot, so that misses in two sets overlap. */
 void pb_keyset_aim(const struct keyset *s, const void *key, size_t n, struct keyspot *at);
+/* Starts fetching the slot of a key that will be sought soon. */
+void pb_keyset_prefetch(const struct keyset *s, const void *key, size_t n);
 /* After aim: the payload of key, or NULL (at then says where it would go). */
 void *pb_keyset_seek(const struct keyset *s, const void *key, size_t n, struct keyspot *at);
 /* After a seek that found nothing, the set unchanged since: adds key there (zeroed payload). */
@@ -252,6 +262,12 @@ void pb_import_warn_regions(struct import *im);
 
 /* import_value.c */
 
+/*
+ * Starts fetching what the next record (if read ahead) will need of the
+ * unit id and organization sets, so that their cache misses overlap this
+ * record's work. A hint: nothing changes if it guesses wrong.
+ */
+void pb_import_aim_ahead(struct import *im, const struct plan *pl);
 /*
  * Normalizes and checks the schema values of one row (fields as read, with
  * their flags) and

@@ -11,6 +11,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "import_int.h"
 
@@ -63,6 +64,37 @@ static uint64_t key_hash(const void *key, size_t n)
 	return h ^ (h >> 32);
 }
 
+/*
+ * A table of millions of slots is read at random, a page apart each time:
+ * from 2 MiB on it is mapped on its own and asked for huge pages, so a probe
+ * costs a cache miss and not a page walk too.
+ */
+#define HUGE_FROM (2u << 20)
+
+static uint64_t *slots_new(size_t n)
+{
+	size_t bytes = n * sizeof(uint64_t);
+	void *p;
+
+	if (bytes < HUGE_FROM)
+		return calloc(n, sizeof(uint64_t));
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	madvise(p, bytes, MADV_HUGEPAGE); /* only a hint: without it the table still works */
+#endif
+	return p;
+}
+
+static void slots_free(uint64_t *p, size_t n)
+{
+	if (p && n * sizeof(uint64_t) < HUGE_FROM)
+		free(p);
+	else if (p)
+		munmap(p, n * sizeof(uint64_t));
+}
+
 void pb_keyset_init(struct keyset *s, size_t psize)
 {
 	memset(s, 0, sizeof *s);
@@ -73,7 +105,7 @@ void pb_keyset_release(struct keyset *s)
 {
 	if (!s)
 		return;
-	free(s->slots);
+	slots_free(s->slots, s->nslots);
 	pb_buf_release(&s->arena);
 	memset(s, 0, sizeof *s);
 }
@@ -132,15 +164,15 @@ static void place(struct keyset *s, size_t off, uint64_t h)
 static int rehash(struct keyset *s, size_t nslots)
 {
 	uint64_t *old = s->slots, h[REHASH_STEP];
-	size_t off = 0, at[REHASH_STEP], k, n;
+	size_t off = 0, at[REHASH_STEP], k, n, nold = s->nslots;
 
-	s->slots = calloc(nslots, sizeof *s->slots);
+	s->slots = slots_new(nslots);
 	if (!s->slots) {
 		s->slots = old;
 		return -1;
 	}
 	s->nslots = nslots;
-	free(old);
+	slots_free(old, nold);
 	/* the records in the order they came, their hashes computed again */
 	while (off < s->arena.len) {
 		for (n = 0; n < REHASH_STEP && off < s->arena.len; n++) {
@@ -162,6 +194,13 @@ void pb_keyset_aim(const struct keyset *s, const void *key, size_t n, struct key
 	at->slot = NULL;
 	if (s->nslots)
 		__builtin_prefetch(&s->slots[at->hash & (s->nslots - 1)]);
+}
+
+void pb_keyset_prefetch(const struct keyset *s, const void *key, size_t n)
+{
+	struct keyspot at;
+
+	pb_keyset_aim(s, key, n, &at);
 }
 
 void *pb_keyset_seek(const struct keyset *s, const void *key, size_t n, struct keyspot *at)

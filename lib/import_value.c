@@ -314,7 +314,11 @@ static void derive_units(struct import *im)
 	if (pb_import_val(im, im->p_org_id).n == 0 && pb_import_val(im, im->p_org_name).n > 0 &&
 	    is_mode(pb_import_val(im, im->p_org_mode), "single", "joint")) {
 		org_name = pb_import_val(im, im->p_org_name);
-		pb_import_derive_id('o', &org_name, 1, id);
+		if (im->ahead.n == org_name.n &&
+		    memcmp(im->ahead.name, org_name.p, org_name.n) == 0)
+			memcpy(id, im->ahead.id, sizeof id); /* derived from these bytes ahead */
+		else
+			pb_import_derive_id('o', &org_name, 1, id);
 		vset_copy(im, im->p_org_id, id, 17);
 	}
 	if (pb_import_val(im, im->p_unit_id).n == 0) {
@@ -421,6 +425,38 @@ static int check_units(struct import *im, long line)
 	        0)
 		return -1;
 	return 0;
+}
+
+/*
+ * Field col of the next record, when it is read ahead and no space at its
+ * ends says normalization will change it (if it does, the guess is wasted).
+ */
+static int peek_plain(const struct import *im, int col, struct pb_str *s)
+{
+	return col >= 0 && pb_input_peek(im->in, (size_t)col, s) && s->n &&
+	    (unsigned char)s->p[0] > ' ' && (unsigned char)s->p[s->n - 1] > ' ';
+}
+
+void pb_import_aim_ahead(struct import *im, const struct plan *pl)
+{
+	struct derived *d = &im->ahead;
+	struct pb_str s;
+
+	d->n = 0;
+	if (im->o->kind != PB_KIND_UNITS)
+		return;
+	if (peek_plain(im, pl->src[im->p_unit_id], &s))
+		pb_keyset_prefetch(&im->ids, s.p, s.n);
+	if (peek_plain(im, pl->src[im->p_org_id], &s)) {
+		pb_keyset_prefetch(&im->orgs, s.p, s.n);
+	} else if (pl->src[im->p_org_id] < 0 && peek_plain(im, pl->src[im->p_org_name], &s) &&
+	           s.n <= sizeof d->name) {
+		/* the id the next row will derive, kept for it */
+		memcpy(d->name, s.p, s.n);
+		d->n = s.n;
+		pb_import_derive_id('o', &s, 1, d->id);
+		pb_keyset_prefetch(&im->orgs, d->id, 17);
+	}
 }
 
 /* A uniqueness key over some positions; -1 with reason when seen before. */

@@ -24,7 +24,7 @@
 #define BAD_BYTE '\xFF'
 /* a batch the reader thread hands over: this many records, or bytes of fields */
 #define BATCH_RECORDS 8192
-#define BATCH_BYTES   (1u << 20)
+#define BATCH_BYTES   (256u << 10)
 
 int pb_encoding_parse(const char *name, enum pb_encoding *enc)
 {
@@ -551,12 +551,19 @@ static void consume_segment(struct pb_textin *t, int term, size_t k)
  * libcsv adds blk_size bytes each time a field outgrows its buffer: with the
  * default 128 a 2 MiB field costs 16,000 reallocs of a growing buffer.
  * A block as large as the buffer itself makes the growth geometric.
+ *
+ * libcsv asks a space function about every byte of an unquoted field, and
+ * pb's says no to every byte (all bytes are kept). A line without a space
+ * (or, in CSV, a tab) has no byte the default test would take for one, so
+ * it is parsed the same without the call per byte.
  */
 static size_t parse_segment(struct pb_textin *t, const char *seg, size_t n)
 {
 	size_t blk = t->csv.entry_size > CSV_BLOCK_MIN ? t->csv.entry_size : CSV_BLOCK_MIN;
+	int spaces = memchr(seg, ' ', n) || (t->fmt != PB_FMT_TSV && memchr(seg, '\t', n));
 
 	csv_set_blk_size(&t->csv, blk);
+	csv_set_space_func(&t->csv, spaces ? never_space : NULL);
 	return csv_parse(&t->csv, seg, n, on_field, on_row, t);
 }
 
@@ -730,6 +737,23 @@ static int deliver(struct pb_input *in, const struct pb_recbuf *rb, size_t i, st
 	in->nfields = r->nf;
 	in->rline = r->line;
 	in->bad = r->bad ? rb->reasons.p + r->bad - 1 : NULL;
+	return 1;
+}
+
+int pb_input_peek(const struct pb_input *in, size_t col, struct pb_str *field)
+{
+	const struct pb_recbuf *rb = in->batch;
+	const struct pb_rec *r;
+	size_t f, start;
+
+	if (in->wb || !rb || in->next >= rb->nrecs)
+		return 0;
+	r = &rb->recs[in->next];
+	if (col >= r->nf)
+		return 0;
+	f = r->first + col;
+	start = f ? rb->ends[f - 1] : 0;
+	*field = (struct pb_str){ rb->bytes.p + start, rb->ends[f] - start };
 	return 1;
 }
 

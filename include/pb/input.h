@@ -70,6 +70,13 @@ int pb_input_next(struct pb_input *in, struct pb_error *err);
 void pb_input_close(struct pb_input *in);
 
 /*
+ * Field col of the record after the current one, when it is already parsed
+ * (read ahead): 1 and *field (borrowed like the current record's), else 0.
+ * A hint, for fetching what that record will need.
+ */
+int pb_input_peek(const struct pb_input *in, size_t col, struct pb_str *field);
+
+/*
  * Where line (a record's rline; 0 for the whole input) is, as diagnostics
  * name it: "FILE" and the line for text, "FILE:SHEET!ROW" and 0 for a sheet.
  * Sets *file (in->name or buf) and returns the line to print with it.
