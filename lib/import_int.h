@@ -51,6 +51,7 @@ struct val {
 struct row {
 	struct pb_str *f;
 	unsigned char *flags; /* per field: what pb_text_scan found */
+	int scanned;          /* flags came with the record (else check_text scans) */
 	size_t n;
 	long line;       /* where it starts: a physical line, or a sheet row */
 	const char *bad; /* NULL, or why it is malformed */

@@ -76,6 +76,7 @@ struct pb_textin {
 	/* the record being assembled, into rb */
 	struct pb_recbuf *rb;
 	size_t nf, batch_records;
+	int scan; /* pb_input_want_flags: each field's flags computed here */
 	long rec_line;
 	int rec_open, rec_done;
 	size_t rec_size;
@@ -224,11 +225,7 @@ int pb_input_open(struct pb_input *in, const char *path, enum pb_encoding enc, e
 			return pb_error_set(err, PB_EXIT_FATAL, path, 0, "cannot open:");
 		t->own_fd = 1;
 	}
-	if (open_workbook(in, path, sheet, err) < 0)
-		return -1;
-	if (!in->wb)
-		start_ahead(in);
-	return 0;
+	return open_workbook(in, path, sheet, err);
 }
 
 long pb_input_where(const struct pb_input *in, long line, char *buf, size_t cap, const char **file)
@@ -244,6 +241,12 @@ long pb_input_where(const struct pb_input *in, long line, char *buf, size_t cap,
 		snprintf(buf, cap, "%s:%s", in->name, sheet);
 	*file = buf;
 	return 0;
+}
+
+void pb_input_want_flags(struct pb_input *in)
+{
+	if (in->t)
+		in->t->scan = 1;
 }
 
 void pb_input_close(struct pb_input *in)
@@ -455,21 +458,33 @@ static void detect_format(struct pb_textin *t)
 	t->fmt = tabs > commas ? PB_FMT_TSV : PB_FMT_CSV;
 }
 
+/* Room for twice as many fields in a batch; 0 or -1. */
+static int grow_ends(struct pb_recbuf *rb)
+{
+	size_t cap = rb->ends_cap ? rb->ends_cap * 2 : 1024;
+	size_t *e = realloc(rb->ends, cap * sizeof *e);
+	unsigned char *f;
+
+	if (!e)
+		return -1;
+	rb->ends = e;
+	f = realloc(rb->flags, cap);
+	if (!f)
+		return -1;
+	rb->flags = f;
+	rb->ends_cap = cap;
+	return 0;
+}
+
 static void on_field(void *s, size_t len, void *data)
 {
 	struct pb_textin *t = data;
 	struct pb_recbuf *rb = t->rb;
 	struct pb_buf *b = &rb->bytes;
 
-	if (rb->nends == rb->ends_cap) {
-		size_t cap = rb->ends_cap ? rb->ends_cap * 2 : 1024;
-		size_t *e = realloc(rb->ends, cap * sizeof *e);
-		if (!e) {
-			snprintf(t->reason, sizeof t->reason, "out of memory");
-			return;
-		}
-		rb->ends = e;
-		rb->ends_cap = cap;
+	if (rb->nends == rb->ends_cap && grow_ends(rb) < 0) {
+		snprintf(t->reason, sizeof t->reason, "out of memory");
+		return;
 	}
 	if (len > PB_FIELD_MAX) {
 		if (!t->reason[0])
@@ -489,6 +504,9 @@ static void on_field(void *s, size_t len, void *data)
 		b->len += len;
 		b->p[b->len] = '\0';
 	}
+	/* looked at while the bytes are at hand, on the reader's core */
+	if (t->scan)
+		rb->flags[rb->nends] = (unsigned char)pb_text_scan(b->p + b->len - len, len);
 	rb->ends[rb->nends++] = b->len;
 	t->nf++;
 }
@@ -734,6 +752,7 @@ static int deliver(struct pb_input *in, const struct pb_recbuf *rb, size_t i, st
 		in->fields[j].p = base + start;
 		in->fields[j].n = rb->ends[f] - start;
 	}
+	in->flags = in->t->scan ? rb->flags + r->first : NULL;
 	in->nfields = r->nf;
 	in->rline = r->line;
 	in->bad = r->bad ? rb->reasons.p + r->bad - 1 : NULL;
@@ -761,10 +780,16 @@ int pb_input_next(struct pb_input *in, struct pb_error *err)
 {
 	in->nfields = 0;
 	in->bad = NULL;
+	in->flags = NULL;
 	if (in->finished)
 		return 0;
 	if (in->wb)
 		return next_row(in, err);
+	if (!in->started) {
+		/* the thread, if any, starts with the first record: the options are set */
+		in->started = 1;
+		start_ahead(in);
+	}
 	for (;;) {
 		struct pb_recbuf *rb = in->batch;
 		if (rb && in->next < rb->nrecs)
