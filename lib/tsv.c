@@ -13,6 +13,7 @@
 #endif
 
 #include "pb/map.h"
+#include "pb/text.h"
 
 #define READ_CHUNK (256u << 10)
 /* Bytes after the data that a 16-byte load may touch (and ignore). */
@@ -299,6 +300,12 @@ static int read_header(struct pb_tsv_reader *r, struct pb_error *err)
 			/* names are C strings: "a\0x" would read as "a", and "\0x" as empty */
 			return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
 			                    "header column %zu contains a NUL byte", i + 1);
+		if (pb_utf8_invalid_at(r->fields[i].p, r->fields[i].n) != (size_t)-1)
+			/* a name becomes a label in reports: an xlsx with it would not open */
+			return pb_error_set(err, PB_EXIT_FATAL, r->name, 1,
+			                    "header column %zu is not UTF-8 text (pb TSV is UTF-8; "
+			                    "pb-import converts other encodings)",
+			                    i + 1);
 		r->cols[i] = pb_strdup_str(r->fields[i]);
 		/* the names' map finds duplicates and columns without a quadratic scan */
 		if (!r->cols[i] ||
@@ -316,7 +323,11 @@ int pb_tsv_open_fd(struct pb_tsv_reader *r, int fd, const char *name, struct pb_
 	memset(r, 0, sizeof *r);
 	r->fd = fd;
 	r->name = name;
-	return read_header(r, err);
+	if (read_header(r, err) == 0)
+		return 0;
+	/* a failed open holds nothing, so a caller that does not close it leaks nothing */
+	pb_tsv_close(r);
+	return -1;
 }
 
 int pb_tsv_open(struct pb_tsv_reader *r, const char *path, struct pb_error *err)
@@ -331,7 +342,7 @@ int pb_tsv_open(struct pb_tsv_reader *r, const char *path, struct pb_error *err)
 		return pb_error_set(err, PB_EXIT_FATAL, path, 0, "cannot open:");
 	}
 	if (pb_tsv_open_fd(r, fd, path, err) < 0) {
-		r->own_fd = 1;
+		close(fd);
 		return -1;
 	}
 	r->own_fd = 1;

@@ -22,10 +22,14 @@ if [ "$vg" = 1 ]; then
 	# wrappers named pb-import etc. first on PATH; each run logs to $PB_VG_LOGS
 	vgbin=$(mktemp -d)
 	trap 'rm -rf "$vgbin"' EXIT
-	vgrun() { # LOGDIR PROGRAM ARGS...: valgrind with pb's options
+	# LOGDIR PROGRAM ARGS...: a unit test under valgrind. A test that injects
+	# allocation failures defines malloc itself over __libc_malloc: valgrind
+	# must leave the program's own malloc alone (nouserintercepts) for it to work.
+	vgrun() {
 		local logs=$1
 		shift
 		valgrind -q --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite --error-exitcode=97 \
+			--soname-synonyms=somalloc=nouserintercepts \
 			--suppressions="$top/tests/valgrind.supp" --log-file="$logs/vg.%p.log" "$@"
 	}
 	for b in bin/pb-*; do

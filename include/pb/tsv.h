@@ -40,7 +40,8 @@ struct pb_tsv_reader {
 
 /*
  * Opens path ("-" or NULL = stdin) and reads its header. 0, or -1 with err
- * (PB_EXIT_FATAL: unreadable, empty, no header, bad header).
+ * (PB_EXIT_FATAL: unreadable, empty, no header, bad header). A failed open
+ * holds no memory and no descriptor (pb_tsv_close on it does nothing).
  */
 int pb_tsv_open(struct pb_tsv_reader *r, const char *path, struct pb_error *err);
 /* Same over an open descriptor, which stays the caller's. */

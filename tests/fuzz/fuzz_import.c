@@ -5,14 +5,18 @@
  * Input: byte 0 = kind (low 3 bits, mod 5: units, scores, links, targets,
  * raw), bit 3 --no-normalize, bit 4 --keep, bits 5-6 the encoding (auto,
  * utf-8, gb18030, utf-16); byte 1 bit 0 --max-errors 3, bit 1 --format csv,
- * bit 2 --format tsv; the rest is the register. --as-of is 2026-11-23.
+ * bit 2 --format tsv, bit 3 --strict, bit 4 --fill-down district,town, bit 5
+ * --header-row 2, bit 6 --rules (公寓$ agency), bit 7 --keep=备注,联系人. The
+ * rest is the register, then optionally a line "@@aliases" and an --aliases
+ * file, a line "@@maps" and a --map-file. --as-of is 2026-11-23.
  *
  * Properties (when the run is not fatal): read = wrote + rejected; the
  * output is pb TSV with exactly `wrote` records, valid UTF-8 when
  * normalizing; the rejects file holds exactly `rejected` records, each with
  * a non-empty reject_reason last; importing the output again (when it holds
  * no backslash or quote, which pb TSV and spreadsheet TSV read differently)
- * as UTF-8 TSV with the same options gives the same bytes and rejects nothing.
+ * as UTF-8 TSV with the same options (but no --header-row or --map-file,
+ * which name the source's layout) gives the same bytes and rejects nothing.
  */
 #include "fuzz.h"
 
@@ -92,16 +96,50 @@ static int import(struct pb_import_opts *o, const char *path, struct pb_import_s
 	memset(st, 0, sizeof *st);
 	rc = pb_import_run(o, st, &err);
 	*out = fuzz_stdout_take(outlen);
+	/*
+	 * Open (regress/OPEN import/aliases-bad-row): a malformed row of the
+	 * --aliases file ends the run with that row's code, 1, not 2.
+	 */
 	if (rc < 0)
-		FUZZ_CHECK(err.code == PB_EXIT_FATAL, "fatal with code %d: %s", err.code, err.msg);
+		FUZZ_CHECK(err.code == PB_EXIT_FATAL ||
+		               fuzz_open(o->aliases_file && err.code == PB_EXIT_DATA),
+		           "fatal with code %d: %s", err.code, err.msg);
 	else
 		FUZZ_CHECK(rc == (st->rejected ? 1 : 0), "rc %d with %llu rejected", rc,
 		           st->rejected);
 	return rc;
 }
 
+/*
+ * Cuts the part of [p, end) that follows a line "@@NAME" off: its bytes in
+ * *part (NULL when absent), up to the next "\n@@" or the end; *end shrinks
+ * to where the marker's line starts when that is earlier.
+ */
+static void side_part(const uint8_t *p, const uint8_t **end, const uint8_t *all_end,
+                      const char *name, const uint8_t **part, size_t *len)
+{
+	size_t nl = strlen(name);
+	const uint8_t *q, *e;
+
+	*part = NULL;
+	*len = 0;
+	for (q = p; q + nl + 3 <= all_end; q++)
+		if ((q == p || q[-1] == '\n') && q[0] == '@' && q[1] == '@' &&
+		    memcmp(q + 2, name, nl) == 0 && q[2 + nl] == '\n')
+			break;
+	if (q + nl + 3 > all_end)
+		return;
+	*part = q + nl + 3;
+	for (e = *part; e + 2 < all_end && !(e[0] == '\n' && e[1] == '@' && e[2] == '@'); e++)
+		;
+	*len = (size_t)((e + 2 < all_end ? e + 1 : all_end) - *part);
+	if (q < *end)
+		*end = q;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const char rules[] = "公寓$\tagency\n";
 	static const enum pb_kind kinds[] = { PB_KIND_UNITS, PB_KIND_SCORES, PB_KIND_LINKS,
 		                              PB_KIND_TARGETS, PB_KIND_RAW };
 	static const enum pb_encoding encs[] = { PB_ENC_AUTO, PB_ENC_UTF8, PB_ENC_GB18030,
@@ -124,8 +162,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.has_as_of = 1;
 	o.as_of = 20780; /* 2026-11-23 */
 	o.rejects_path = fuzz_path("rejects.tsv");
-
-	rc = import(&o, fuzz_file(0, data + 2, size - 2), &st, &out, &outlen);
+	o.strict = !!(data[1] & 8);
+	if (data[1] & 16)
+		o.fill_down = "district,town";
+	if (data[1] & 32)
+		o.header_row = 2;
+	if ((data[1] & 64) && o.kind == PB_KIND_UNITS)
+		o.rules_file = fuzz_file_z(2, rules);
+	if (data[1] & 128)
+		o.keep_list = "备注,联系人";
+	{
+		const uint8_t *reg = data + 2, *reg_end = data + size, *part;
+		size_t len;
+		side_part(reg, &reg_end, data + size, "aliases", &part, &len);
+		if (part)
+			o.aliases_file = fuzz_file(3, part, len);
+		side_part(reg, &reg_end, data + size, "maps", &part, &len);
+		if (part)
+			o.map_file = fuzz_file(4, part, len);
+		{
+			struct pb_error err = PB_ERROR_INIT;
+			if (pb_import_check_opts(&o, &err) < 0)
+				return 0; /* options that do not go together: a usage error */
+		}
+		rc = import(&o, fuzz_file(0, reg, (size_t)(reg_end - reg)), &st, &out, &outlen);
+	}
 	if (rc < 0)
 		goto done;
 	FUZZ_CHECK(st.read == st.wrote + st.rejected, "read %llu, wrote %llu, rejected %llu",
@@ -145,6 +206,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (o.normalize && !memchr(out, '\\', outlen) && !memchr(out, '"', outlen)) {
 		o.encoding = PB_ENC_UTF8;
 		o.format = PB_FMT_TSV;
+		o.header_row = 0;
+		o.map_file = NULL;
 		rc = import(&o, fuzz_file(1, out, outlen), &st2, &out2, &outlen2);
 		FUZZ_CHECK(rc == 0 && st2.rejected == 0,
 		           "the output imported again: rc %d, %llu rejected", rc, st2.rejected);

@@ -3,7 +3,9 @@
  * function (pb_report_run) over a fuzzed section, checking the escaping
  * each format promises. Thin on purpose: the writers are being split.
  *
- * Input: byte 0 picks the format (mod 5: text, md, html, csv, xlsx); byte 1:
+ * Input: byte 0: bits 0-2 the format (mod 6: text, md, html, csv, xlsx,
+ * docx), bit 3 --template (the input's bytes after a line "@@template" are
+ * the template file), bit 4 --order district=禅城区,南海区,顺德区; byte 1:
  * bits 0-2 --precision (mod 7), bit 3 --lang en, bit 4 --chart org_rate,
  * bit 5 --sort units:desc, bit 6 a hostile --title, --heading, --note and
  * --label, bit 7 --columns district,units,org_rate. The rest is the section.
@@ -13,12 +15,15 @@
  * attribute, or breaks out of a quoted value, shows up as a foreign one);
  * csv is UTF-8 with BOM and CRLF, and every field that starts with = + - @
  * TAB or CR is a number or neutralized with '; md table rows have as many
- * cells as their header; xlsx is a zip file.
+ * cells as their header; xlsx and docx are zip files whose every XML part
+ * is well-formed (a '<' or '&' from the input left unescaped is not).
  */
 #include "fuzz.h"
 
 #include <ctype.h>
+#include <expat.h>
 #include <strings.h>
+#include <zip.h>
 
 #include "pb/report.h"
 #include "pb/value.h"
@@ -186,10 +191,51 @@ static void check_md(const char *m, size_t len)
 	}
 }
 
+/* An Office file: a zip whose XML parts all parse. */
+static void check_office(const char *path)
+{
+	int zerr;
+	zip_t *z = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+	zip_int64_t i, n;
+
+	FUZZ_CHECK(z != NULL, "%s is not a zip (error %d)", path, zerr);
+	n = zip_get_num_entries(z, 0);
+	for (i = 0; i < n; i++) {
+		const char *name = zip_get_name(z, (zip_uint64_t)i, 0);
+		size_t nl = name ? strlen(name) : 0;
+		zip_stat_t st;
+		zip_file_t *f;
+		XML_Parser xp;
+		char *buf;
+
+		if (!name ||
+		    !((nl > 4 && strcmp(name + nl - 4, ".xml") == 0) ||
+		      (nl > 5 && strcmp(name + nl - 5, ".rels") == 0)))
+			continue;
+		FUZZ_CHECK(zip_stat_index(z, (zip_uint64_t)i, 0, &st) == 0, "%s: stat", name);
+		buf = malloc(st.size + 1);
+		f = zip_fopen_index(z, (zip_uint64_t)i, 0);
+		FUZZ_CHECK(buf && f && zip_fread(f, buf, st.size) == (zip_int64_t)st.size,
+		           "%s: read", name);
+		zip_fclose(f);
+		xp = XML_ParserCreate(NULL);
+		FUZZ_CHECK(XML_Parse(xp, buf, (int)st.size, 1) == XML_STATUS_OK,
+		           "%s: %s at line %lu", name, XML_ErrorString(XML_GetErrorCode(xp)),
+		           (unsigned long)XML_GetCurrentLineNumber(xp));
+		XML_ParserFree(xp);
+		free(buf);
+	}
+	zip_discard(z);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const enum pb_report_format fmts[] = { PB_REPORT_TEXT, PB_REPORT_MD, PB_REPORT_HTML,
-		                                      PB_REPORT_CSV, PB_REPORT_XLSX };
+	static const enum pb_report_format fmts[] = { PB_REPORT_TEXT, PB_REPORT_MD,
+		                                      PB_REPORT_HTML, PB_REPORT_CSV,
+		                                      PB_REPORT_XLSX, PB_REPORT_DOCX };
+	const char *orders[1] = { "district=禅城区,南海区,顺德区" };
+	const uint8_t *section = data + 2, *tmpl = NULL;
+	size_t section_len = size >= 2 ? size - 2 : 0;
 	struct pb_report_opts o = PB_REPORT_OPTS_INIT;
 	struct pb_error err = PB_ERROR_INIT;
 	const char *notes[1] = { hostile }, *headings[1] = { hostile };
@@ -202,7 +248,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 2)
 		return 0;
-	o.format = fmts[data[0] % 5];
+	o.format = fmts[(data[0] & 7) % 6];
+	if (data[0] & 8) {
+		/* the template: what follows a line "@@template" */
+		const uint8_t *p;
+		for (p = section; p + 11 <= section + section_len; p++)
+			if (memcmp(p, "@@template\n", 11) == 0 && (p == section || p[-1] == '\n')) {
+				tmpl = p + 11;
+				section_len = (size_t)(p - section);
+				break;
+			}
+		o.template_path = fuzz_file(1, tmpl ? (const char *)tmpl : "",
+		                            tmpl ? (size_t)(data + size - tmpl) : 0);
+	}
+	if (data[0] & 16) {
+		o.orders = orders;
+		o.norders = 1;
+	}
 	o.precision = (data[1] & 7) % 7;
 	o.en = !!(data[1] & 8);
 	if (data[1] & 16) {
@@ -226,11 +288,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.columns = columns;
 		o.ncolumns = 1;
 	}
-	if (o.format == PB_REPORT_XLSX) {
+	if (o.format == PB_REPORT_XLSX || o.format == PB_REPORT_DOCX) {
 		o.output = fuzz_path("out.xlsx");
 		unlink(o.output);
 	}
-	inputs[0] = (char *)fuzz_file(0, data + 2, size - 2);
+	inputs[0] = (char *)fuzz_file(0, section, section_len);
 	o.inputs = inputs;
 	o.ninputs = 1;
 	if (pb_report_check_opts(&o, &err) < 0)
@@ -246,13 +308,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case PB_REPORT_HTML: check_html(out, len); break;
 		case PB_REPORT_CSV: check_csv(out, len); break;
 		case PB_REPORT_MD: check_md(out, len); break;
-		case PB_REPORT_XLSX: {
-			size_t n;
-			char *x = fuzz_read_file(o.output, &n);
-			FUZZ_CHECK(x && n > 4 && memcmp(x, "PK\3\4", 4) == 0, "xlsx is not a zip");
-			free(x);
-			break;
-		}
+		case PB_REPORT_XLSX:
+		case PB_REPORT_DOCX: check_office(o.output); break;
 		default: break;
 		}
 	}

@@ -2,10 +2,12 @@
 # Runs the libFuzzer harnesses for `make fuzz` and `make fuzz-regress`, one at a
 # time and niced (the machine is shared): first every committed seed and kept
 # crash input (tests/fuzz/corpus/NAME, tests/fuzz/regress/NAME), then — unless
-# FUZZ_REPLAY_ONLY=1 — FUZZ_SECONDS of fuzzing on a copy of the corpus with
-# tests/fuzz/pb.dict. A crash fails the run and names the input libFuzzer wrote
-# under build/fuzz/artifacts/. FUZZ_KEEP=1 merges the new inputs into the
-# committed corpus (-merge=1 keeps only those that add coverage).
+# FUZZ_REPLAY_ONLY=1 — FUZZ_SECONDS of fuzzing with tests/fuzz/pb.dict on a
+# working corpus, build/fuzz/corpus/NAME: the committed seeds plus whatever
+# earlier runs found, so long runs add up. A crash fails the run and names the
+# input libFuzzer wrote under build/fuzz/artifacts/. FUZZ_KEEP=1 merges the
+# new inputs of at most FUZZ_KEEP_MAX bytes (default 4096) into the committed
+# corpus (-merge=1 keeps only those that add coverage), so it stays small.
 # One summary line per harness; every run is also logged in build/fuzz/stats.log.
 # Inputs listed in tests/fuzz/regress/OPEN (defects open in files this suite does
 # not own) are left out of the replay; UBSan reports listed in tests/fuzz/ubsan.supp
@@ -40,8 +42,9 @@ for name in ${FUZZ_TARGETS:?}; do
 		continue
 	fi
 	[ "${FUZZ_REPLAY_ONLY:-}" = 1 ] && { echo "fuzz $name: kept inputs replayed"; continue; }
-	work=$(mktemp -d)
-	[ -d "$corpus" ] && cp "$corpus"/* "$work"/ 2>/dev/null
+	work=build/fuzz/corpus/$name
+	mkdir -p "$work"
+	[ -d "$corpus" ] && cp -n "$corpus"/* "$work"/ 2>/dev/null
 	nice -n 19 "$bin" -max_total_time="$secs" -print_final_stats=1 -close_fd_mask=2 \
 		-dict=tests/fuzz/pb.dict -timeout=20 -rss_limit_mb=2048 \
 		-artifact_prefix="$art/$name-" "$work" >"$log" 2>&1
@@ -58,10 +61,12 @@ for name in ${FUZZ_TARGETS:?}; do
 	if [ $rc -ne 0 ]; then
 		grep -aE 'ERROR|SUMMARY|check failed|Test unit written' "$log" | head -5 | sed 's/^/    /'
 	elif [ "${FUZZ_KEEP:-}" = 1 ]; then
+		small=$(mktemp -d)
+		find "$work" -type f -size -"$((${FUZZ_KEEP_MAX:-4096} + 1))"c -exec cp {} "$small"/ \;
 		mkdir -p "$corpus"
-		nice -n 19 "$bin" -merge=1 -close_fd_mask=2 "$corpus" "$work" >>"$log" 2>&1 &&
+		nice -n 19 "$bin" -merge=1 -close_fd_mask=2 "$corpus" "$small" >>"$log" 2>&1 &&
 			echo "    corpus: $(ls "$corpus" | wc -l) inputs in $corpus"
+		rm -rf "$small"
 	fi
-	rm -rf "$work"
 done
 exit $status
