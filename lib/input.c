@@ -752,7 +752,7 @@ static int deliver(struct pb_input *in, const struct pb_recbuf *rb, size_t i, st
 		in->fields[j].p = base + start;
 		in->fields[j].n = rb->ends[f] - start;
 	}
-	in->flags = in->t->scan ? rb->flags + r->first : NULL;
+	in->flags = in->t->scan && rb->flags ? rb->flags + r->first : NULL; /* none stored: rescanned */
 	in->nfields = r->nf;
 	in->rline = r->line;
 	in->bad = r->bad ? rb->reasons.p + r->bad - 1 : NULL;
