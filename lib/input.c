@@ -506,7 +506,7 @@ static void on_field(void *s, size_t len, void *data)
 	}
 	/* looked at while the bytes are at hand, on the reader's core */
 	if (t->scan)
-		rb->flags[rb->nends] = (unsigned char)pb_text_scan(b->p + b->len - len, len);
+		rb->flags[rb->nends] = (unsigned char)pb_text_scan(len ? b->p + b->len - len : "", len);
 	rb->ends[rb->nends++] = b->len;
 	t->nf++;
 }
@@ -667,7 +667,7 @@ static int parse_record(struct pb_textin *t, struct pb_error *err)
 		return -1;
 	for (;;) {
 		size_t k, avail = t->dec.len - t->dec_pos;
-		const char *seg = t->dec.p + t->dec_pos;
+		const char *seg = t->dec.p ? t->dec.p + t->dec_pos : ""; /* nothing decoded yet: no offset from NULL */
 		int term = 0;
 
 		if (avail == 0) {
@@ -772,7 +772,7 @@ int pb_input_peek(const struct pb_input *in, size_t col, struct pb_str *field)
 		return 0;
 	f = r->first + col;
 	start = f ? rb->ends[f - 1] : 0;
-	*field = (struct pb_str){ rb->bytes.p + start, rb->ends[f] - start };
+	*field = (struct pb_str){ rb->bytes.p ? rb->bytes.p + start : "", rb->ends[f] - start };
 	return 1;
 }
 
