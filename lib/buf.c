@@ -2,6 +2,7 @@
 #include "pb/buf.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,11 +139,37 @@ static int has_room(const struct pb_buf *b, size_t n)
 	return n < b->cap - b->len && (!b->max || n <= b->max - b->len);
 }
 
+/* Copies n <= 16 bytes with fixed-size moves, overlapping: no call for the short keys and fields.
+ */
+static void copy_short(char *d, const char *s, size_t n)
+{
+	uint64_t a, z;
+	uint32_t x, y;
+
+	if (n >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&z, s + n - 8, 8);
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &z, 8);
+	} else if (n >= 4) {
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		memcpy(d, &x, 4);
+		memcpy(d + n - 4, &y, 4);
+	} else if (n) {
+		d[0] = s[0];
+		d[n / 2] = s[n / 2];
+		d[n - 1] = s[n - 1];
+	}
+}
+
 int pb_buf_add(struct pb_buf *b, const void *p, size_t n)
 {
 	if (!has_room(b, n) && pb_buf_grow(b, n) < 0)
 		return -1;
-	if (n)
+	if (n <= 16)
+		copy_short(b->p + b->len, p, n);
+	else
 		memcpy(b->p + b->len, p, n);
 	b->len += n;
 	b->p[b->len] = '\0';

@@ -190,7 +190,8 @@ long cov_agg_find(struct cov_agg *a, const struct pb_str *v)
 	if (!a->ngslots)
 		return -2;
 	if (a->glast && (a->glast_hit || (++a->glast_tick & 15) == 0)) {
-		if ((a->glast_hit = key_is(pb_map_key(&a->groups, (size_t)a->glast - 1), v, a->nby)))
+		if ((a->glast_hit =
+		         key_is(pb_map_key(&a->groups, (size_t)a->glast - 1), v, a->nby)))
 			return a->glast - 1;
 	}
 	h = hash_values(v, a->nby);
@@ -248,7 +249,7 @@ long cov_members_put(struct cov_members *m, struct pb_str s)
 	uint64_t h = member_hash(s);
 	size_t mask, j, i;
 
-	if ((m->count + 1) * 10 > m->nslots * 7) {
+	if ((m->count + 1) * 5 > m->nslots * 4) {
 		size_t n = m->nslots ? m->nslots * 2 : 64;
 		uint64_t *slots = calloc(n, sizeof *slots);
 		if (!slots)
@@ -473,7 +474,7 @@ int cov_agg_merge(struct cov_agg *dst, struct cov_agg *src)
 {
 	long *gof = calloc(src->groups.count + 1, sizeof *gof);
 	long *vof = calloc(src->values.count + 1, sizeof *vof);
-	long *mof = calloc(src->members.count + 1, sizeof *mof);
+	uint32_t *mof = calloc(src->members.count + 1, sizeof *mof); /* members are < 2^32 */
 	size_t i, v;
 	int rc = gof && vof && mof ? 0 : -1;
 
@@ -487,7 +488,8 @@ int cov_agg_merge(struct cov_agg *dst, struct cov_agg *src)
 		struct cov_stats *d;
 		struct pb_str k = pb_map_key(&src->groups, i);
 		long g = pb_map_put(&dst->groups, k.p, k.n, NULL);
-		if (g < 0 || pb_grow_zeroed(&dst->st, &dst->st_cap, (size_t)g, sizeof *dst->st) < 0 ||
+		if (g < 0 ||
+		    pb_grow_zeroed(&dst->st, &dst->st_cap, (size_t)g, sizeof *dst->st) < 0 ||
 		    stats_grow_sums(&dst->st[g], s->nsums) < 0) {
 			rc = -1;
 			break;
@@ -502,18 +504,35 @@ int cov_agg_merge(struct cov_agg *dst, struct cov_agg *src)
 		for (v = 0; v < s->nsums; v++)
 			cov_dec_add(&d->sums[v], s->sums[v]);
 	}
-	for (i = 0; i < src->members.count && rc == 0; i++) {
-		if ((mof[i] = cov_members_put(&dst->members, cov_members_get(&src->members, i))) < 0)
-			rc = -1;
-	}
-	/* what is merged goes, before dst's sets grow: a peak of one aggregate and a bit */
-	cov_members_release(&src->members);
+	/* what src no longer needs goes first, and what is merged goes before dst's sets
+	 * grow: the peak is about one aggregate and src's pairs */
+	free(src->members.slots);
+	src->members.slots = NULL;
+	src->members.nslots = 0;
 	free(src->sets.slots);
 	src->sets.slots = NULL;
 	src->sets.nslots = 0;
+	for (i = 0; i < src->members.count && rc == 0; i++) {
+		long m = cov_members_put(&dst->members, cov_members_get(&src->members, i));
+		if (m < 0)
+			rc = -1;
+		mof[i] = (uint32_t)m;
+	}
+	cov_members_release(&src->members);
+	/* dst's pairs grow once, to at most what both hold, not by halves over src's */
+	if (rc == 0 && dst->sets.cap < dst->sets.count + src->sets.count) {
+		size_t cap = dst->sets.count + src->sets.count;
+		uint32_t(*pv)[3] = realloc(dst->sets.v, cap * sizeof *pv);
+		if (!pv)
+			rc = -1;
+		else {
+			dst->sets.v = pv;
+			dst->sets.cap = cap;
+		}
+	}
 	for (i = 0; i < src->sets.count && rc == 0; i++) {
 		const uint32_t *e = src->sets.v[i];
-		if (cov_pairs_put(&dst->sets, (uint32_t)gof[e[0]], e[1], (uint32_t)mof[e[2]]) < 0)
+		if (cov_pairs_put(&dst->sets, (uint32_t)gof[e[0]], e[1], mof[e[2]]) < 0)
 			rc = -1;
 	}
 	if (dst->sum_max < src->sum_max)

@@ -96,7 +96,7 @@ struct cov_pairs {
 /*
  * Byte strings, each kept once and numbered in the order first put: the
  * members of the per-group sets. Smaller than a pb_map: a 4-byte offset per
- * string and an 8-byte slot (index, hash tag) at most 70% full.
+ * string and an 8-byte slot (index, hash tag) at most 80% full.
  */
 struct cov_members {
 	char *text; /* the strings, end to end */
@@ -129,13 +129,13 @@ struct cov_agg {
 	int glast_hit;       /* it was the last row's too: try it first again */
 	unsigned glast_tick; /* else try it every 16th row, to notice a sorted run */
 	struct cov_members members; /* the text of every set member, once */
-	struct cov_pairs sets; /* per-group sets: group, set, member (index in members) */
-	struct pb_map values;   /* --status: the distinct values seen */
-	struct pb_map sums;     /* the summed columns: --sum's and the targets' measures */
-	struct pb_map distinct; /* the --distinct columns */
-	struct pb_buf key;      /* scratch for the key being built */
-	double sum_max;         /* the largest |value| or |running sum| --sum has met */
-	int sum_scale;          /* and the most decimals */
+	struct cov_pairs sets;      /* per-group sets: group, set, member (index in members) */
+	struct pb_map values;       /* --status: the distinct values seen */
+	struct pb_map sums;         /* the summed columns: --sum's and the targets' measures */
+	struct pb_map distinct;     /* the --distinct columns */
+	struct pb_buf key;          /* scratch for the key being built */
+	double sum_max;             /* the largest |value| or |running sum| --sum has met */
+	int sum_scale;              /* and the most decimals */
 };
 
 struct cov_lists;

@@ -18,7 +18,7 @@
 #include "coverage_int.h"
 
 /* Below this many bytes a second thread costs more than it saves. */
-#define SPLIT_MIN (4L << 20)
+#define SPLIT_MIN  (4L << 20)
 #define SCAN_CHUNK (1u << 20)
 
 /* The second half: its own run over the same options, and its reader. */
@@ -161,8 +161,8 @@ static int open_at(struct pb_tsv_reader *h, const struct pb_tsv_reader *r, const
  * there, 0 when it stopped early (the end of the file: it changed under us),
  * -1 with err.
  */
-static int count_first(struct cov *c, struct pb_tsv_reader *r, const struct cov_cols *k,
-                       long last, struct pb_error *err)
+static int count_first(struct cov *c, struct pb_tsv_reader *r, const struct cov_cols *k, long last,
+                       struct pb_error *err)
 {
 	int rc;
 

@@ -291,7 +291,7 @@ static int check_text(struct import *im, struct row *r, const struct plan *pl)
 	for (i = 0; i < r->n; i++) {
 		struct pb_str s = r->f[i];
 		size_t bad = (size_t)-1;
-		unsigned fl = pb_text_scan(s.p, s.n);
+		unsigned fl = r->scanned ? r->flags[i] : pb_text_scan(s.p, s.n);
 		r->flags[i] = (unsigned char)fl;
 		if (fl & PB_TEXT_OTHER) {
 			if (memchr(s.p, '\0', s.n))
@@ -404,6 +404,12 @@ static int import_file(struct import *im, const char *path, struct pb_error *err
 	im->width = 0;
 	if (pb_input_open(&in, path, im->o->encoding, im->o->format, im->o->sheet, err) < 0)
 		goto done;
+	/*
+	 * A schema's checks outweigh the parse: the reader thread scans the
+	 * fields too. For --kind raw the parse is most of the work: it does not.
+	 */
+	if (im->o->kind != PB_KIND_RAW)
+		pb_input_want_flags(&in);
 	if (set_label(im, &in) < 0) {
 		pb_import_fail(im, err, 0, "out of memory");
 		goto done;
@@ -423,6 +429,7 @@ static int import_file(struct import *im, const char *path, struct pb_error *err
 	while ((got = pb_import_next_row(im, &in, &h, &r, err)) > 0) {
 		im->st->read++;
 		pb_progress_rows(im->st->read);
+		pb_import_aim_ahead(im, &pl);
 		if (process_row(im, &r, &pl, &fd) == 0)
 			im->st->wrote++;
 		else if (reject(im, &r, &pl, err) < 0)

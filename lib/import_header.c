@@ -317,6 +317,7 @@ int pb_import_next_row(struct import *im, struct pb_input *in, struct header *h,
 			return pb_import_fail(im, err, 0, "out of memory");
 		r->f = im->rowbuf;
 		r->flags = im->rowflags;
+		r->scanned = 0;
 		for (k = 0; k < l->n; k++)
 			r->f[k] = stored(h, l->first + k);
 		r->n = l->n;
@@ -330,6 +331,9 @@ int pb_import_next_row(struct import *im, struct pb_input *in, struct header *h,
 		return pb_import_fail(im, err, 0, "out of memory");
 	r->f = im->rowbuf;
 	r->flags = im->rowflags;
+	r->scanned = in->flags != NULL;
+	if (in->flags)
+		memcpy(r->flags, in->flags, in->nfields);
 	r->n = in->nfields;
 	r->line = in->rline;
 	r->bad = in->bad;

@@ -51,6 +51,7 @@ struct val {
 struct row {
 	struct pb_str *f;
 	unsigned char *flags; /* per field: what pb_text_scan found */
+	int scanned;          /* flags came with the record (else check_text scans) */
 	size_t n;
 	long line;       /* where it starts: a physical line, or a sheet row */
 	const char *bad; /* NULL, or why it is malformed */
@@ -74,6 +75,13 @@ struct keyset {
 	uint64_t *slots;
 	size_t nslots, count, psize;
 	struct pb_buf arena; /* the records, in the order they came */
+};
+
+/* An organization id derived ahead, from the next row's org_name (n = 0: none). */
+struct derived {
+	char name[128];
+	size_t n;
+	char id[18];
 };
 
 struct import {
@@ -111,6 +119,7 @@ struct import {
 	unsigned char *rowflags; /* the row's flags, as many */
 	size_t rowflags_cap;
 	struct pb_buf obuf; /* output gathered for the next write */
+	struct derived ahead;
 	int cur_file_no;
 	char **labels; /* per input: "FILE:" or "FILE:SHEET!", to name a row of another input */
 	const char *const *inputs;
@@ -170,6 +179,19 @@ void pb_keyset_release(struct keyset *s);
 void *pb_keyset_find(const struct keyset *s, const void *key, size_t n);
 /* The payload of key, added with a zeroed payload when new (*is_new); NULL out of memory. */
 void *pb_keyset_put(struct keyset *s, const void *key, size_t n, int *is_new);
+/* Where a key is or would go in a set: its hash, then its slot (pb_keyset_seek). */
+struct keyspot {
+	uint64_t hash;
+	uint64_t *slot;
+};
+/* Hashes a key and starts fetching its slot, so that misses in two sets overlap. */
+void pb_keyset_aim(const struct keyset *s, const void *key, size_t n, struct keyspot *at);
+/* Starts fetching the slot of a key that will be sought soon. */
+void pb_keyset_prefetch(const struct keyset *s, const void *key, size_t n);
+/* After aim: the payload of key, or NULL (at then says where it would go). */
+void *pb_keyset_seek(const struct keyset *s, const void *key, size_t n, struct keyspot *at);
+/* After a seek that found nothing, the set unchanged since: adds key there (zeroed payload). */
+void *pb_keyset_add(struct keyset *s, struct keyspot *at, const void *key, size_t n);
 /* The record at off (0 first): its key and payload, and the next offset; 0 after the last. */
 size_t pb_keyset_next(const struct keyset *s, size_t off, struct pb_str *key, void **payload);
 /* Where a key was seen, in the 8 bytes of a payload (a line below 2^40). */
@@ -241,6 +263,12 @@ void pb_import_warn_regions(struct import *im);
 
 /* import_value.c */
 
+/*
+ * Starts fetching what the next record (if read ahead) will need of the
+ * unit id and organization sets, so that their cache misses overlap this
+ * record's work. A hint: nothing changes if it guesses wrong.
+ */
+void pb_import_aim_ahead(struct import *im, const struct plan *pl);
 /*
  * Normalizes and checks the schema values of one row (fields as read, with
  * their flags) and

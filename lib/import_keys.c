@@ -11,6 +11,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "import_int.h"
 
@@ -63,6 +64,37 @@ static uint64_t key_hash(const void *key, size_t n)
 	return h ^ (h >> 32);
 }
 
+/*
+ * A table of millions of slots is read at random, a page apart each time:
+ * from 2 MiB on it is mapped on its own and asked for huge pages, so a probe
+ * costs a cache miss and not a page walk too.
+ */
+#define HUGE_FROM (2u << 20)
+
+static uint64_t *slots_new(size_t n)
+{
+	size_t bytes = n * sizeof(uint64_t);
+	void *p;
+
+	if (bytes < HUGE_FROM)
+		return calloc(n, sizeof(uint64_t));
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	madvise(p, bytes, MADV_HUGEPAGE); /* only a hint: without it the table still works */
+#endif
+	return p;
+}
+
+static void slots_free(uint64_t *p, size_t n)
+{
+	if (p && n * sizeof(uint64_t) < HUGE_FROM)
+		free(p);
+	else if (p)
+		munmap(p, n * sizeof(uint64_t));
+}
+
 void pb_keyset_init(struct keyset *s, size_t psize)
 {
 	memset(s, 0, sizeof *s);
@@ -73,7 +105,7 @@ void pb_keyset_release(struct keyset *s)
 {
 	if (!s)
 		return;
-	free(s->slots);
+	slots_free(s->slots, s->nslots);
 	pb_buf_release(&s->arena);
 	memset(s, 0, sizeof *s);
 }
@@ -111,52 +143,92 @@ static uint64_t *probe(const struct keyset *s, const void *key, size_t n, uint64
 	}
 }
 
+static uint64_t slot_value(size_t off, uint64_t h)
+{
+	return (uint64_t)(off + 1) << TAG_BITS | ((h >> (64 - TAG_BITS)) & TAG_MASK);
+}
+
+/* Records a key known to be new at the first empty slot from its hash. */
+static void place(struct keyset *s, size_t off, uint64_t h)
+{
+	size_t mask = s->nslots - 1, i = (size_t)h & mask;
+
+	while (s->slots[i])
+		i = (i + 1) & mask;
+	s->slots[i] = slot_value(off, h);
+}
+
+/* Records per step of a rehash: their slots are fetched together, not one miss after another. */
+#define REHASH_STEP 16
+
 static int rehash(struct keyset *s, size_t nslots)
 {
-	uint64_t *old = s->slots;
-	size_t off = 0;
+	uint64_t *old = s->slots, h[REHASH_STEP];
+	size_t off = 0, at[REHASH_STEP], k, n, nold = s->nslots;
 
-	s->slots = calloc(nslots, sizeof *s->slots);
+	s->slots = slots_new(nslots);
 	if (!s->slots) {
 		s->slots = old;
 		return -1;
 	}
 	s->nslots = nslots;
-	free(old);
+	slots_free(old, nold);
 	/* the records in the order they came, their hashes computed again */
 	while (off < s->arena.len) {
-		struct pb_str k;
-		size_t next = record_key(s, off, &k);
-		uint64_t h = key_hash(k.p, k.n);
-		uint64_t *slot = probe(s, k.p, k.n, h);
-		*slot = (uint64_t)(off + 1) << TAG_BITS | ((h >> (64 - TAG_BITS)) & TAG_MASK);
-		off = next;
+		for (n = 0; n < REHASH_STEP && off < s->arena.len; n++) {
+			struct pb_str key;
+			at[n] = off;
+			off = record_key(s, off, &key);
+			h[n] = key_hash(key.p, key.n);
+			__builtin_prefetch(&s->slots[h[n] & (nslots - 1)], 1);
+		}
+		for (k = 0; k < n; k++)
+			place(s, at[k], h[k]);
 	}
 	return 0;
 }
 
-void *pb_keyset_find(const struct keyset *s, const void *key, size_t n)
+void pb_keyset_aim(const struct keyset *s, const void *key, size_t n, struct keyspot *at)
 {
-	uint64_t *slot;
-
-	if (!s->nslots)
-		return NULL;
-	slot = probe(s, key, n, key_hash(key, n));
-	return *slot ? s->arena.p + (*slot >> TAG_BITS) - 1 : NULL;
+	at->hash = key_hash(key, n);
+	at->slot = NULL;
+	if (s->nslots)
+		__builtin_prefetch(&s->slots[at->hash & (s->nslots - 1)]);
 }
 
-void *pb_keyset_put(struct keyset *s, const void *key, size_t n, int *is_new)
+void pb_keyset_prefetch(const struct keyset *s, const void *key, size_t n)
 {
-	uint64_t h = key_hash(key, n), *slot;
+	struct keyspot at;
+
+	pb_keyset_aim(s, key, n, &at);
+}
+
+void *pb_keyset_seek(const struct keyset *s, const void *key, size_t n, struct keyspot *at)
+{
+	if (!s->nslots)
+		return NULL;
+	at->slot = probe(s, key, n, at->hash);
+	return *at->slot ? s->arena.p + (*at->slot >> TAG_BITS) - 1 : NULL;
+}
+
+void *pb_keyset_find(const struct keyset *s, const void *key, size_t n)
+{
+	struct keyspot at = { key_hash(key, n), NULL };
+
+	return pb_keyset_seek(s, key, n, &at);
+}
+
+void *pb_keyset_add(struct keyset *s, struct keyspot *at, const void *key, size_t n)
+{
 	unsigned char len[10];
 	size_t nlen = 0, off, m = n;
 
-	*is_new = 0;
-	if (!s->nslots && rehash(s, 64) < 0)
-		return NULL;
-	slot = probe(s, key, n, h);
-	if (*slot)
-		return s->arena.p + (*slot >> TAG_BITS) - 1;
+	if (!at->slot) {
+		/* the first key: the table is made now */
+		if (rehash(s, 64) < 0)
+			return NULL;
+		at->slot = probe(s, key, n, at->hash);
+	}
 	do
 		len[nlen++] = (unsigned char)((m & 0x7F) | (m > 0x7F ? 0x80 : 0));
 	while ((m >>= 7) != 0);
@@ -168,16 +240,25 @@ void *pb_keyset_put(struct keyset *s, const void *key, size_t n, int *is_new)
 	memcpy(s->arena.p + off + s->psize, len, nlen);
 	memcpy(s->arena.p + off + s->psize + nlen, key, n);
 	s->arena.len += s->psize + nlen + n;
-	*slot = (uint64_t)(off + 1) << TAG_BITS | ((h >> (64 - TAG_BITS)) & TAG_MASK);
-	*is_new = 1;
+	*at->slot = slot_value(off, at->hash);
 	/* grown at three quarters full; the record is in place either way */
 	if (++s->count * 4 > s->nslots * 3 && rehash(s, s->nslots * 2) < 0) {
 		s->arena.len = off;
 		s->count--;
-		*slot = 0;
+		*at->slot = 0;
 		return NULL;
 	}
+	at->slot = NULL; /* the table may have moved */
 	return s->arena.p + off;
+}
+
+void *pb_keyset_put(struct keyset *s, const void *key, size_t n, int *is_new)
+{
+	struct keyspot at = { key_hash(key, n), NULL };
+	void *p = pb_keyset_seek(s, key, n, &at);
+
+	*is_new = !p;
+	return p ? p : pb_keyset_add(s, &at, key, n);
 }
 
 size_t pb_keyset_next(const struct keyset *s, size_t off, struct pb_str *key, void **payload)

@@ -314,7 +314,11 @@ static void derive_units(struct import *im)
 	if (pb_import_val(im, im->p_org_id).n == 0 && pb_import_val(im, im->p_org_name).n > 0 &&
 	    is_mode(pb_import_val(im, im->p_org_mode), "single", "joint")) {
 		org_name = pb_import_val(im, im->p_org_name);
-		pb_import_derive_id('o', &org_name, 1, id);
+		if (im->ahead.n == org_name.n &&
+		    memcmp(im->ahead.name, org_name.p, org_name.n) == 0)
+			memcpy(id, im->ahead.id, sizeof id); /* derived from these bytes ahead */
+		else
+			pb_import_derive_id('o', &org_name, 1, id);
 		vset_copy(im, im->p_org_id, id, 17);
 	}
 	if (pb_import_val(im, im->p_unit_id).n == 0) {
@@ -364,18 +368,17 @@ static struct seen seen_of(const void *payload)
 	return pb_seen_unpack(v);
 }
 
-/* Records a key that passed; 0, or -1 out of memory (reason set). */
-static int remember(struct import *im, struct keyset *set, struct pb_str key, long line, char mode)
+/* Records a key that passed where a seek left it; 0, or -1 out of memory (reason set). */
+static int remember(struct import *im, struct keyset *set, struct keyspot *at, struct pb_str key,
+                    long line, char mode)
 {
 	struct seen w = { line, im->cur_file_no, mode };
 	uint64_t v = pb_seen_pack(&w);
-	int is_new;
-	void *p = pb_keyset_put(set, key.p ? key.p : "", key.n, &is_new);
+	void *p = pb_keyset_add(set, at, key.p ? key.p : "", key.n);
 
 	if (!p)
 		FAIL("out of memory");
-	if (is_new)
-		memcpy(p, &v, sizeof v);
+	memcpy(p, &v, sizeof v);
 	return 0;
 }
 
@@ -383,44 +386,83 @@ static int remember(struct import *im, struct keyset *set, struct pb_str key, lo
 static int check_units(struct import *im, long line)
 {
 	struct pb_str mode, org_id, org_name, unit_id;
+	struct keyspot id_at, org_at;
+	void *id_seen, *org_seen = NULL;
 	struct seen w;
 	char wbuf[300];
-	void *p;
 
 	derive_units(im);
+	unit_id = pb_import_val(im, im->p_unit_id);
+	org_id = pb_import_val(im, im->p_org_id);
+	/* both sets' slots are fetched while the row's own rules are checked */
+	pb_keyset_aim(&im->ids, unit_id.p, unit_id.n, &id_at);
+	if (org_id.n)
+		pb_keyset_aim(&im->orgs, org_id.p, org_id.n, &org_at);
 	if (check_unit_fields(im) < 0)
 		return -1;
 	mode = pb_import_val(im, im->p_org_mode);
-	org_id = pb_import_val(im, im->p_org_id);
 	org_name = pb_import_val(im, im->p_org_name);
-	unit_id = pb_import_val(im, im->p_unit_id);
-	if ((p = pb_keyset_find(&im->ids, unit_id.p, unit_id.n)) != NULL) {
-		w = seen_of(p);
+	if ((id_seen = pb_keyset_seek(&im->ids, unit_id.p, unit_id.n, &id_at)) != NULL) {
+		w = seen_of(id_seen);
 		FAIL("unit_id '%.*s' is already used on %s; unit ids must be unique",
 		     (int)unit_id.n, unit_id.p, pb_import_seen_at(im, &w, wbuf, sizeof wbuf));
 	}
-	if (org_id.n && (p = pb_keyset_find(&im->orgs, org_id.p, org_id.n)) != NULL) {
+	if (org_id.n && (org_seen = pb_keyset_seek(&im->orgs, org_id.p, org_id.n, &org_at))) {
 		/* messages name an organization as the register does: by its name */
 		struct pb_str who = org_name.n ? org_name : org_id;
-		w = seen_of(p);
+		w = seen_of(org_seen);
 		if (w.mode == 's' || pb_str_eqz(mode, "single"))
 			FAIL("organization '%.*s' already covers the unit on %s%s; a single "
 			     "organization covers exactly one unit",
 			     (int)who.n, who.p, pb_import_seen_at(im, &w, wbuf, sizeof wbuf),
 			     w.mode == 's' ? " as single" : " as joint");
 	}
-	/* the row passes: remember its ids */
-	if (remember(im, &im->ids, unit_id, line, 0) < 0)
+	/* the row passes: remember its ids (an organization where it was first seen) */
+	if (remember(im, &im->ids, &id_at, unit_id, line, 0) < 0)
 		return -1;
-	if (org_id.n &&
-	    remember(im, &im->orgs, org_id, line, pb_str_eqz(mode, "single") ? 's' : 'j') < 0)
+	if (org_id.n && !org_seen &&
+	    remember(im, &im->orgs, &org_at, org_id, line, pb_str_eqz(mode, "single") ? 's' : 'j') <
+	        0)
 		return -1;
 	return 0;
+}
+
+/*
+ * Field col of the next record, when it is read ahead and no space at its
+ * ends says normalization will change it (if it does, the guess is wasted).
+ */
+static int peek_plain(const struct import *im, int col, struct pb_str *s)
+{
+	return col >= 0 && pb_input_peek(im->in, (size_t)col, s) && s->n &&
+	    (unsigned char)s->p[0] > ' ' && (unsigned char)s->p[s->n - 1] > ' ';
+}
+
+void pb_import_aim_ahead(struct import *im, const struct plan *pl)
+{
+	struct derived *d = &im->ahead;
+	struct pb_str s;
+
+	d->n = 0;
+	if (im->o->kind != PB_KIND_UNITS)
+		return;
+	if (peek_plain(im, pl->src[im->p_unit_id], &s))
+		pb_keyset_prefetch(&im->ids, s.p, s.n);
+	if (peek_plain(im, pl->src[im->p_org_id], &s)) {
+		pb_keyset_prefetch(&im->orgs, s.p, s.n);
+	} else if (pl->src[im->p_org_id] < 0 && peek_plain(im, pl->src[im->p_org_name], &s) &&
+	           s.n <= sizeof d->name) {
+		/* the id the next row will derive, kept for it */
+		memcpy(d->name, s.p, s.n);
+		d->n = s.n;
+		pb_import_derive_id('o', &s, 1, d->id);
+		pb_keyset_prefetch(&im->orgs, d->id, 17);
+	}
 }
 
 /* A uniqueness key over some positions; -1 with reason when seen before. */
 static int check_unique(struct import *im, const int *pos, size_t n, long line, const char *what)
 {
+	struct keyspot at;
 	struct pb_str key;
 	char wbuf[300];
 	struct seen w;
@@ -435,12 +477,13 @@ static int check_unique(struct import *im, const int *pos, size_t n, long line, 
 		pb_buf_add(&im->key, s.p, s.n);
 	}
 	key = (struct pb_str){ im->key.p ? im->key.p : "", im->key.len };
-	if ((p = pb_keyset_find(&im->ids, key.p, key.n)) != NULL) {
+	pb_keyset_aim(&im->ids, key.p, key.n, &at);
+	if ((p = pb_keyset_seek(&im->ids, key.p, key.n, &at)) != NULL) {
 		w = seen_of(p);
 		FAIL("duplicate %s (first on %s)", what,
 		     pb_import_seen_at(im, &w, wbuf, sizeof wbuf));
 	}
-	return remember(im, &im->ids, key, line, 0);
+	return remember(im, &im->ids, &at, key, line, 0);
 }
 
 static int check_kind(struct import *im, long line)

@@ -24,7 +24,7 @@
 #define BAD_BYTE '\xFF'
 /* a batch the reader thread hands over: this many records, or bytes of fields */
 #define BATCH_RECORDS 8192
-#define BATCH_BYTES   (1u << 20)
+#define BATCH_BYTES   (256u << 10)
 
 int pb_encoding_parse(const char *name, enum pb_encoding *enc)
 {
@@ -76,6 +76,7 @@ struct pb_textin {
 	/* the record being assembled, into rb */
 	struct pb_recbuf *rb;
 	size_t nf, batch_records;
+	int scan; /* pb_input_want_flags: each field's flags computed here */
 	long rec_line;
 	int rec_open, rec_done;
 	size_t rec_size;
@@ -224,11 +225,7 @@ int pb_input_open(struct pb_input *in, const char *path, enum pb_encoding enc, e
 			return pb_error_set(err, PB_EXIT_FATAL, path, 0, "cannot open:");
 		t->own_fd = 1;
 	}
-	if (open_workbook(in, path, sheet, err) < 0)
-		return -1;
-	if (!in->wb)
-		start_ahead(in);
-	return 0;
+	return open_workbook(in, path, sheet, err);
 }
 
 long pb_input_where(const struct pb_input *in, long line, char *buf, size_t cap, const char **file)
@@ -244,6 +241,12 @@ long pb_input_where(const struct pb_input *in, long line, char *buf, size_t cap,
 		snprintf(buf, cap, "%s:%s", in->name, sheet);
 	*file = buf;
 	return 0;
+}
+
+void pb_input_want_flags(struct pb_input *in)
+{
+	if (in->t)
+		in->t->scan = 1;
 }
 
 void pb_input_close(struct pb_input *in)
@@ -455,21 +458,33 @@ static void detect_format(struct pb_textin *t)
 	t->fmt = tabs > commas ? PB_FMT_TSV : PB_FMT_CSV;
 }
 
+/* Room for twice as many fields in a batch; 0 or -1. */
+static int grow_ends(struct pb_recbuf *rb)
+{
+	size_t cap = rb->ends_cap ? rb->ends_cap * 2 : 1024;
+	size_t *e = realloc(rb->ends, cap * sizeof *e);
+	unsigned char *f;
+
+	if (!e)
+		return -1;
+	rb->ends = e;
+	f = realloc(rb->flags, cap);
+	if (!f)
+		return -1;
+	rb->flags = f;
+	rb->ends_cap = cap;
+	return 0;
+}
+
 static void on_field(void *s, size_t len, void *data)
 {
 	struct pb_textin *t = data;
 	struct pb_recbuf *rb = t->rb;
 	struct pb_buf *b = &rb->bytes;
 
-	if (rb->nends == rb->ends_cap) {
-		size_t cap = rb->ends_cap ? rb->ends_cap * 2 : 1024;
-		size_t *e = realloc(rb->ends, cap * sizeof *e);
-		if (!e) {
-			snprintf(t->reason, sizeof t->reason, "out of memory");
-			return;
-		}
-		rb->ends = e;
-		rb->ends_cap = cap;
+	if (rb->nends == rb->ends_cap && grow_ends(rb) < 0) {
+		snprintf(t->reason, sizeof t->reason, "out of memory");
+		return;
 	}
 	if (len > PB_FIELD_MAX) {
 		if (!t->reason[0])
@@ -489,6 +504,9 @@ static void on_field(void *s, size_t len, void *data)
 		b->len += len;
 		b->p[b->len] = '\0';
 	}
+	/* looked at while the bytes are at hand, on the reader's core */
+	if (t->scan)
+		rb->flags[rb->nends] = (unsigned char)pb_text_scan(len ? b->p + b->len - len : "", len);
 	rb->ends[rb->nends++] = b->len;
 	t->nf++;
 }
@@ -551,12 +569,19 @@ static void consume_segment(struct pb_textin *t, int term, size_t k)
  * libcsv adds blk_size bytes each time a field outgrows its buffer: with the
  * default 128 a 2 MiB field costs 16,000 reallocs of a growing buffer.
  * A block as large as the buffer itself makes the growth geometric.
+ *
+ * libcsv asks a space function about every byte of an unquoted field, and
+ * pb's says no to every byte (all bytes are kept). A line without a space
+ * (or, in CSV, a tab) has no byte the default test would take for one, so
+ * it is parsed the same without the call per byte.
  */
 static size_t parse_segment(struct pb_textin *t, const char *seg, size_t n)
 {
 	size_t blk = t->csv.entry_size > CSV_BLOCK_MIN ? t->csv.entry_size : CSV_BLOCK_MIN;
+	int spaces = memchr(seg, ' ', n) || (t->fmt != PB_FMT_TSV && memchr(seg, '\t', n));
 
 	csv_set_blk_size(&t->csv, blk);
+	csv_set_space_func(&t->csv, spaces ? never_space : NULL);
 	return csv_parse(&t->csv, seg, n, on_field, on_row, t);
 }
 
@@ -642,7 +667,7 @@ static int parse_record(struct pb_textin *t, struct pb_error *err)
 		return -1;
 	for (;;) {
 		size_t k, avail = t->dec.len - t->dec_pos;
-		const char *seg = t->dec.p + t->dec_pos;
+		const char *seg = t->dec.p ? t->dec.p + t->dec_pos : ""; /* nothing decoded yet: no offset from NULL */
 		int term = 0;
 
 		if (avail == 0) {
@@ -727,9 +752,27 @@ static int deliver(struct pb_input *in, const struct pb_recbuf *rb, size_t i, st
 		in->fields[j].p = base + start;
 		in->fields[j].n = rb->ends[f] - start;
 	}
+	in->flags = in->t->scan && rb->flags ? rb->flags + r->first : NULL; /* none stored: rescanned */
 	in->nfields = r->nf;
 	in->rline = r->line;
 	in->bad = r->bad ? rb->reasons.p + r->bad - 1 : NULL;
+	return 1;
+}
+
+int pb_input_peek(const struct pb_input *in, size_t col, struct pb_str *field)
+{
+	const struct pb_recbuf *rb = in->batch;
+	const struct pb_rec *r;
+	size_t f, start;
+
+	if (in->wb || !rb || in->next >= rb->nrecs)
+		return 0;
+	r = &rb->recs[in->next];
+	if (col >= r->nf)
+		return 0;
+	f = r->first + col;
+	start = f ? rb->ends[f - 1] : 0;
+	*field = (struct pb_str){ rb->bytes.p ? rb->bytes.p + start : "", rb->ends[f] - start };
 	return 1;
 }
 
@@ -737,10 +780,16 @@ int pb_input_next(struct pb_input *in, struct pb_error *err)
 {
 	in->nfields = 0;
 	in->bad = NULL;
+	in->flags = NULL;
 	if (in->finished)
 		return 0;
 	if (in->wb)
 		return next_row(in, err);
+	if (!in->started) {
+		/* the thread, if any, starts with the first record: the options are set */
+		in->started = 1;
+		start_ahead(in);
+	}
 	for (;;) {
 		struct pb_recbuf *rb = in->batch;
 		if (rb && in->next < rb->nrecs)

@@ -130,6 +130,7 @@ void pb_recbuf_release(struct pb_recbuf *rb)
 	pb_buf_release(&rb->bytes);
 	pb_buf_release(&rb->reasons);
 	free(rb->ends);
+	free(rb->flags);
 	free(rb->recs);
 	memset(rb, 0, sizeof *rb);
 }

@@ -26,6 +26,7 @@ struct pb_rec {
 struct pb_recbuf {
 	struct pb_buf bytes;
 	size_t *ends;
+	unsigned char *flags; /* per field, when asked for: pb_text_scan's flags */
 	size_t nends, ends_cap;
 	struct pb_rec *recs;
 	size_t nrecs, recs_cap;

@@ -18,22 +18,47 @@ uint64_t pb_hash(const void *p, size_t n)
 	return h;
 }
 
+static uint64_t load64(const unsigned char *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, sizeof w);
+	return w;
+}
+
+static uint64_t load32(const unsigned char *s)
+{
+	uint32_t w;
+
+	memcpy(&w, s, sizeof w);
+	return w;
+}
+
 uint64_t pb_hash_mem(const void *p, size_t n)
 {
 	const unsigned char *s = p;
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
 
-	/* eight bytes a step, multiplied in; murmur3's finalizer mixes every bit into every bit */
-	for (; n >= 8; n -= 8, s += 8) {
-		memcpy(&w, s, sizeof w);
-		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
-		h ^= h >> 31;
+	/*
+	 * Eight bytes a step, multiplied in; the last word is the last eight
+	 * bytes, overlapping (the length is in the seed), or for a short key
+	 * two overlapping halves or three bytes: fixed-size loads, no memcpy
+	 * of a variable length. murmur3's finalizer mixes every bit into every
+	 * bit.
+	 */
+	if (n > 8) {
+		const unsigned char *last = s + n - 8;
+		for (; s < last; s += 8) {
+			h = (h ^ load64(s)) * 0xbf58476d1ce4e5b9ULL;
+			h ^= h >> 31;
+		}
+		w = load64(last);
+	} else if (n >= 4) {
+		w = load32(s) | load32(s + n - 4) << 32;
+	} else {
+		w = n ? (uint64_t)s[0] | (uint64_t)s[n / 2] << 8 | (uint64_t)s[n - 1] << 16 : 0;
 	}
-	if (n) {
-		w = 0;
-		memcpy(&w, s, n);
-		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
-	}
+	h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;

@@ -53,10 +53,10 @@ void pb_rank_data_error(struct rank_run *k, uint32_t file, long line, const char
 	va_end(ap);
 }
 
-/* Where entity e's text starts in strs. */
+/* Where entity e's text starts in strs (nothing stored yet: strs.p is NULL, no offset added). */
 static const char *ent_text(const struct rank_run *k, uint32_t e)
 {
-	return k->strs.p + (size_t)k->e[e].off * 4;
+	return k->strs.p ? k->strs.p + (size_t)k->e[e].off * 4 : "";
 }
 
 struct pb_str pb_rank_ent_id(const struct rank_run *k, uint32_t e)

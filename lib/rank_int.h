@@ -103,15 +103,16 @@ struct rank_obs {
 };
 
 /*
- * A ranked entity in output order: group position, then key (smaller is
- * better), then id. Sorting reads only the slots but for ids whose first
- * bytes tie (see pb_rank_tie).
+ * A ranked entity in output order, 16 bytes: group position, then key
+ * (smaller is better), then id. Sorting reads only the slots but for ids
+ * whose first bytes tie (see pb_rank_tie). Entities tied on key are
+ * neighbours: their min and max rank are where that run of slots starts
+ * and ends in the group (pb_rank_tie_run).
  */
 struct rank_slot {
 	uint64_t key; /* the composite, negated unless --ascending, as pb_rank_key bits */
 	uint32_t ent;
-	uint32_t rank; /* while sorting: the id's tie-break bytes, from pb_rank_tie */
-	uint32_t minrank, maxrank;
+	uint32_t rank; /* until ranked: the id's tie-break bytes, from pb_rank_tie */
 };
 
 /* The entity index: (group, id) to entity, open addressing. */
@@ -248,6 +249,17 @@ int pb_rank_weights(struct rank_run *k, struct pb_error *err);
 int pb_rank_place(struct rank_run *k, struct pb_error *err);
 /* Normalizes, fills and weighs each group's values into composite scores; ranks them. */
 int pb_rank_score(struct rank_run *k, struct pb_error *err);
+/*
+ * A walk over one ranked group's slots [g0, g1) in order, which knows the
+ * run of slots tied with the current one: its min rank is start - g0 + 1,
+ * its max rank end - g0. One pass in all.
+ */
+struct rank_tie_walk {
+	size_t g0, g1, start, end;
+};
+void pb_rank_ties_init(struct rank_tie_walk *t, size_t g0, size_t g1);
+/* Moves the walk to slot q (q increasing from g0). */
+void pb_rank_ties_at(const struct rank_run *k, struct rank_tie_walk *t, size_t q);
 /* --sensitivity: rank_lo and rank_hi over N random weight perturbations. */
 int pb_rank_sensitivity(struct rank_run *k, struct pb_error *err);
 

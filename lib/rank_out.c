@@ -32,13 +32,14 @@ struct rank_out {
 	struct cell *cells; /* every row's cells in order, from the column table */
 	size_t ncells;
 	/* the group */
-	struct pb_str *gv; /* its --by values */
-	size_t m;          /* its ranked entities */
-	size_t ntop, nbot; /* --top, --bottom counts */
-	size_t *cum;       /* --quota: each band's cumulative end */
+	struct pb_str *gv;         /* its --by values */
+	size_t m;                  /* its ranked entities */
+	size_t ntop, nbot;         /* --top, --bottom counts */
+	size_t *cum;               /* --quota: each band's cumulative end */
+	struct rank_tie_walk ties; /* the run of slots tied with the row's */
 	/* the row */
 	const struct rank_slot *s;
-	uint32_t ei;
+	uint32_t ei, minrank, maxrank;
 	struct pb_str *xv; /* the entity's pass-through values, per k->extra */
 };
 
@@ -175,7 +176,7 @@ static int put_n(struct rank_out *o, const struct column *c, size_t i)
 static int put_pct(struct rank_out *o, const struct column *c, size_t i)
 {
 	(void)c, (void)i;
-	return put_num(o, (double)(o->m - o->s->minrank + 1) / (double)o->m);
+	return put_num(o, (double)(o->m - o->minrank + 1) / (double)o->m);
 }
 
 static size_t has_stars(const struct rank_out *o)
@@ -208,7 +209,7 @@ static int put_grade(struct rank_out *o, const struct column *c, size_t i)
 	for (i = 0; i < cfg->nbands; i++) {
 		const struct rank_band *d = &cfg->bands[i];
 		if (d->open ||
-		    (cfg->quota ? o->s->minrank <= o->cum[i]
+		    (cfg->quota ? o->minrank <= o->cum[i]
 		                : better_or_equal(o->k, score_of(o), d->thr)))
 			return put_text(o, pb_str_z(d->label));
 	}
@@ -225,9 +226,9 @@ static int put_flag(struct rank_out *o, const struct column *c, size_t i)
 	const struct rank_cfg *cfg = &o->k->c;
 
 	(void)c, (void)i;
-	if (cfg->has_top && o->s->minrank <= o->ntop)
+	if (cfg->has_top && o->minrank <= o->ntop)
 		return put_text(o, pb_str_z(cfg->top_label));
-	if (cfg->has_bottom && o->m - o->s->maxrank + 1 <= o->nbot)
+	if (cfg->has_bottom && o->m - o->maxrank + 1 <= o->nbot)
 		return put_text(o, pb_str_z(cfg->bottom_label));
 	return 0;
 }
@@ -466,6 +467,9 @@ static int write_row(struct rank_out *o, const struct rank_slot *sl)
 
 	o->s = sl;
 	o->ei = sl->ent;
+	pb_rank_ties_at(k, &o->ties, (size_t)(sl - k->slots));
+	o->minrank = (uint32_t)(o->ties.start - o->ties.g0 + 1);
+	o->maxrank = (uint32_t)(o->ties.end - o->ties.g0);
 	s = pb_rank_ent_extras(k, o->ei);
 	for (i = 0; i < k->nextra; i++) {
 		uint32_t len;
@@ -490,6 +494,7 @@ static void out_group(struct rank_out *o, size_t g)
 	size_t b;
 
 	o->m = k->gstart[g + 1] - k->gstart[g];
+	pb_rank_ties_init(&o->ties, k->gstart[g], k->gstart[g + 1]);
 	o->ntop = k->c.has_top ? pb_rank_share_count(&k->c.top, o->m) : 0;
 	o->nbot = k->c.has_bottom ? pb_rank_share_count(&k->c.bottom, o->m) : 0;
 	pb_rank_group_values(k, k->gidx[g], o->gv);

@@ -445,10 +445,12 @@ int pb_rank_place(struct rank_run *k, struct pb_error *err)
 		k->gstart[i + 1] += k->gstart[i];
 	k->nslots = k->gstart[ng];
 	memcpy(fill, k->gstart, (ng + 1) * sizeof *fill);
+	/* in entity order, so the ids' tie-break bytes are read from strs front to back */
 	for (i = 0; i < n; i++)
 		if (k->e[i].ok)
 			k->slots[fill[k->gpos[k->e[i].grp]]++] =
-			    (struct rank_slot){ .ent = (uint32_t)i };
+			    (struct rank_slot){ .ent = (uint32_t)i,
+				                .rank = pb_rank_tie(k, (uint32_t)i) };
 	free(fill);
 	return 0;
 }
@@ -638,7 +640,8 @@ static inline int slot_before(const struct rank_run *k, const struct rank_slot *
 	unsigned __int128 a = (unsigned __int128)x->key << 32 | x->rank,
 	                  b = (unsigned __int128)y->key << 32 | y->rank;
 
-	return a != b ? a < b : id_before(k, x->ent, y->ent);
+	/* the pivot meets itself in every partition: no need to read its id */
+	return a != b ? a < b : x->ent != y->ent && id_before(k, x->ent, y->ent);
 }
 
 static void slot_swap(struct rank_slot *a, struct rank_slot *b)
@@ -737,8 +740,8 @@ static void sort_slots(const struct rank_run *k, struct rank_slot *a, size_t n, 
 }
 
 /*
- * Sorts and ranks one group. Without sens, sets each slot's rank (per
- * --ties) and min and max rank; with sens, stores the rank at
+ * Sorts and ranks one group, whose slots hold their tie-break bytes. Without
+ * sens, sets each slot's rank (per --ties); with sens, stores the rank at
  * sens[ent × n + it].
  */
 static void rank_segment(struct rank_run *k, struct rank_slot *sl, size_t m, uint32_t *sens,
@@ -747,10 +750,6 @@ static void rank_segment(struct rank_run *k, struct rank_slot *sl, size_t m, uin
 	size_t i, j, q, lg = 0;
 	uint32_t dense = 0;
 
-	for (q = 0; q < m; q++) {
-		pb_rank_prefetch(k, sl, q, m, 0);
-		sl[q].rank = pb_rank_tie(k, sl[q].ent);
-	}
 	for (q = m; q > 1; q >>= 1)
 		lg++;
 	sort_slots(k, sl, m, 2 * (int)lg + 2);
@@ -762,15 +761,26 @@ static void rank_segment(struct rank_run *k, struct rank_slot *sl, size_t m, uin
 			uint32_t r = k->c.ties == TIES_MIN ? (uint32_t)i + 1
 			    : k->c.ties == TIES_DENSE      ? dense
 			                                   : (uint32_t)q + 1;
-			if (sens) {
+			if (sens)
 				sens[(size_t)sl[q].ent * n + it] = r;
-			} else {
+			else
 				sl[q].rank = r;
-				sl[q].minrank = (uint32_t)i + 1;
-				sl[q].maxrank = (uint32_t)j;
-			}
 		}
 	}
+}
+
+void pb_rank_ties_init(struct rank_tie_walk *t, size_t g0, size_t g1)
+{
+	*t = (struct rank_tie_walk){ g0, g1, g0, g0 };
+}
+
+void pb_rank_ties_at(const struct rank_run *k, struct rank_tie_walk *t, size_t q)
+{
+	if (q < t->end)
+		return;
+	for (t->start = q, t->end = q + 1;
+	     t->end < t->g1 && k->slots[t->end].key == k->slots[q].key; t->end++)
+		;
 }
 
 int pb_rank_score(struct rank_run *k, struct pb_error *err)
@@ -820,6 +830,7 @@ static void perturb(struct rank_run *k, uint64_t *state, double *wp, struct rank
 	}
 	memcpy(tmp, k->slots, k->nslots * sizeof *tmp);
 	for (q = 0; q < k->nslots; q++) {
+		tmp[q].rank = pb_rank_tie(k, tmp[q].ent); /* ranked since: the bytes again */
 		double s = NAN;
 		int rc = composite(&k->x[(size_t)tmp[q].ent * ni], wp, ni, k->c.agg, &s);
 		tmp[q].key = pb_rank_key(rc             ? INFINITY

@@ -31,6 +31,7 @@ if [ "$vg" = 1 ]; then
 		shift
 		valgrind -q --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite \
 			--child-silent-after-fork=yes --error-exitcode=97 \
+			--soname-synonyms=somalloc=nouserintercepts \
 			--suppressions="$top/tests/valgrind.supp" --log-file="$logs/vg.%p.log" "$@"
 	}
 	for b in bin/pb-*; do

@@ -43,21 +43,23 @@ struct pb_input {
 	struct pb_ahead *ahead;        /* NULL: records are parsed as they are asked for */
 	struct pb_recbuf *own, *batch; /* own: the batch without a thread; batch: being read */
 	size_t next;                   /* the next record of batch */
-	int finished;
+	int started, finished;
 	/* the record delivered by pb_input_next: borrowed until the next call */
 	struct pb_str *fields;
 	size_t nfields, fields_cap;
 	long rline;      /* physical line where it starts */
 	const char *bad; /* NULL, or why the record is malformed */
+	/* with pb_input_want_flags: pb_text_scan's flags per field, else NULL */
+	const unsigned char *flags;
 };
 
 /*
  * Opens path ("-" or NULL = stdin). A workbook (by its first bytes) is read
  * through pb/workbook.h, sheet as pb_workbook_open takes it; a workbook on
  * stdin is first copied to a temporary file. Text in a regular file of
- * PB_INPUT_AHEAD_MIN bytes or more is parsed on a second thread, a batch of
- * records ahead of pb_input_next; the records are the same. 0, or -1 with
- * err (PB_EXIT_FATAL).
+ * PB_INPUT_AHEAD_MIN bytes or more is parsed on a second thread (started by
+ * the first pb_input_next), a batch of records ahead of pb_input_next; the
+ * records are the same. 0, or -1 with err (PB_EXIT_FATAL).
  */
 int pb_input_open(struct pb_input *in, const char *path, enum pb_encoding enc, enum pb_format fmt,
                   const char *sheet, struct pb_error *err);
@@ -68,6 +70,20 @@ int pb_input_open(struct pb_input *in, const char *path, enum pb_encoding enc, e
  */
 int pb_input_next(struct pb_input *in, struct pb_error *err);
 void pb_input_close(struct pb_input *in);
+
+/*
+ * Asks for each field's pb_text_scan flags with the record (in->flags), so
+ * that a file read ahead is also scanned on the reader's thread. Call it
+ * before the first pb_input_next. A workbook's rows come without them.
+ */
+void pb_input_want_flags(struct pb_input *in);
+
+/*
+ * Field col of the record after the current one, when it is already parsed
+ * (read ahead): 1 and *field (borrowed like the current record's), else 0.
+ * A hint, for fetching what that record will need.
+ */
+int pb_input_peek(const struct pb_input *in, size_t col, struct pb_str *field);
 
 /*
  * Where line (a record's rline; 0 for the whole input) is, as diagnostics

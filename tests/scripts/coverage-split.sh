@@ -76,6 +76,14 @@ for seed in 1 2 3; do
 	done
 done
 
+# --links: the pairings are read once and both halves look them up
+awk 'BEGIN { srand(5); print "from_id\tto_id"
+	for (i = 1; i <= 3000; i++) print "u" (1 + int(rand() * 6000)) "\tu" (1 + int(rand() * 6000)) }' \
+	>"$tmp/links.tsv"
+same "--links" "$tmp/units-1.tsv" --by district --links "$tmp/links.tsv" --min-links 2
+same "--links --partners" "$tmp/units-1.tsv" --by unit_type --partial --links "$tmp/links.tsv" \
+	--partners "$tmp/units-2.tsv" --partner-type residential,agency
+
 # bad rows in either half are reported once each, in file order, as one pass does
 register 7 8000 1
 same "bad rows" "$tmp/units-7.tsv" --by district,unit_type

@@ -34,6 +34,24 @@ static void buf_grows_and_respects_max(void **state)
 	pb_buf_release(&b);
 	assert_null(b.p);
 
+	/* adds of every length, short ones by fixed-size moves */
+	{
+		char src[64], want[64 * 65];
+		size_t n, at = 0;
+		for (n = 0; n < sizeof src; n++)
+			src[n] = (char)('!' + n);
+		pb_buf_reset(&b);
+		for (n = 0; n <= sizeof src; n++) {
+			assert_int_equal(pb_buf_add(&b, src, n), 0);
+			memcpy(want + at, src, n);
+			at += n;
+		}
+		assert_int_equal(b.len, at);
+		assert_memory_equal(b.p, want, at);
+		assert_int_equal(b.p[b.len], '\0');
+		pb_buf_release(&b);
+	}
+
 	pb_buf_init(&b, 8);
 	assert_int_equal(pb_buf_adds(&b, "12345678"), 0);
 	assert_int_equal(pb_buf_addc(&b, '9'), -1);
@@ -557,6 +575,29 @@ static void map_keeps_dense_indexes(void **state)
 	assert_int_equal(pb_map_find(&m, "", 0), 100000);
 	pb_map_release(&m);
 	pb_map_release(&m);
+	/* keys of every length up to 40 that differ in one byte, wherever it is */
+	{
+		char base[40];
+		int n, at, c, count = 0;
+		memset(base, 'x', sizeof base);
+		for (n = 0; n <= 40; n++)
+			for (at = 0; at <= n; at++)
+				for (c = 0; c < 3 && (at < n || c == 0); c++) {
+					char k2[40];
+					memcpy(k2, base, sizeof k2);
+					if (at < n)
+						k2[at] = (char)('a' + c);
+					if (pb_map_put(&m, k2, (size_t)n, &is_new) < 0)
+						fail();
+					count += is_new;
+				}
+		assert_int_equal((int)m.count, count);
+		for (i = 0; i < (int)m.count; i++) {
+			struct pb_str k = pb_map_key(&m, (size_t)i);
+			assert_int_equal(pb_map_find(&m, k.p, k.n), i);
+		}
+		pb_map_release(&m);
+	}
 }
 
 static void vocab_lookups(void **state)

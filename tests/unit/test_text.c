@@ -140,6 +140,13 @@ static void fast_and_slow_paths_agree(void **state)
 		"\xed\xa0\x80",
 		"\xe4\xb8",
 		"ﬁ ligature",
+		/* runs of ideographs, two at a time: E4 leads, a pair cut or broken midway */
+		"一丁丂七丄丅丆万丈三上下丌不与丏",
+		"惠州南区惠州南区惠州南区惠州",
+		"惠州南\xe5\x8d惠州南区",
+		"惠州南区\xe5\x41\x95惠州南区",
+		"惠州\xe9\xbf\xbf\xea\x80\x80南区惠州",
+		"惠州南区惠州\xed\xa0\x80南区",
 	};
 	size_t i;
 
