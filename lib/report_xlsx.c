@@ -183,8 +183,11 @@ static int is_hex(char c)
 /*
  * The string to store for the text s (n bytes), NUL-terminated in out:
  * "_xHHHH_", which a spreadsheet reads as the character U+HHHH, is kept as
- * it is by escaping its '_' as "_x005F"; text over Excel's 32,767 characters
- * is cut and ends with "…" (libxlsxwriter would drop the whole cell).
+ * it is by escaping its '_' as "_x005F"; a control character other than tab
+ * and line feed is written as that escape itself, since XML cannot carry it
+ * and libxlsxwriter copies cell text into a chart's cache as it is; text over
+ * Excel's 32,767 characters is cut and ends with "…" (libxlsxwriter would
+ * drop the whole cell).
  */
 static const char *xlsx_text(struct pb_buf *out, const char *s, size_t n)
 {
@@ -193,6 +196,8 @@ static const char *xlsx_text(struct pb_buf *out, const char *s, size_t n)
 	pb_buf_reset(out);
 	while (i < n) {
 		size_t u, len = cp_len((const unsigned char *)s + i, n - i, &u);
+		unsigned char c = (unsigned char)s[i];
+		int ctl = c < 0x20 && c != '\t' && c != '\n';
 		int esc = s[i] == '_' && n - i >= 7 && s[i + 1] == 'x' && is_hex(s[i + 2]) &&
 		    is_hex(s[i + 3]) && is_hex(s[i + 4]) && is_hex(s[i + 5]) && s[i + 6] == '_';
 		if (esc)
@@ -201,9 +206,15 @@ static const char *xlsx_text(struct pb_buf *out, const char *s, size_t n)
 			pb_buf_adds(out, "\xE2\x80\xA6");
 			break;
 		}
-		if (esc)
-			pb_buf_adds(out, "_x005F");
-		pb_buf_add(out, s + i, len);
+		if (ctl) {
+			char hex[8];
+			snprintf(hex, sizeof hex, "_x%04X_", c);
+			pb_buf_adds(out, hex);
+		} else {
+			if (esc)
+				pb_buf_adds(out, "_x005F");
+			pb_buf_add(out, s + i, len);
+		}
 		units += u;
 		i += len;
 	}
@@ -272,7 +283,7 @@ static int bars_in_table(const struct pb_report_section *s, const struct pb_repo
 /* The chart's series read from the table: categories over the label columns (several: a multi-level
  * axis). */
 static void series_in_table(lxw_chart *chart, const char *sheet, const struct pb_report_section *s,
-                            const struct pb_report_chart *ch, lxw_row_t hr)
+                            const struct pb_report_chart *ch, const char *name, lxw_row_t hr)
 {
 	lxw_chart_series *series = chart_add_series(chart, NULL, NULL);
 	lxw_row_t last = hr + (lxw_row_t)ch->ncat;
@@ -284,7 +295,7 @@ static void series_in_table(lxw_chart *chart, const char *sheet, const struct pb
 		                            (lxw_col_t)lc_last);
 	chart_series_set_values(series, sheet, hr + 1, (lxw_col_t)s->chart, last,
 	                        (lxw_col_t)s->chart);
-	chart_series_set_name(series, ch->title);
+	chart_series_set_name(series, name);
 }
 
 /* The chart's series read from its block of the data sheet (written when the book closes). */
@@ -331,7 +342,7 @@ static int add_chart(struct book *bk, lxw_worksheet *ws, const char *sheet,
 		return 0;
 	}
 	chart = workbook_add_chart(bk->wb, ch.trend ? LXW_CHART_LINE : LXW_CHART_COLUMN);
-	chart_title_set_name(chart, ch.title);
+	chart_title_set_name(chart, xlsx_text(&bk->text, ch.title, strlen(ch.title)));
 	chart_legend_set_position(chart,
 	                          ch.trend ? LXW_CHART_LEGEND_BOTTOM : LXW_CHART_LEGEND_NONE);
 	if (ch.kind == PB_RK_RATE)
@@ -349,7 +360,7 @@ static int add_chart(struct book *bk, lxw_worksheet *ws, const char *sheet,
 	place.x_scale = fmax(px, 40.0 * (double)ch.ncat) / 480;
 	place.x_scale = place.x_scale < 1 ? 1 : place.x_scale > 2.5 ? 2.5 : place.x_scale;
 	if (bars_in_table(s, &ch))
-		series_in_table(chart, sheet, s, &ch, hr);
+		series_in_table(chart, sheet, s, &ch, bk->text.p /* the title, escaped */, hr);
 	else
 		rc = series_in_data(bk, chart, &ch);
 	worksheet_insert_chart_opt(ws, below, 0, chart, &place);
