@@ -11,6 +11,7 @@
 #include "coverage_int.h"
 #include "pb/buf.h"
 #include "pb/map.h"
+#include "pb/text.h"
 #include "pb/tsv.h"
 #include "pb/value.h"
 #include "pb/vocab.h"
@@ -128,7 +129,16 @@ static int read_unit(struct cov *c, const struct pb_tsv_reader *r, const struct 
 		return 0;
 	switch (c->mode) {
 	case COV_ORG: return unit_org(c, r, k, u) == 0;
-	case COV_STATUS: u->covered = pb_list_find(&c->covered, field(r, k->status)) >= 0; break;
+	case COV_STATUS: {
+		struct pb_str v = field(r, k->status);
+		/* each value names an output column: it must be text */
+		if (pb_utf8_invalid_at(v.p, v.n) != (size_t)-1) {
+			cov_row_error(c, r->name, r->line, "%s: invalid UTF-8", c->o->status);
+			return 0;
+		}
+		u->covered = pb_list_find(&c->covered, v) >= 0;
+		break;
+	}
 	case COV_LINKS: {
 		struct pb_str id = field(r, k->unit_id);
 		long i = id.n ? pb_map_find(&c->linked, id.p, id.n) : -1;

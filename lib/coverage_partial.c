@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pb/text.h"
 #include "pb/value.h"
 
 #define PARTIAL_MAGIC   "#pb_coverage_partial" /* sorts before every data row */
@@ -357,6 +358,10 @@ static int merge_row(struct cov *c, struct merge *m, const struct pb_tsv_reader 
 
 	if (record_value(c, m, r, kind, count, &n, &d) < 0)
 		return 0;
+	if (kind == REC_STATUS && pb_utf8_invalid_at(item.p, item.n) != (size_t)-1) {
+		cov_row_error(c, r->name, r->line, "item: invalid UTF-8 (a --status value names a column)");
+		return 0;
+	}
 	pb_buf_reset(&c->agg.key);
 	for (i = 0; i < nby; i++)
 		if (cov_key_add(&c->agg.key, r->fields[i + 1]) < 0)

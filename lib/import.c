@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "import_int.h"
+#include "pb/map.h"
 #include "pb/value.h"
 
 static void put_clean(FILE *f, struct pb_str s)
@@ -28,6 +29,73 @@ static void put_clean(FILE *f, struct pb_str s)
 	}
 }
 
+/*
+ * The rejects file's header: the source header as read, with what pb TSV
+ * cannot carry made readable — an empty name becomes column_N (N its 1-based
+ * place), a repeated one (or reject_reason itself) gets _2, _3, ..., bytes
+ * that are not UTF-8 become U+FFFD — then reject_reason. -1 out of memory.
+ */
+/* s with undecodable bytes and NUL as U+FFFD, appended to b; -1 out of memory. */
+static int add_clean(struct pb_buf *b, struct pb_str s)
+{
+	size_t i = 0;
+
+	while (i < s.n) {
+		size_t bad = pb_utf8_invalid_at(s.p + i, s.n - i);
+		const char *nul = memchr(s.p + i, '\0', bad == (size_t)-1 ? s.n - i : bad);
+		size_t upto = nul ? (size_t)(nul - (s.p + i)) : bad == (size_t)-1 ? s.n - i : bad;
+		if (pb_buf_add(b, s.p + i, upto) < 0)
+			return -1;
+		i += upto;
+		if (i < s.n) {
+			if (pb_buf_adds(b, "\xEF\xBF\xBD") < 0)
+				return -1;
+			i++;
+		}
+	}
+	return 0;
+}
+
+static int put_rejects_header(FILE *f, const struct plan *pl)
+{
+	struct pb_map seen = PB_MAP_INIT;
+	struct pb_buf name = PB_BUF_INIT, clean = PB_BUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	if (pb_map_put(&seen, "reject_reason", 13, NULL) < 0)
+		rc = -1;
+	for (i = 0; i < pl->nsrc && rc == 0; i++) {
+		const char *raw = pl->raw_names[i];
+		unsigned long k;
+		int is_new = 0;
+
+		pb_buf_reset(&clean);
+		if (add_clean(&clean, pb_str_z(raw)) < 0 ||
+		    (!clean.len && pb_buf_addf(&clean, "column_%zu", i + 1) < 0)) {
+			rc = -1;
+			break;
+		}
+		for (k = 1; !is_new; k++) {
+			pb_buf_reset(&name);
+			if (pb_buf_add(&name, clean.p, clean.len) < 0 ||
+			    (k > 1 && pb_buf_addf(&name, "_%lu", k) < 0) ||
+			    pb_map_put(&seen, name.p, name.len, &is_new) < 0) {
+				rc = -1;
+				break;
+			}
+		}
+		pb_tsv_put(f, name.p, name.len);
+		putc('\t', f);
+	}
+	if (rc == 0)
+		fputs("reject_reason\n", f);
+	pb_map_release(&seen);
+	pb_buf_release(&name);
+	pb_buf_release(&clean);
+	return rc;
+}
+
 static int reject(struct import *im, const struct row *r, const struct plan *pl,
                   struct pb_error *err)
 {
@@ -43,11 +111,8 @@ static int reject(struct import *im, const struct row *r, const struct plan *pl,
 			return -1;
 		im->rej_open = 1;
 		im->rej_ncols = pl->nsrc;
-		for (i = 0; i < pl->nsrc; i++) {
-			pb_tsv_puts(im->rej.f, pl->raw_names[i]);
-			putc('\t', im->rej.f);
-		}
-		fputs("reject_reason\n", im->rej.f);
+		if (put_rejects_header(im->rej.f, pl) < 0)
+			return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "out of memory");
 	}
 	f = im->rej.f;
 	for (i = 0; i < im->rej_ncols; i++) {

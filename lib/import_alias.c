@@ -102,6 +102,8 @@ int pb_import_load_aliases(struct import *im, struct pb_error *err)
 	while (rc == 0 && (rc = pb_tsv_next(&r, err)) > 0)
 		rc = add_alias(im, &r, col, err);
 	pb_tsv_close(&r);
+	if (rc < 0)
+		err->code = PB_EXIT_FATAL; /* a bad row of the file is the file's fault: nothing imported */
 	return rc < 0 ? -1 : 0;
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pb/text.h"
 #include "pb/value.h"
 #include "pb/vocab.h"
 #include "rank_int.h"
@@ -326,8 +327,17 @@ static long row_indicator(struct rank_run *k, const struct pb_tsv_reader *r, con
 {
 	struct pb_str in = s->ind >= 0 ? r->fields[s->ind] : PB_STR("score");
 
+	long i;
+
 	if (in.n == 0) {
 		pb_rank_data_error(k, file, r->line, "empty indicator; row ignored");
+		return -1;
+	}
+	if ((i = pb_map_find(&k->inds, in.p, in.n)) >= 0)
+		return i;
+	/* a new indicator names output columns: it must be text */
+	if (pb_utf8_invalid_at(in.p, in.n) != (size_t)-1) {
+		pb_rank_data_error(k, file, r->line, "indicator: invalid UTF-8; row ignored");
 		return -1;
 	}
 	return pb_map_put(&k->inds, in.p, in.n, NULL) < 0 ? -2 : pb_map_find(&k->inds, in.p, in.n);
