@@ -81,12 +81,7 @@ static void check_tsv(const char *out, size_t len)
 	int rc;
 
 	if (pb_tsv_open(&r, fuzz_file(7, out, len), &err) < 0) {
-		/*
-		 * Open (regress/OPEN): values that become column names (--status
-		 * values, indicators) are not checked for UTF-8.
-		 */
-		FUZZ_CHECK(fuzz_open(strstr(err.msg, "is not UTF-8") != NULL), "output: %s",
-		           err.msg);
+		FUZZ_CHECK(0, "output: %s", err.msg);
 		return;
 	}
 	while ((rc = pb_tsv_next(&r, &err)) > 0)
