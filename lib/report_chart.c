@@ -4,6 +4,7 @@
  * totals, or, over several periods, a line per group; the value axis with
  * round ticks. Totals and subtotals are never charted.
  */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,6 +248,10 @@ static void axis(struct pb_report_chart *ch)
 		hi = lo + (lo ? fabs(lo) / 2 : 1);
 		lo = ch->trend ? lo - (hi - lo) : lo;
 	}
+	if (!isfinite(hi - lo)) { /* values near ±DBL_MAX: keep the range a number */
+		lo = fmax(lo, -DBL_MAX / 4);
+		hi = fmin(hi, DBL_MAX / 4);
+	}
 	ch->step = nice_step(hi - lo);
 	ch->lo = lo;
 	ch->hi = hi;
@@ -254,6 +259,14 @@ static void axis(struct pb_report_chart *ch)
 		ch->lo = floor(lo / ch->step + 1e-9) * ch->step;
 		ch->hi = ceil(hi / ch->step - 1e-9) * ch->step;
 	}
+}
+
+size_t pb_report_chart_nticks(const struct pb_report_chart *ch)
+{
+	double n = floor((ch->hi - ch->lo) / ch->step + 0.5) + 1;
+
+	/* about six; a step lost against large values (lo + step == lo) still ends */
+	return isfinite(n) && n >= 1 ? (n > 50 ? 50 : (size_t)n) : 1;
 }
 
 int pb_report_chart_make(const struct pb_report *rep, const struct pb_report_section *s,

@@ -140,8 +140,8 @@ static double legend(cairo_t *cr, const struct pb_report_chart *ch, const struct
 static void draw_trend(cairo_t *cr, const struct pb_report_chart *ch, const struct frame *fr)
 {
 	double left = 56, top = 30, bottom = 22 + legend(cr, ch, fr, 0, 0) + 8, right, plot_w,
-	       plot_h, v, dx;
-	size_t i, k;
+	       plot_h, dx;
+	size_t i, k, t;
 	char tick[32];
 
 	font(cr, fr, FONT_PT, 0);
@@ -151,7 +151,8 @@ static void draw_trend(cairo_t *cr, const struct pb_report_chart *ch, const stru
 	plot_h = fr->h - top - bottom;
 	dx = ch->ncat > 1 ? plot_w / (double)(ch->ncat - 1) : 0;
 	cairo_set_line_width(cr, 0.6);
-	for (v = ch->lo; v <= ch->hi + ch->step / 2; v += ch->step) {
+	for (t = 0; t < pb_report_chart_nticks(ch); t++) {
+		double v = ch->lo + (double)t * ch->step;
 		double y = top + plot_h - (v - ch->lo) / (ch->hi - ch->lo) * plot_h;
 		cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
 		cairo_move_to(cr, left, y);
@@ -170,8 +171,7 @@ static void draw_trend(cairo_t *cr, const struct pb_report_chart *ch, const stru
 		for (int dots = 0; dots < 2; dots++) { /* the line, then a dot at each value */
 			int pen = 0;
 			for (k = 0; k < ch->ncat; k++) {
-				double x = left + dx * (double)k, y;
-				v = ch->v[i * ch->ncat + k];
+				double x = left + dx * (double)k, y, v = ch->v[i * ch->ncat + k];
 				if (isnan(v)) {
 					pen = 0; /* a gap in the line where a period has no value */
 					continue;

@@ -130,9 +130,10 @@ static void trend_axis(const struct pb_report_chart *ch, struct pb_buf *b, doubl
                        double w, double h)
 {
 	char tick[32];
-	double v;
+	size_t t;
 
-	for (v = ch->lo; v <= ch->hi + ch->step / 2; v += ch->step) {
+	for (t = 0; t < pb_report_chart_nticks(ch); t++) {
+		double v = ch->lo + (double)t * ch->step;
 		double y = top + h - (v - ch->lo) / (ch->hi - ch->lo) * h;
 		pb_report_chart_tick(ch, v, tick, sizeof tick);
 		pb_buf_addf(

@@ -167,6 +167,8 @@ int pb_report_chart_make(const struct pb_report *rep, const struct pb_report_sec
 void pb_report_chart_release(struct pb_report_chart *ch);
 /* A tick label of the value axis: "80%" for a rate, "12.5" otherwise. */
 void pb_report_chart_tick(const struct pb_report_chart *ch, double v, char *out, size_t n);
+/* How many ticks a trend's value axis has, from lo by step (at least 1, at most 50). */
+size_t pb_report_chart_nticks(const struct pb_report_chart *ch);
 /*
  * Draws ch with cairo, width points wide and *height high (as the chart
  * needs), as PNG (scale pixels a point) and as SVG, appended to png and
