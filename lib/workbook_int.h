@@ -8,6 +8,8 @@
 #define PB_WORKBOOK_INT_H
 
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 #include "pb/workbook.h"
 
@@ -34,10 +36,9 @@ struct pb_workbook {
 	size_t width, cells_cap;
 	struct pb_str *fields;
 	size_t fields_cap;
-	/* .xls */
-	const void *xls;
-	unsigned xls_rows, xls_next;
-	unsigned short xls_cols;
+	/* .xls: rows from the FreeXL child */
+	FILE *xls_in;
+	pid_t xls_pid;          /* 0 once reaped */
 	struct pb_buf xls_cell; /* one cell's text, reused */
 	struct wb_xlsx *x;
 };

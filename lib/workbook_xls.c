@@ -1,7 +1,33 @@
-/* workbook_xls: .xls through FreeXL, which reads the whole file at open and knows dates itself. */
+/*
+ * workbook_xls: .xls through FreeXL, which reads the whole file at open and
+ * knows dates itself.
+ *
+ * FreeXL runs in a child process: on some malformed files it reads past its
+ * own stack buffers (tests/fuzz/known/), and a crash there must end as a clear
+ * error for that file, never take pb down with it. The child opens the file,
+ * chooses the sheet and sends its rows over a pipe; the parent builds them as
+ * it does an .xlsx sheet's. Messages, in the machine's byte order (both ends
+ * are this program):
+ *
+ *   'S' len name              the sheet is open (first message)
+ *   'E' code line len file len msg   an error; the child stops
+ *   'R' row ncells {col len text}... a row that has cells (row 1-based)
+ *   'Z'                       the end
+ *
+ * A child that ends without 'Z' or 'E' crashed (or was killed): the parent
+ * says so, with the signal.
+ */
+#include <errno.h>
+#include <fcntl.h>
 #include <freexl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "workbook_int.h"
 
@@ -25,17 +51,58 @@ static const char *xls_error(int rc)
 	}
 }
 
-int pb_wb_xls_open(struct pb_workbook *wb, const char *path, const char *want, struct pb_error *err)
+/* ---------- the child: FreeXL, and what it finds, into the pipe ---------- */
+
+/* A length and n bytes; 0, or -1 out of memory. */
+static int put_bytes(struct pb_buf *b, const char *p, size_t n)
+{
+	uint32_t len = (uint32_t)n;
+
+	return pb_buf_add(b, &len, sizeof len) | pb_buf_add(b, p, n);
+}
+
+/* Writes b out whole and empties it; 0, or -1 when the parent is gone. */
+static int flush_to(int fd, struct pb_buf *b)
+{
+	size_t done = 0;
+
+	while (done < b->len) {
+		ssize_t w = write(fd, b->p + done, b->len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		done += (size_t)w;
+	}
+	pb_buf_reset(b);
+	return 0;
+}
+
+static void send_error(struct pb_buf *b, const struct pb_error *err)
+{
+	int32_t code = err->code;
+	int64_t line = err->line;
+
+	pb_buf_addc(b, 'E');
+	pb_buf_add(b, &code, sizeof code);
+	pb_buf_add(b, &line, sizeof line);
+	put_bytes(b, err->file, strlen(err->file));
+	put_bytes(b, err->msg, strlen(err->msg));
+}
+
+/* Opens the sheet as the parent would have; 0, or -1 with err. */
+static int child_open(struct pb_workbook *wb, const void **xls, const char *path, const char *want,
+                      unsigned *rows, unsigned short *cols, struct pb_error *err)
 {
 	unsigned count = 0, i;
 	const char **names = NULL;
 	int *hidden = NULL, rc, k = -1;
 
-	rc = freexl_open(path, &wb->xls);
+	rc = freexl_open(path, xls);
 	if (rc != FREEXL_OK)
 		return pb_error_set(err, PB_EXIT_FATAL, wb->name, 0,
 		                    "not a readable .xls workbook: %s", xls_error(rc));
-	if (freexl_get_info(wb->xls, FREEXL_BIFF_SHEET_COUNT, &count) != FREEXL_OK)
+	if (freexl_get_info(*xls, FREEXL_BIFF_SHEET_COUNT, &count) != FREEXL_OK)
 		return pb_error_set(err, PB_EXIT_FATAL, wb->name, 0,
 		                    "not a readable .xls workbook");
 	names = calloc(count + 1, sizeof *names);
@@ -46,7 +113,7 @@ int pb_wb_xls_open(struct pb_workbook *wb, const char *path, const char *want, s
 	}
 	/* FreeXL does not say which sheets are hidden: every sheet counts as visible */
 	for (i = 0; i < count; i++)
-		if (freexl_get_worksheet_name(wb->xls, (unsigned short)i, &names[i]) != FREEXL_OK ||
+		if (freexl_get_worksheet_name(*xls, (unsigned short)i, &names[i]) != FREEXL_OK ||
 		    !names[i])
 			names[i] = "";
 	k = pb_wb_choose_sheet(wb, names, hidden, count, want, err);
@@ -56,8 +123,8 @@ int pb_wb_xls_open(struct pb_workbook *wb, const char *path, const char *want, s
 		k = pb_error_set(err, PB_EXIT_FATAL, wb->name, 0, "out of memory");
 		goto done;
 	}
-	if (freexl_select_active_worksheet(wb->xls, (unsigned short)k) != FREEXL_OK ||
-	    freexl_worksheet_dimensions(wb->xls, &wb->xls_rows, &wb->xls_cols) != FREEXL_OK)
+	if (freexl_select_active_worksheet(*xls, (unsigned short)k) != FREEXL_OK ||
+	    freexl_worksheet_dimensions(*xls, rows, cols) != FREEXL_OK)
 		k = pb_error_set(err, PB_EXIT_FATAL, pb_wb_where(wb, 0), 0,
 		                 "not a readable .xls sheet");
 done:
@@ -84,37 +151,214 @@ static int xls_cell_text(struct pb_buf *b, const FreeXL_CellValue *v)
 	}
 }
 
+/* The child's whole life: never returns. */
+static void child_run(struct pb_workbook *wb, const char *path, const char *want, int fd)
+{
+	struct pb_error err = PB_ERROR_INIT;
+	struct pb_buf msg = PB_BUF_INIT, cell = PB_BUF_INIT;
+	const void *xls = NULL;
+	unsigned rows = 0, r;
+	unsigned short cols = 0, c;
+	int devnull = open("/dev/null", O_RDWR), bad = 0;
+
+	/* the parent's stdout and stderr are its own: nothing of FreeXL's (or a
+	 * sanitizer's report of it) may land there */
+	if (devnull >= 0) {
+		dup2(devnull, STDOUT_FILENO);
+		dup2(devnull, STDERR_FILENO);
+	}
+	if (child_open(wb, &xls, path, want, &rows, &cols, &err) < 0)
+		goto fail;
+	bad |= pb_buf_addc(&msg, 'S') | put_bytes(&msg, wb->sheet, strlen(wb->sheet));
+	for (r = 0; r < rows && !bad; r++) {
+		size_t at = msg.len;
+		uint32_t row = r + 1;
+		uint16_t ncells = 0;
+		bad |= pb_buf_addc(&msg, 'R') | pb_buf_add(&msg, &row, sizeof row) |
+		       pb_buf_add(&msg, &ncells, sizeof ncells);
+		for (c = 0; c < cols && !bad; c++) {
+			FreeXL_CellValue v;
+			if (freexl_get_cell_value(xls, r, c, &v) != FREEXL_OK) {
+				pb_wb_row_start(wb, (long)row);
+				pb_error_set(&err, PB_EXIT_FATAL, pb_wb_where(wb, wb->row), 0,
+				             "unreadable cell in column %u", c + 1u);
+				goto fail;
+			}
+			pb_buf_reset(&cell);
+			bad |= xls_cell_text(&cell, &v);
+			if (!cell.len || bad)
+				continue;
+			bad |= pb_buf_add(&msg, &c, sizeof c) | put_bytes(&msg, cell.p, cell.len);
+			ncells++;
+		}
+		if (ncells)
+			memcpy(msg.p + at + 1 + sizeof row, &ncells, sizeof ncells);
+		else
+			msg.len = at; /* a row with no cells is no row */
+		if (!bad && msg.len >= 1 << 16 && flush_to(fd, &msg) < 0)
+			_exit(1);
+	}
+	if (!bad && pb_buf_addc(&msg, 'Z') == 0 && flush_to(fd, &msg) == 0)
+		_exit(0);
+	pb_buf_reset(&msg); /* a buffer that failed to grow has lost bytes */
+	pb_error_set(&err, PB_EXIT_FATAL, wb->name, 0, "out of memory");
+fail:
+	send_error(&msg, &err);
+	_exit(flush_to(fd, &msg) < 0 ? 1 : 0);
+}
+
+/* ---------- the parent: rows from the pipe ---------- */
+
+/* Reads n bytes; 0, or -1 at the end of the pipe (the child is gone). */
+static int get(struct pb_workbook *wb, void *p, size_t n)
+{
+	return fread(p, 1, n, wb->xls_in) == n ? 0 : -1;
+}
+
+/* Reads a length and that many bytes into b (NUL-terminated); 0 or -1. */
+static int get_bytes(struct pb_workbook *wb, struct pb_buf *b)
+{
+	uint32_t n;
+
+	pb_buf_reset(b);
+	if (get(wb, &n, sizeof n) < 0 || pb_buf_grow(b, (size_t)n + 1) < 0 ||
+	    get(wb, b->p, n) < 0)
+		return -1;
+	b->len = n;
+	b->p[n] = '\0';
+	return 0;
+}
+
+/* Waits for the child: its wait status, or -1 when there is none. */
+static int reap(struct pb_workbook *wb)
+{
+	int status = -1;
+	pid_t pid = wb->xls_pid;
+
+	wb->xls_pid = 0;
+	while (pid > 0 && waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return status;
+}
+
+/* The child ended without saying why (status: as waitpid gave it, or -1). */
+static int lost(struct pb_workbook *wb, int status, struct pb_error *err)
+{
+	char how[128] = "it ended";
+
+	if (status != -1 && WIFSIGNALED(status))
+		snprintf(how, sizeof how, "it crashed (signal %d, %s)", WTERMSIG(status),
+		         strsignal(WTERMSIG(status)));
+	else if (status != -1)
+		snprintf(how, sizeof how, "it stopped (exit %d)", WEXITSTATUS(status));
+	return pb_error_set(err, PB_EXIT_FATAL, wb->name, 0,
+	                    "the .xls reader (FreeXL) failed on this file: %s; the file is corrupt "
+	                    "or not supported: open it in Excel or WPS and save it as .xlsx",
+	                    how);
+}
+
+/* The pipe ended early. */
+static int cut(struct pb_workbook *wb, struct pb_error *err)
+{
+	return lost(wb, reap(wb), err);
+}
+
+/* The child's 'E' message into err; -1. */
+static int child_error(struct pb_workbook *wb, struct pb_error *err)
+{
+	int32_t code;
+	int64_t line;
+
+	if (get(wb, &code, sizeof code) < 0 || get(wb, &line, sizeof line) < 0 ||
+	    get_bytes(wb, &wb->xls_cell) < 0)
+		return cut(wb, err);
+	snprintf(err->file, sizeof err->file, "%s", wb->xls_cell.p);
+	if (get_bytes(wb, &wb->xls_cell) < 0)
+		return cut(wb, err);
+	snprintf(err->msg, sizeof err->msg, "%s", wb->xls_cell.p);
+	err->code = code ? code : PB_EXIT_FATAL;
+	err->line = (long)line;
+	reap(wb);
+	return -1;
+}
+
+int pb_wb_xls_open(struct pb_workbook *wb, const char *path, const char *want, struct pb_error *err)
+{
+	int fds[2];
+	char kind;
+
+	if (pipe(fds) < 0)
+		return pb_error_set(err, PB_EXIT_FATAL, wb->name, 0, "cannot make a pipe: %s",
+		                    strerror(errno));
+	wb->xls_pid = fork();
+	if (wb->xls_pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		wb->xls_pid = 0;
+		return pb_error_set(err, PB_EXIT_FATAL, wb->name, 0, "cannot start a process: %s",
+		                    strerror(errno));
+	}
+	if (wb->xls_pid == 0) {
+		close(fds[0]);
+		child_run(wb, path, want, fds[1]);
+	}
+	close(fds[1]);
+	if (!(wb->xls_in = fdopen(fds[0], "rb"))) {
+		close(fds[0]);
+		return pb_error_set(err, PB_EXIT_FATAL, wb->name, 0, "out of memory");
+	}
+	if (get(wb, &kind, 1) < 0)
+		return cut(wb, err);
+	if (kind == 'E')
+		return child_error(wb, err);
+	if (kind != 'S' || get_bytes(wb, &wb->xls_cell) < 0)
+		return cut(wb, err);
+	if (!(wb->sheet = strdup(wb->xls_cell.p)))
+		return pb_error_set(err, PB_EXIT_FATAL, wb->name, 0, "out of memory");
+	return 0;
+}
+
 int pb_wb_xls_next(struct pb_workbook *wb, struct pb_error *err)
 {
-	struct pb_buf *cell = &wb->xls_cell;
-	int rc = 0;
+	uint32_t row;
+	uint16_t ncells, i, col;
+	char kind;
 
-	while (rc == 0 && wb->xls_next < wb->xls_rows) {
-		unsigned short c;
-		pb_wb_row_start(wb, (long)wb->xls_next + 1);
-		for (c = 0; c < wb->xls_cols && rc == 0; c++) {
-			FreeXL_CellValue v;
-			if (freexl_get_cell_value(wb->xls, wb->xls_next, c, &v) != FREEXL_OK) {
-				rc = pb_error_set(err, PB_EXIT_FATAL, pb_wb_where(wb, wb->row), 0,
-				                  "unreadable cell in column %u", c + 1u);
-				break;
-			}
-			pb_buf_reset(cell);
-			if (xls_cell_text(cell, &v) < 0 ||
-			    (cell->len && pb_wb_cell(wb, c, cell->p, cell->len) < 0))
-				rc = pb_error_set(err, PB_EXIT_FATAL, wb->name, 0, "out of memory");
-		}
-		wb->xls_next++;
-		if (rc == 0 && wb->width > 0)
-			rc = 1;
+	if (!wb->xls_in)
+		return 0;
+	if (get(wb, &kind, 1) < 0)
+		return cut(wb, err);
+	if (kind == 'Z') {
+		int status = reap(wb);
+		if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			return lost(wb, status, err);
+		fclose(wb->xls_in);
+		wb->xls_in = NULL;
+		return 0;
 	}
-	return rc;
+	if (kind == 'E')
+		return child_error(wb, err);
+	if (kind != 'R' || get(wb, &row, sizeof row) < 0 || get(wb, &ncells, sizeof ncells) < 0)
+		return cut(wb, err);
+	pb_wb_row_start(wb, (long)row);
+	for (i = 0; i < ncells; i++) {
+		if (get(wb, &col, sizeof col) < 0 || get_bytes(wb, &wb->xls_cell) < 0)
+			return cut(wb, err);
+		if (pb_wb_cell(wb, col, wb->xls_cell.p, wb->xls_cell.len) < 0)
+			return pb_error_set(err, PB_EXIT_FATAL, wb->name, 0, "out of memory");
+	}
+	return 1;
 }
 
 void pb_wb_xls_free(struct pb_workbook *wb)
 {
-	if (wb->xls)
-		freexl_close(wb->xls);
-	wb->xls = NULL;
+	if (wb->xls_pid > 0) { /* stopped before the end: the child need not go on */
+		kill(wb->xls_pid, SIGKILL);
+		reap(wb);
+	}
+	if (wb->xls_in)
+		fclose(wb->xls_in);
+	wb->xls_in = NULL;
 	pb_buf_release(&wb->xls_cell);
 }

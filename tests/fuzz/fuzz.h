@@ -55,19 +55,6 @@ __attribute__((weak)) const char *__lsan_default_suppressions(void)
 	return "leak:libfreexl.so\n";
 }
 
-#ifdef PB_LIBFUZZER
-const char *__asan_default_suppressions(void);
-/*
- * FreeXL 1.0.6 hands iconv a 65,535-byte read from a small stack buffer
- * while freexl_open converts a malformed BIFF string (tests/fuzz/known/).
- * With PB_FUZZ_XLS set, the fuzz runs pass over reports from interceptors
- * called by that library, where they can.
- */
-const char *__asan_default_suppressions(void)
-{
-	return "interceptor_via_lib:libfreexl.so\n";
-}
-#endif
 
 /* A property that must hold: print what broke (when stderr is open) and abort. */
 #define FUZZ_CHECK(cond, ...)                                                                      \
@@ -300,19 +287,5 @@ static inline int fuzz_open(int cond)
 #endif
 }
 
-/*
- * FreeXL 1.0.6 reads past a stack buffer on malformed .xls files, sometimes
- * off the end of the stack (tests/fuzz/known/; a SEGV inside iconv that no
- * suppression passes over). The libFuzzer builds take .xls input (an OLE2
- * file's first bytes, at p of n) only with PB_FUZZ_XLS set, so the fuzz
- * runs go on to find pb's own defects.
- */
-static inline int fuzz_open_xls(const uint8_t *p, size_t n)
-{
-	static const uint8_t ole[] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 };
-
-	return fuzz_open(n >= sizeof ole && memcmp(p, ole, sizeof ole) == 0 &&
-	                 !getenv("PB_FUZZ_XLS"));
-}
 
 #endif
