@@ -60,6 +60,14 @@ int pb_import_load_maps(struct import *im, struct pb_error *err)
 				line[--len] = '\0';
 			if (len == 0 || line[0] == '#')
 				continue;
+			/* its names may become output column names: text only */
+			if (strlen(line) != (size_t)len ||
+			    pb_utf8_invalid_at(line, (size_t)len) != (size_t)-1) {
+				free(line);
+				fclose(f);
+				return pb_error_set(err, PB_EXIT_FATAL, o->map_file, lineno,
+				                    "not UTF-8 text (a NUL byte or undecodable bytes)");
+			}
 			if (pb_import_split_map(line, &c, &s) < 0) {
 				free(line);
 				fclose(f);
@@ -72,8 +80,12 @@ int pb_import_load_maps(struct import *im, struct pb_error *err)
 		free(line);
 		fclose(f);
 	}
-	for (i = 0; i < o->nmaps; i++)
+	for (i = 0; i < o->nmaps; i++) {
+		if (pb_utf8_invalid_at(o->maps[i], strlen(o->maps[i])) != (size_t)-1)
+			return pb_error_set(err, PB_EXIT_FATAL, NULL, 0,
+			                    "--map %zu: not UTF-8 text", i + 1);
 		pb_buf_add(&im->specs, o->maps[i], strlen(o->maps[i]) + 1);
+	}
 	return 0;
 }
 
