@@ -200,6 +200,7 @@ int main(int argc, char **argv)
 	int rc, wrc;
 
 	pb_set_progname(argv[0]);
+	pb_cli_limit_memory();
 	parse_options(argc, argv, &opts);
 	rc = pb_coverage_run(&opts, &err);
 	if (rc < 0)

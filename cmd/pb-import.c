@@ -213,6 +213,7 @@ int main(int argc, char **argv)
 	int rc, wrc;
 
 	pb_set_progname(argv[0]);
+	pb_cli_limit_memory();
 	parse_options(argc, argv, &opts, &maps);
 	rc = pb_import_run(&opts, &st, &err);
 	if (rc < 0)

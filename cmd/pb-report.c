@@ -198,6 +198,7 @@ int main(int argc, char **argv)
 	int rc, wrc, i;
 
 	pb_set_progname(argv[0]);
+	pb_cli_limit_memory();
 	parse_options(argc, argv, &opts, &lists);
 	rc = pb_report_run(&opts, &err);
 	if (rc < 0)

@@ -1,10 +1,22 @@
 /* cli: the options every command shares and the option loop around them. */
 #include "pb/cli.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
 
 #include "pb/diag.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define PB_NO_AS_LIMIT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PB_NO_AS_LIMIT 1
+#endif
+#endif
 
 /* Names the option getopt just refused, as the user typed it; exits 2. */
 static void __attribute__((noreturn)) refuse(const struct pb_cli *cli, char **argv, int missing_arg)
@@ -40,4 +52,61 @@ int pb_cli_next(const struct pb_cli *cli, int argc, char **argv)
 		default: return c;
 		}
 	}
+}
+
+/* PB_MEMORY_LIMIT's value in bytes (a number, K, M, G or T after it); 0 none; -1 bad. */
+static long long parse_limit(const char *v)
+{
+	char *end;
+	unsigned long long n;
+	int shift = 0;
+
+	if (strcmp(v, "none") == 0 || strcmp(v, "0") == 0)
+		return 0;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (end == v || errno || *v == '-')
+		return -1;
+	switch (*end) {
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	case 'T': case 't': shift = 40; end++; break;
+	default: break;
+	}
+	if (*end == 'i' && shift)
+		end++;
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end || n == 0 || n > (1ULL << (62 - shift)))
+		return -1;
+	return (long long)(n << shift);
+}
+
+void pb_cli_limit_memory(void)
+{
+	const char *v = getenv("PB_MEMORY_LIMIT");
+	long long limit = 0;
+	struct sysinfo si;
+	struct rlimit rl;
+
+	if (v && *v) {
+		if ((limit = parse_limit(v)) < 0)
+			pb_die(PB_EXIT_FATAL,
+			       "PB_MEMORY_LIMIT '%s': expected a size such as 4G, 512M or none", v);
+	} else if (sysinfo(&si) == 0) {
+		limit = (long long)si.totalram * (long long)(si.mem_unit ? si.mem_unit : 1);
+	}
+#ifdef PB_NO_AS_LIMIT
+	limit = 0; /* AddressSanitizer reserves terabytes of address space up front */
+#endif
+	if (limit <= 0 || getrlimit(RLIMIT_AS, &rl) < 0)
+		return;
+	if (rl.rlim_max != RLIM_INFINITY && (unsigned long long)limit > rl.rlim_max)
+		limit = (long long)rl.rlim_max;
+	if (rl.rlim_cur != RLIM_INFINITY && (unsigned long long)limit > rl.rlim_cur)
+		return; /* a tighter limit is set already */
+	rl.rlim_cur = (rlim_t)limit;
+	if (setrlimit(RLIMIT_AS, &rl) == 0)
+		pb_note_memory_limit((unsigned long long)limit);
 }

@@ -127,11 +127,24 @@ void pb_version_exit(const char *version)
 	exit(pb_close_stdout());
 }
 
+/* the address-space limit the command runs under, for "out of memory" (0: none set) */
+static unsigned long long memory_limit;
+
+void pb_note_memory_limit(unsigned long long bytes)
+{
+	memory_limit = bytes;
+}
+
 int pb_error_print(const struct pb_error *err)
 {
 	int code = err->code ? err->code : PB_EXIT_FATAL;
 
-	pb_warn_at(err->file, err->line, "%s", err->msg[0] ? err->msg : "failed");
+	if (memory_limit && strncmp(err->msg, "out of memory", 13) == 0)
+		pb_warn_at(err->file, err->line,
+		           "%s (the limit is %llu MiB; PB_MEMORY_LIMIT=SIZE sets another)", err->msg,
+		           memory_limit >> 20);
+	else
+		pb_warn_at(err->file, err->line, "%s", err->msg[0] ? err->msg : "failed");
 	return code;
 }
 

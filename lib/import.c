@@ -345,7 +345,7 @@ static int write_row(struct import *im, const struct row *r, const struct plan *
 	return 0;
 oom:
 	im->obuf.len = start;
-	FAIL("out of memory");
+	FAIL_OOM();
 }
 
 /* Fields must be text: valid in the input's encoding, no NUL. Sets r->flags. */
@@ -387,7 +387,7 @@ static int process_row(struct import *im, struct row *r, const struct plan *pl, 
 	if (check_text(im, r, pl) < 0)
 		return -1;
 	if (fd->n && fill_down(fd, r) < 0)
-		FAIL("out of memory");
+		FAIL_OOM();
 	if (pb_import_check_row(im, pl, r) < 0 || write_row(im, r, pl) < 0)
 		return -1;
 	say_notes(im, r->line);
@@ -495,10 +495,16 @@ static int import_file(struct import *im, const char *path, struct pb_error *err
 		im->st->read++;
 		pb_progress_rows(im->st->read);
 		pb_import_aim_ahead(im, &pl);
-		if (process_row(im, &r, &pl, &fd) == 0)
+		if (process_row(im, &r, &pl, &fd) == 0) {
 			im->st->wrote++;
-		else if (reject(im, &r, &pl, err) < 0)
+		} else if (im->oom) {
+			/* the run stops at this row: neither written nor rejected, not counted */
+			im->st->read--;
+			pb_import_fail(im, err, r.line, "out of memory");
 			goto done;
+		} else if (reject(im, &r, &pl, err) < 0) {
+			goto done;
+		}
 	}
 	rc = got;
 done:

@@ -86,6 +86,7 @@ struct derived {
 
 struct import {
 	const struct pb_import_opts *o;
+	int oom; /* a row failed for want of memory: the run ends (never a rejected row) */
 	const struct pb_kind_def *kd;
 	size_t nschema; /* the kind's columns */
 	struct pb_import_stats *st;
@@ -139,6 +140,12 @@ struct import {
 		pb_buf_reset(&im->reason);                                                         \
 		pb_buf_addf(&im->reason, __VA_ARGS__);                                             \
 		return -1;                                                                         \
+	} while (0)
+/* Out of memory in a row: not the row's fault, so the run ends (exit 2). */
+#define FAIL_OOM()                                                                                 \
+	do {                                                                                       \
+		im->oom = 1;                                                                       \
+		FAIL("out of memory");                                                             \
 	} while (0)
 
 /* The value at a schema position (empty for -1): a view valid until the next row. */

@@ -377,7 +377,7 @@ static int remember(struct import *im, struct keyset *set, struct keyspot *at, s
 	void *p = pb_keyset_add(set, at, key.p ? key.p : "", key.n);
 
 	if (!p)
-		FAIL("out of memory");
+		FAIL_OOM();
 	memcpy(p, &v, sizeof v);
 	return 0;
 }
@@ -577,7 +577,7 @@ int pb_import_check_row(struct import *im, const struct plan *pl, const struct r
 		flags = r->flags[pl->src[i]];
 		if (im->o->normalize && (flags & PB_TEXT_OTHER)) {
 			if (pb_norm_nfkc(&im->norm, s, &s) < 0)
-				FAIL("out of memory");
+				FAIL_OOM();
 		} else if (im->o->normalize && (flags & PB_TEXT_EDGE)) {
 			s = pb_text_trim_plain(s);
 		}

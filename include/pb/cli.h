@@ -1,7 +1,8 @@
 /*
  * cli: what every command's option parsing shares — the common options
  * (-o, -q, --progress, -h, -V), declared once, and a getopt_long loop that
- * answers them and reports every option error in pb's own voice.
+ * answers them and reports every option error in pb's own voice; and the
+ * memory limit every command runs under.
  */
 #ifndef PB_CLI_H
 #define PB_CLI_H
@@ -35,5 +36,14 @@ struct pb_cli {
  * option or a missing argument is a usage error (exit 2). optarg as getopt's.
  */
 int pb_cli_next(const struct pb_cli *cli, int argc, char **argv);
+
+/*
+ * Holds the command to the memory it may use, so that an input built to
+ * exhaust memory (millions of groups) ends with "out of memory" and exit 2
+ * instead of the kernel's OOM kill: the address-space limit becomes
+ * PB_MEMORY_LIMIT (4G, 512M, ...; none for no limit), else the machine's
+ * physical memory. A bad PB_MEMORY_LIMIT exits 2. Not under AddressSanitizer.
+ */
+void pb_cli_limit_memory(void);
 
 #endif

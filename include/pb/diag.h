@@ -48,6 +48,8 @@ void pb_warn_at(const char *file, long line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Prints err and returns its code (PB_EXIT_FATAL if unset). */
 int pb_error_print(const struct pb_error *err);
+/* Makes "out of memory" errors name the limit the command runs under (pb_cli_limit_memory). */
+void pb_note_memory_limit(unsigned long long bytes);
 /* Prints err and exits with its code. */
 void pb_die_error(const struct pb_error *err) __attribute__((noreturn));
 
