@@ -82,9 +82,10 @@ build/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h 
 fuzz-build: $(FUZZ_BIN)
 
 # FUZZ_SECONDS per harness (niced, one at a time); FUZZ_TARGETS="tsv input" picks some;
+# FUZZ_SEED=N fixes the random seed (CI);
 # FUZZ_KEEP=1 merges new inputs into tests/fuzz/corpus/. Fails on a crash.
 fuzz: fuzz-build
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(or $(FUZZ_TARGETS),$(FUZZ_NAMES))" sh tests/fuzz/run.sh
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_SEED=$(FUZZ_SEED) FUZZ_TARGETS="$(or $(FUZZ_TARGETS),$(FUZZ_NAMES))" sh tests/fuzz/run.sh
 
 # every kept crash input and seed through the sanitized libFuzzer builds
 fuzz-regress: fuzz-build

@@ -8,6 +8,8 @@
 # input libFuzzer wrote under build/fuzz/artifacts/. FUZZ_KEEP=1 merges the
 # new inputs of at most FUZZ_KEEP_MAX bytes (default 4096) into the committed
 # corpus (-merge=1 keeps only those that add coverage), so it stays small.
+# FUZZ_SEED=N fixes libFuzzer's random seed: CI's bounded run then explores
+# the same inputs on every submission (long runs leave it unset).
 # One summary line per harness; every run is also logged in build/fuzz/stats.log.
 # Inputs listed in tests/fuzz/regress/OPEN (defects open in files this suite does
 # not own) are left out of the replay; UBSan reports listed in tests/fuzz/ubsan.supp
@@ -45,7 +47,8 @@ for name in ${FUZZ_TARGETS:?}; do
 	work=build/fuzz/corpus/$name
 	mkdir -p "$work"
 	[ -d "$corpus" ] && cp -n "$corpus"/* "$work"/ 2>/dev/null
-	nice -n 19 "$bin" -max_total_time="$secs" -print_final_stats=1 -close_fd_mask=2 \
+	nice -n 19 "$bin" -max_total_time="$secs" ${FUZZ_SEED:+-seed="$FUZZ_SEED"} \
+		-print_final_stats=1 -close_fd_mask=2 \
 		-dict=tests/fuzz/pb.dict -timeout=20 -rss_limit_mb=2048 \
 		-artifact_prefix="$art/$name-" "$work" >"$log" 2>&1
 	rc=$?
