@@ -283,8 +283,14 @@ static int merge_option(struct merge *m, const struct pb_tsv_reader *r, struct p
 {
 	struct pb_str name = r->fields[m->ncols - 2], value = r->fields[m->ncols - 1];
 	int is_new;
-	long i = pb_map_put(&m->names, name.p, name.n, &is_new);
+	long i;
 
+	/* option values name output columns (COL_sum, status=VALUE): text only */
+	if (pb_utf8_invalid_at(value.p, value.n) != (size_t)-1 ||
+	    pb_utf8_invalid_at(name.p, name.n) != (size_t)-1)
+		return pb_error_set(err, PB_EXIT_FATAL, r->name, r->line,
+		                    "bad partial: an option row that is not UTF-8 text");
+	i = pb_map_put(&m->names, name.p, name.n, &is_new);
 	if (i < 0 || pb_grow_zeroed(&m->values, &m->cap, (size_t)i, sizeof *m->values) < 0 ||
 	    (is_new && !(m->values[i] = pb_strdup_str(value))))
 		return pb_error_set(err, PB_EXIT_FATAL, r->name, r->line, "out of memory");
@@ -358,8 +364,10 @@ static int merge_row(struct cov *c, struct merge *m, const struct pb_tsv_reader 
 
 	if (record_value(c, m, r, kind, count, &n, &d) < 0)
 		return 0;
-	if (kind == REC_STATUS && pb_utf8_invalid_at(item.p, item.n) != (size_t)-1) {
-		cov_row_error(c, r->name, r->line, "item: invalid UTF-8 (a --status value names a column)");
+	/* a status value, summed or distinct column names an output column: text only */
+	if ((kind == REC_STATUS || kind == REC_SUM || kind == REC_DISTINCT) &&
+	    pb_utf8_invalid_at(item.p, item.n) != (size_t)-1) {
+		cov_row_error(c, r->name, r->line, "item: invalid UTF-8 (it names a column)");
 		return 0;
 	}
 	pb_buf_reset(&c->agg.key);
