@@ -133,8 +133,12 @@ agrees() { # JOB INDEX N -> "same bytes", "same counts", "yes", "DIFFERS" or "-"
 	case "$job:${T_NAME[$i]}" in
 	*:pb-*) [ "$job" = import-units ] && { cmp -s "$mine" "$U" && echo "= generator's TSV" || echo DIFFERS; return; }
 		echo "-" ;;
-	coverage:parallel* | coverage:2* | coverage:mawk | coverage:DuckDB* | import-raw:mlr* | import-raw:DuckDB*)
+	coverage:parallel* | coverage:2* | import-raw:mlr* | import-raw:DuckDB*)
 		cmp -s "$pb" "$mine" && echo "same bytes" || echo DIFFERS ;;
+	coverage:mawk | coverage:DuckDB*) # they print rates to 6 places; pb writes them in full
+		awk -F '\t' -v OFS='\t' 'NR > 1 { for (k = 11; k <= 13; k++) $k = sprintf("%.6f", $k) } 1' \
+			"$pb" >"$work/a"
+		cmp -s "$work/a" "$mine" && echo "same table" || echo DIFFERS ;;
 	coverage:datamash*) # pb's per-mode counts, one line per nonzero count, against datamash's
 		awk -F '\t' 'NR > 1 { for (k = 4; k <= 7; k++) if ($k > 0) print $1 "\t" $2 "\t" m[k] "\t" $k }
 			BEGIN { m[4] = "single"; m[5] = "joint"; m[6] = "work"; m[7] = "none" }' "$pb" | sort >"$work/a"
