@@ -469,35 +469,38 @@ static void put8(char *o, uint32_t v)
 	put2(o + 6, lo % 100);
 }
 
+/* 10^0 .. 10^19: every power of ten a uint64_t holds. */
+static const uint64_t pow10_u64[] = { 1ULL,
+	                              10ULL,
+	                              100ULL,
+	                              1000ULL,
+	                              10000ULL,
+	                              100000ULL,
+	                              1000000ULL,
+	                              10000000ULL,
+	                              100000000ULL,
+	                              1000000000ULL,
+	                              10000000000ULL,
+	                              100000000000ULL,
+	                              1000000000000ULL,
+	                              10000000000000ULL,
+	                              100000000000000ULL,
+	                              1000000000000000ULL,
+	                              10000000000000000ULL,
+	                              100000000000000000ULL,
+	                              1000000000000000000ULL,
+	                              10000000000000000000ULL };
+
 /* The decimal digits of v into out[20]; returns how many. */
 static int u64_digits(char out[20], uint64_t v)
 {
-	static const uint64_t p10[] = { 1ULL,
-		                        10ULL,
-		                        100ULL,
-		                        1000ULL,
-		                        10000ULL,
-		                        100000ULL,
-		                        1000000ULL,
-		                        10000000ULL,
-		                        100000000ULL,
-		                        1000000000ULL,
-		                        10000000000ULL,
-		                        100000000000ULL,
-		                        1000000000000ULL,
-		                        10000000000000ULL,
-		                        100000000000000ULL,
-		                        1000000000000000ULL,
-		                        10000000000000000ULL,
-		                        100000000000000000ULL,
-		                        1000000000000000000ULL,
-		                        10000000000000000000ULL };
+
 	/* digits from the bit length: floor(bits × log10 2), plus one when v reaches that power */
 	int n = (64 - __builtin_clzll(v | 1)) * 1233 >> 12, left;
 	uint32_t w;
 	char *o;
 
-	n += v >= p10[n] || v == 0;
+	n += v >= pow10_u64[n] || v == 0;
 	o = out + n;
 	/* eight digits at a time from the back, then what is left */
 	for (left = n; left > 8; left -= 8) {
@@ -538,19 +541,18 @@ int pb_put_int(struct pb_buf *b, long long v)
  */
 static int put_few_decimals(struct pb_buf *b, double v, int kmin, int kmax)
 {
-	static const double pow10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6 };
 	char digits[20];
 	int k, nd;
 
 	for (k = kmin; k <= kmax; k++) {
-		double scaled = fabs(v) * pow10[k];
+		double scaled = fabs(v) * exact_pow10[k];
 		/* nearbyint: below 2^52, adding 2^52 leaves no bit under the units (ties to even)
 		 */
 		if (scaled < 0x1p52)
 			scaled = (scaled + 0x1p52) - 0x1p52;
 		if (scaled >= 0x1p53)
 			return 1;
-		if (scaled / pow10[k] != fabs(v))
+		if (scaled / exact_pow10[k] != fabs(v))
 			continue;
 		nd = u64_digits(digits, (uint64_t)scaled);
 		if (v < 0 && pb_buf_addc(b, '-') < 0)
@@ -596,28 +598,7 @@ typedef unsigned __int128 u128;
 /* 10^s for 0 <= s <= 38. */
 static u128 pow10_u128(int s)
 {
-	static const uint64_t p[] = { 1ULL,
-		                      10ULL,
-		                      100ULL,
-		                      1000ULL,
-		                      10000ULL,
-		                      100000ULL,
-		                      1000000ULL,
-		                      10000000ULL,
-		                      100000000ULL,
-		                      1000000000ULL,
-		                      10000000000ULL,
-		                      100000000000ULL,
-		                      1000000000000ULL,
-		                      10000000000000ULL,
-		                      100000000000000ULL,
-		                      1000000000000000ULL,
-		                      10000000000000000ULL,
-		                      100000000000000000ULL,
-		                      1000000000000000000ULL,
-		                      10000000000000000000ULL };
-
-	return s < 20 ? (u128)p[s] : (u128)p[19] * p[s - 19];
+	return s < 20 ? (u128)pow10_u64[s] : (u128)pow10_u64[19] * pow10_u64[s - 19];
 }
 
 /* The state of put_exact: what an N-digit candidate Q (scaled to 17 digits) is tested against. */
