@@ -6,9 +6,12 @@
  */
 #include "pb/report.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "pb/text.h"
 #include "pb/tsv.h"
 #include "pb/value.h"
 #include "report_int.h"
@@ -108,6 +111,22 @@ static int check_forms(const struct pb_report_opts *o, struct pb_error *err)
 	return 0;
 }
 
+/* The command line's text goes into every format as it is: UTF-8 only (XML and HTML need it). */
+static int check_text(const char *opt, const char *const *v, size_t n, struct pb_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] && pb_utf8_invalid_at(v[i], strlen(v[i])) != (size_t)-1) {
+			if (n == 1)
+				return pb_error_set(err, PB_EXIT_FATAL, "", 0, "%s: not UTF-8 text",
+				                    opt);
+			return pb_error_set(err, PB_EXIT_FATAL, "", 0, "%s %zu: not UTF-8 text",
+			                    opt, i + 1);
+		}
+	return 0;
+}
+
 int pb_report_check_opts(const struct pb_report_opts *o, struct pb_error *err)
 {
 	const struct writer *w = writer_for(o->format);
@@ -120,6 +139,12 @@ int pb_report_check_opts(const struct pb_report_opts *o, struct pb_error *err)
 		return pb_error_set(err, PB_EXIT_FATAL, "", 0,
 		                    "--template: prose goes into text, md, html or docx, not %s",
 		                    w->name);
+	if (check_text("--title", &o->title, 1, err) < 0 ||
+	    check_text("--subtitle", &o->subtitle, 1, err) < 0 ||
+	    check_text("--note", o->notes, o->nnotes, err) < 0 ||
+	    check_text("--heading", o->headings, o->nheadings, err) < 0 ||
+	    check_text("--label", o->labels, o->nlabels, err) < 0)
+		return -1;
 	if (o->precision < 0 || o->precision > 6)
 		return pb_error_set(err, PB_EXIT_FATAL, "", 0, "--precision must be 0 to 6");
 	if (check_forms(o, err) < 0 ||
@@ -138,10 +163,51 @@ int pb_report_check_opts(const struct pb_report_opts *o, struct pb_error *err)
 	return 0;
 }
 
+/*
+ * Runs a file writer on a temporary file in TMPDIR and copies it to out,
+ * which is written in place (-o /dev/stdout, a FIFO): a library that writes
+ * by name would fail on a pipe (it seeks) or replace a device's name.
+ */
+static int write_file_copy(const struct writer *w, const struct pb_report *rep, FILE *to,
+                           struct pb_error *err)
+{
+	const char *dir = getenv("TMPDIR");
+	struct pb_buf path = PB_BUF_INIT;
+	char chunk[65536];
+	FILE *from = NULL;
+	size_t n;
+	int fd, rc = -1;
+
+	pb_buf_addf(&path, "%s/pb-report-XXXXXX", dir && *dir ? dir : "/tmp");
+	if (!path.p || (fd = mkstemp(path.p)) < 0) {
+		pb_buf_release(&path);
+		return pb_error_set(err, PB_EXIT_FATAL, rep->o->output, 0,
+		                    "cannot create a temporary file:");
+	}
+	close(fd);
+	if (w->file(rep, path.p, err) == 0) {
+		if (!(from = fopen(path.p, "rb")))
+			pb_error_set(err, PB_EXIT_FATAL, rep->o->output, 0, "cannot write output:");
+		while (from && (n = fread(chunk, 1, sizeof chunk, from)) > 0)
+			fwrite(chunk, 1, n, to);
+		if (from && ferror(from))
+			pb_error_set(err, PB_EXIT_FATAL, rep->o->output, 0, "cannot write output:");
+		else if (from)
+			rc = 0; /* write errors on to show at pb_out_commit */
+		if (from)
+			fclose(from);
+	}
+	unlink(path.p);
+	pb_buf_release(&path);
+	return rc;
+}
+
 /* Runs a file writer on the temporary file of out, then reopens it for pb_out_commit. */
 static int write_file(const struct writer *w, const struct pb_report *rep, struct pb_out *out,
                       struct pb_error *err)
 {
+	if (!out->tmp)
+		return write_file_copy(w, rep, out->f, err);
 	/* the library writes by name: let it replace the temporary file */
 	fclose(out->f);
 	out->f = NULL;

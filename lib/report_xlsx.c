@@ -519,11 +519,33 @@ static int write_sheets(struct book *bk, struct pb_error *err)
 	return 0;
 }
 
+/*
+ * A document property (the title, the subject), NUL-terminated in out:
+ * libxlsxwriter writes it into docProps/core.xml as it is, where a control
+ * character other than tab and line feed would make the part malformed XML
+ * (and _xHHHH_ is not read), so each becomes a space. NULL stays NULL.
+ */
+static char *xlsx_prop(struct pb_buf *out, const char *s)
+{
+	size_t i;
+
+	if (!s)
+		return NULL;
+	pb_buf_reset(out);
+	for (i = 0; s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+		pb_buf_addc(out, c < 0x20 && c != '\t' && c != '\n' ? ' ' : s[i]);
+	}
+	pb_buf_addc(out, '\0');
+	return out->p;
+}
+
 int pb_report_write_xlsx(const struct pb_report *rep, const char *path, struct pb_error *err)
 {
 	const struct pb_report_opts *o = rep->o;
 	lxw_workbook_options wopt = { LXW_FALSE, NULL, LXW_FALSE };
 	lxw_doc_properties props;
+	struct pb_buf title = PB_BUF_INIT, subject = PB_BUF_INIT;
 	struct book bk = { .rep = rep };
 	lxw_error xe;
 
@@ -534,8 +556,8 @@ int pb_report_write_xlsx(const struct pb_report *rep, const char *path, struct p
 		return pb_error_set(err, PB_EXIT_FATAL, o->output, 0, "cannot create workbook");
 	}
 	memset(&props, 0, sizeof props);
-	props.title = (char *)o->title;
-	props.subject = (char *)o->subtitle;
+	props.title = xlsx_prop(&title, o->title);
+	props.subject = xlsx_prop(&subject, o->subtitle);
 	props.author = (char *)"pb-report";
 	props.created = source_date();
 	workbook_set_properties(bk.wb, &props);
@@ -543,10 +565,14 @@ int pb_report_write_xlsx(const struct pb_report *rep, const char *path, struct p
 	if (write_sheets(&bk, err) < 0) {
 		workbook_close(bk.wb);
 		book_release(&bk);
+		pb_buf_release(&title);
+		pb_buf_release(&subject);
 		return -1;
 	}
 	xe = workbook_close(bk.wb);
 	book_release(&bk);
+	pb_buf_release(&title);
+	pb_buf_release(&subject);
 	if (xe != LXW_NO_ERROR)
 		return pb_error_set(err, PB_EXIT_FATAL, o->output, 0, "cannot write workbook: %s",
 		                    lxw_strerror(xe));

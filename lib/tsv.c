@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
@@ -520,6 +521,86 @@ void pb_tsv_put_str(FILE *f, struct pb_str s)
 	pb_tsv_put(f, s.p, s.n);
 }
 
+/*
+ * The temporary files open now (pb-import has two: the output and the
+ * rejects), removed by a SIGTERM, SIGINT or SIGHUP that ends the command
+ * before it renames them, or by a crash; the signal then ends it as it
+ * would have. Only in the process that made them (a forked reader leaves
+ * them alone), and only signals whose action is the default (a sanitizer's
+ * handler, an ignored SIGHUP under nohup stay as they are).
+ */
+#define HELD_MAX 4
+static char *volatile held[HELD_MAX];
+static volatile pid_t held_pid;
+
+static void on_end_signal(int sig)
+{
+	int i, saved = errno;
+
+	if (getpid() == held_pid)
+		for (i = 0; i < HELD_MAX; i++)
+			if (held[i])
+				unlink(held[i]);
+	errno = saved;
+	raise(sig); /* the handler was reset: delivered on return */
+}
+
+/* Handles the ending signals left at their default action, once. */
+static void handle_end_signals(void)
+{
+	/* and a crash (libxlsxwriter's when an allocation fails), re-raised as it was */
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGSEGV, SIGBUS, SIGABRT };
+	static int done;
+	struct sigaction sa, old;
+	size_t i;
+
+	if (done)
+		return;
+	done = 1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_end_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+			sigaction(sigs[i], &sa, NULL);
+}
+
+static void hold_tmp(char *tmp)
+{
+	int i;
+
+	held_pid = getpid();
+	handle_end_signals();
+	for (i = 0; i < HELD_MAX; i++)
+		if (!held[i]) {
+			held[i] = tmp;
+			return;
+		}
+}
+
+static void drop_tmp(const char *tmp)
+{
+	int i;
+
+	for (i = 0; i < HELD_MAX; i++)
+		if (held[i] == tmp)
+			held[i] = NULL;
+}
+
+/*
+ * Whether path is a symbolic link to the file standard output already is
+ * (-o /dev/stdout with >FILE): writing it through stdout keeps what the
+ * shell opened, where reopening would truncate a file opened with >>.
+ */
+static int names_stdout(const char *path)
+{
+	struct stat link, st, out;
+
+	return lstat(path, &link) == 0 && S_ISLNK(link.st_mode) && stat(path, &st) == 0 &&
+	    fstat(STDOUT_FILENO, &out) == 0 && st.st_dev == out.st_dev && st.st_ino == out.st_ino;
+}
+
 int pb_out_open(struct pb_out *o, const char *path, struct pb_error *err)
 {
 	struct pb_buf tmp = PB_BUF_INIT;
@@ -531,10 +612,17 @@ int pb_out_open(struct pb_out *o, const char *path, struct pb_error *err)
 		o->f = stdout;
 		return 0;
 	}
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+	if (names_stdout(path)) {
+		o->f = stdout;
+		return 0;
+	}
+	if ((stat(path, &st) == 0 && !S_ISREG(st.st_mode)) || strncmp(path, "/dev/", 5) == 0 ||
+	    strncmp(path, "/proc/", 6) == 0) {
 		/*
 		 * A device or a pipe (-o /dev/null, -o /dev/stdout, a FIFO) is
 		 * written in place: renaming a file onto it would replace it.
+		 * So is a name under /dev or /proc that leads to a regular file
+		 * (/dev/stderr redirected to one): the name is not the file's.
 		 */
 		o->f = fopen(path, "w");
 		if (!o->f)
@@ -553,6 +641,7 @@ int pb_out_open(struct pb_out *o, const char *path, struct pb_error *err)
 		pb_buf_release(&tmp);
 		return pb_error_set(err, PB_EXIT_FATAL, path, 0, "cannot create output:");
 	}
+	hold_tmp(tmp.p);
 	/* mkstemp makes 0600; an output file should get the usual umask mode */
 	{
 		mode_t mask = umask(0);
@@ -563,6 +652,7 @@ int pb_out_open(struct pb_out *o, const char *path, struct pb_error *err)
 	if (!o->f) {
 		close(fd);
 		unlink(tmp.p);
+		drop_tmp(tmp.p);
 		pb_buf_release(&tmp);
 		return pb_error_set(err, PB_EXIT_FATAL, path, 0, "cannot create output:");
 	}
@@ -596,6 +686,7 @@ int pb_out_commit(struct pb_out *o, struct pb_error *err)
 		pb_out_abort(o);
 		return -1;
 	}
+	drop_tmp(o->tmp);
 	free(o->tmp);
 	free(o->path);
 	o->tmp = o->path = NULL;
@@ -608,8 +699,10 @@ void pb_out_abort(struct pb_out *o)
 		return;
 	if (o->f && o->f != stdout)
 		fclose(o->f);
-	if (o->tmp)
+	if (o->tmp) {
 		unlink(o->tmp);
+		drop_tmp(o->tmp);
+	}
 	free(o->tmp);
 	free(o->path);
 	memset(o, 0, sizeof *o);
