@@ -60,7 +60,7 @@ bin/pb-%: build/cmd/pb-%.o lib/libpb.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< lib/libpb.a $(LDLIBS)
 
-build/tests/%: tests/unit/%.c lib/libpb.a $(HEADERS)
+build/tests/%: tests/unit/%.c lib/libpb.a $(HEADERS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARN) -Wno-missing-prototypes $(CFLAGS) $(LDFLAGS) -o $@ $< lib/libpb.a $(LDLIBS) -lcmocka
 

@@ -93,6 +93,7 @@ void pb_buf_init(struct pb_buf *b, size_t max)
 	b->p = NULL;
 	b->len = b->cap = 0;
 	b->max = max;
+	b->oom = 0;
 }
 
 void pb_buf_release(struct pb_buf *b)
@@ -102,6 +103,7 @@ void pb_buf_release(struct pb_buf *b)
 	free(b->p);
 	b->p = NULL;
 	b->len = b->cap = 0;
+	b->oom = 0;
 }
 
 int pb_buf_grow(struct pb_buf *b, size_t extra)
@@ -110,6 +112,7 @@ int pb_buf_grow(struct pb_buf *b, size_t extra)
 	char *p;
 
 	if (extra > (size_t)-1 / 2 - b->len) {
+		b->oom = 1;
 		errno = ENOMEM;
 		return -1;
 	}
@@ -125,6 +128,7 @@ int pb_buf_grow(struct pb_buf *b, size_t extra)
 		cap *= 2;
 	p = realloc(b->p, cap);
 	if (!p) {
+		b->oom = 1;
 		errno = ENOMEM;
 		return -1;
 	}
@@ -227,8 +231,10 @@ char *pb_buf_detach(struct pb_buf *b)
 {
 	char *p;
 
-	if (!b->p && pb_buf_grow(b, 0) < 0)
+	if (b->oom || (!b->p && pb_buf_grow(b, 0) < 0)) {
+		pb_buf_release(b);
 		return NULL;
+	}
 	b->p[b->len] = '\0';
 	p = b->p;
 	b->p = NULL;

@@ -111,8 +111,12 @@ static int reject(struct import *im, const struct row *r, const struct plan *pl,
 			return -1;
 		im->rej_open = 1;
 		im->rej_ncols = pl->nsrc;
-		if (put_rejects_header(im->rej.f, pl) < 0)
+		if (put_rejects_header(im->rej.f, pl) < 0) {
+			/* no rejects file at all rather than one with half a header */
+			pb_out_abort(&im->rej);
+			im->rej_open = 0;
 			return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "out of memory");
+		}
 	}
 	f = im->rej.f;
 	for (i = 0; i < im->rej_ncols; i++) {
@@ -345,7 +349,7 @@ static int write_row(struct import *im, const struct row *r, const struct plan *
 	return 0;
 oom:
 	im->obuf.len = start;
-	FAIL_OOM();
+	OOM();
 }
 
 /* Fields must be text: valid in the input's encoding, no NUL. Sets r->flags. */
@@ -387,8 +391,8 @@ static int process_row(struct import *im, struct row *r, const struct plan *pl, 
 	if (check_text(im, r, pl) < 0)
 		return -1;
 	if (fd->n && fill_down(fd, r) < 0)
-		FAIL_OOM();
-	if (pb_import_check_row(im, pl, r) < 0 || write_row(im, r, pl) < 0)
+		OOM();
+	if (pb_import_check_row(im, pl, r) < 0 || im->oom || write_row(im, r, pl) < 0)
 		return -1;
 	say_notes(im, r->line);
 	pb_import_count_regions(im);
@@ -460,7 +464,7 @@ static int import_file(struct import *im, const char *path, struct pb_error *err
 	struct plan pl;
 	struct fill fd;
 	struct row r;
-	int rc = -1, got;
+	int rc = -1, got, ok;
 
 	memset(&pl, 0, sizeof pl);
 	memset(&h, 0, sizeof h);
@@ -495,13 +499,15 @@ static int import_file(struct import *im, const char *path, struct pb_error *err
 		im->st->read++;
 		pb_progress_rows(im->st->read);
 		pb_import_aim_ahead(im, &pl);
-		if (process_row(im, &r, &pl, &fd) == 0) {
-			im->st->wrote++;
-		} else if (im->oom) {
+		ok = process_row(im, &r, &pl, &fd) == 0;
+		if (im->oom) {
 			/* the run stops at this row: neither written nor rejected, not counted */
 			im->st->read--;
 			pb_import_fail(im, err, r.line, "out of memory");
 			goto done;
+		}
+		if (ok) {
+			im->st->wrote++;
 		} else if (reject(im, &r, &pl, err) < 0) {
 			goto done;
 		}

@@ -86,7 +86,6 @@ struct derived {
 
 struct import {
 	const struct pb_import_opts *o;
-	int oom; /* a row failed for want of memory: the run ends (never a rejected row) */
 	const struct pb_kind_def *kd;
 	size_t nschema; /* the kind's columns */
 	struct pb_import_stats *st;
@@ -122,6 +121,7 @@ struct import {
 	struct pb_buf obuf; /* output gathered for the next write */
 	struct derived ahead;
 	int cur_file_no;
+	int oom;       /* a row's check ran out of memory: the run ends; the row is no reject */
 	char **labels; /* per input: "FILE:" or "FILE:SHEET!", to name a row of another input */
 	const char *const *inputs;
 	size_t ninputs;
@@ -134,18 +134,23 @@ struct import {
 	int p_from, p_to, p_link_type, p_start, p_end, p_target, p_instructor;
 };
 
-/* Sets im->reason and returns -1 from the function: the row is rejected. */
+/*
+ * Sets im->reason and returns -1 from the function: the row is rejected (or,
+ * when the reason finds no memory, the run ends as with OOM).
+ */
 #define FAIL(...)                                                                                  \
 	do {                                                                                       \
 		pb_buf_reset(&im->reason);                                                         \
-		pb_buf_addf(&im->reason, __VA_ARGS__);                                             \
+		if (pb_buf_addf(&im->reason, __VA_ARGS__) < 0)                                     \
+			im->oom = 1;                                                               \
 		return -1;                                                                         \
 	} while (0)
-/* Out of memory in a row: not the row's fault, so the run ends (exit 2). */
-#define FAIL_OOM()                                                                                 \
+
+/* Out of memory while checking a row: returns -1, and the run ends with a fatal error. */
+#define OOM()                                                                                      \
 	do {                                                                                       \
 		im->oom = 1;                                                                       \
-		FAIL("out of memory");                                                             \
+		return -1;                                                                         \
 	} while (0)
 
 /* The value at a schema position (empty for -1): a view valid until the next row. */

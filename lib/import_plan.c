@@ -1,4 +1,5 @@
 /* import_plan: how a source header becomes the output's columns (--map, aliases, --keep). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,7 @@ int pb_import_load_maps(struct import *im, struct pb_error *err)
 		size_t cap = 0;
 		ssize_t len;
 		long lineno = 0;
+		int read_failed, saved_errno;
 		struct pb_str c, s;
 
 		if (!f)
@@ -75,16 +77,29 @@ int pb_import_load_maps(struct import *im, struct pb_error *err)
 				    err, PB_EXIT_FATAL, o->map_file, lineno,
 				    "expected canonical=源列名 (or canonical<TAB>源列名)");
 			}
-			pb_buf_add(&im->specs, line, (size_t)len + 1);
+			if (pb_buf_add(&im->specs, line, (size_t)len + 1) < 0) {
+				free(line);
+				fclose(f);
+				return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "out of memory");
+			}
 		}
+		/* getline's -1 is the end, or a read error or no memory: no map is lost */
+		read_failed = !feof(f);
+		saved_errno = errno;
 		free(line);
 		fclose(f);
+		if (read_failed) {
+			errno = saved_errno;
+			return pb_error_set(err, PB_EXIT_FATAL, o->map_file, 0,
+			                    "cannot read map file:");
+		}
 	}
 	for (i = 0; i < o->nmaps; i++) {
 		if (pb_utf8_invalid_at(o->maps[i], strlen(o->maps[i])) != (size_t)-1)
 			return pb_error_set(err, PB_EXIT_FATAL, NULL, 0,
 			                    "--map %zu: not UTF-8 text", i + 1);
-		pb_buf_add(&im->specs, o->maps[i], strlen(o->maps[i]) + 1);
+		if (pb_buf_add(&im->specs, o->maps[i], strlen(o->maps[i]) + 1) < 0)
+			return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "out of memory");
 	}
 	return 0;
 }

@@ -12,11 +12,17 @@ static void vset_plain(struct import *im, int pos, const char *p, size_t n)
 	im->vals[pos] = (struct val){ .p = p, .n = n, .esc = 0 };
 }
 
-/* A value pb-import wrote (a number, a date, an id): copied to scratch; no escaping. */
+/*
+ * A value pb-import wrote (a number, a date, an id): copied to scratch; no
+ * escaping. Out of memory leaves it empty and sets im->oom: the run ends.
+ */
 static void vset_copy(struct import *im, int pos, const char *p, size_t n)
 {
 	im->vals[pos] = (struct val){ .p = NULL, .off = im->scratch.len, .n = n, .esc = 0 };
-	pb_buf_add(&im->scratch, p, n);
+	if (pb_buf_add(&im->scratch, p, n) < 0) {
+		vset_plain(im, pos, "", 0);
+		im->oom = 1;
+	}
 }
 
 static const char *col_label(const struct plan *pl, int pos)
@@ -243,7 +249,8 @@ static int check_value(struct import *im, const struct plan *pl, int pos, struct
 		if (pb_parse_double(s, &dv) < 0)
 			FAIL("%s: '%.*s' is not a number", col_label(pl, pos), (int)s.n, s.p);
 		pb_buf_reset(&im->key);
-		pb_put_number(&im->key, dv);
+		if (pb_put_number(&im->key, dv) < 0)
+			OOM();
 		vset_copy(im, pos, im->key.p, im->key.len);
 		return 0;
 	case PB_COL_DATE: return check_date(im, pl, pos, s, esc);
@@ -257,35 +264,22 @@ static int check_value(struct import *im, const struct plan *pl, int pos, struct
 void pb_import_derive_id(char prefix, const struct pb_str *parts, size_t nparts, char out[18])
 {
 	static const char hex[] = "0123456789abcdef";
-	char stack[512];
-	struct pb_buf b = PB_BUF_INIT;
-	size_t i, n = 0;
-	uint64_t h;
+	const uint64_t prime = 0x100000001b3ULL;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i, j;
 	int k;
 
-	/* the parts joined by U+001F: on the stack, as they nearly always fit */
-	for (i = 0; i < nparts; i++)
-		n += parts[i].n + 1;
-	if (n > sizeof stack)
-		for (i = 0; i < nparts; i++) {
-			if (i)
-				pb_buf_addc(&b, '\x1f');
-			pb_buf_add(&b, parts[i].p, parts[i].n);
-		}
-	else
-		for (i = 0, n = 0; i < nparts; i++) {
-			if (i)
-				stack[n++] = '\x1f';
-			if (parts[i].n)
-				memcpy(stack + n, parts[i].p, parts[i].n);
-			n += parts[i].n;
-		}
-	h = b.p ? pb_hash(b.p, b.len) : pb_hash(stack, n);
+	/* pb_hash (FNV-1a-64) of the parts joined by U+001F, a byte at a time: nothing to copy */
+	for (i = 0; i < nparts; i++) {
+		if (i)
+			h = (h ^ 0x1f) * prime;
+		for (j = 0; j < parts[i].n; j++)
+			h = (h ^ (unsigned char)parts[i].p[j]) * prime;
+	}
 	out[0] = prefix;
 	for (k = 16; k >= 1; k--, h >>= 4)
 		out[k] = hex[h & 15];
 	out[17] = '\0';
-	pb_buf_release(&b);
 }
 
 static int is_mode(struct pb_str mode, const char *a, const char *b)
@@ -368,7 +362,7 @@ static struct seen seen_of(const void *payload)
 	return pb_seen_unpack(v);
 }
 
-/* Records a key that passed where a seek left it; 0, or -1 out of memory (reason set). */
+/* Records a key that passed where a seek left it; 0, or -1 out of memory (im->oom set). */
 static int remember(struct import *im, struct keyset *set, struct keyspot *at, struct pb_str key,
                     long line, char mode)
 {
@@ -377,7 +371,7 @@ static int remember(struct import *im, struct keyset *set, struct keyspot *at, s
 	void *p = pb_keyset_add(set, at, key.p ? key.p : "", key.n);
 
 	if (!p)
-		FAIL_OOM();
+		OOM();
 	memcpy(p, &v, sizeof v);
 	return 0;
 }
@@ -472,9 +466,8 @@ static int check_unique(struct import *im, const int *pos, size_t n, long line, 
 	pb_buf_reset(&im->key);
 	for (i = 0; i < n; i++) {
 		struct pb_str s = pb_import_val(im, pos[i]);
-		if (i)
-			pb_buf_addc(&im->key, '\x1f');
-		pb_buf_add(&im->key, s.p, s.n);
+		if ((i && pb_buf_addc(&im->key, '\x1f') < 0) || pb_buf_add(&im->key, s.p, s.n) < 0)
+			OOM();
 	}
 	key = (struct pb_str){ im->key.p ? im->key.p : "", im->key.len };
 	pb_keyset_aim(&im->ids, key.p, key.n, &at);
@@ -539,7 +532,7 @@ static int check_kind(struct import *im, long line)
  * A bad value in an optional column (a date, a count, a kind, an instructor)
  * does not cost the unit: the field is left empty and the row written, with
  * a note said once the row is; --strict rejects the row instead. 0 when
- * emptied, -1 to reject (im->reason kept).
+ * emptied, -1 to reject (im->reason kept; im->oom set when out of memory).
  */
 static int leave_empty(struct import *im, const struct plan *pl, int pos)
 {
@@ -556,7 +549,7 @@ static int leave_empty(struct import *im, const struct plan *pl, int pos)
 			return -1;
 	if (pb_buf_add(&im->notes, im->reason.p, im->reason.len) < 0 ||
 	    pb_buf_add(&im->notes, "; left empty", sizeof "; left empty") < 0)
-		return -1;
+		OOM();
 	im->nnotes++;
 	vset_plain(im, pos, "", 0);
 	return 0;
@@ -577,7 +570,7 @@ int pb_import_check_row(struct import *im, const struct plan *pl, const struct r
 		flags = r->flags[pl->src[i]];
 		if (im->o->normalize && (flags & PB_TEXT_OTHER)) {
 			if (pb_norm_nfkc(&im->norm, s, &s) < 0)
-				FAIL_OOM();
+				OOM();
 		} else if (im->o->normalize && (flags & PB_TEXT_EDGE)) {
 			s = pb_text_trim_plain(s);
 		}

@@ -209,10 +209,11 @@ int pb_input_open(struct pb_input *in, const char *path, enum pb_encoding enc, e
 	in->fmt = fmt;
 	in->name = !path || strcmp(path, "-") == 0 ? "(stdin)" : path;
 	in->t = t = calloc(1, sizeof *t);
+	if (t)
+		t->cd = (iconv_t)-1; /* no converter, even when the next calloc fails */
 	in->own = calloc(1, sizeof *in->own);
 	if (!t || !in->own)
 		return pb_error_set(err, PB_EXIT_FATAL, in->name, 0, "out of memory");
-	t->cd = (iconv_t)-1;
 	t->enc = enc;
 	t->fmt = fmt;
 	t->line = 1;

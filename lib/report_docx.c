@@ -167,12 +167,15 @@ static int table_layout(const struct pb_report *rep, const struct pb_report_sect
 	static const int sizes[] = { 24, 21, 18, 15 };
 	struct pb_buf cell = PB_BUF_INIT;
 	size_t c, total = 0, k;
-	int avail = text_width(landscape), sz = 15;
+	int avail = text_width(landscape), sz = 15, lost;
 	long used = 0;
 
 	for (c = 0; c < s->ncols; c++)
 		total += (size_t)(widths[c] = (int)natural_width(rep, s, c, &cell));
+	lost = cell.oom; /* a cell not shown for want of memory: no width to trust */
 	pb_buf_release(&cell);
+	if (lost)
+		return -1;
 	for (k = 0; k < sizeof sizes / sizeof sizes[0]; k++)
 		if ((long)total * sizes[k] * COL_TWIPS_2 / 2 + (long)s->ncols * CELL_PAD <= avail) {
 			sz = sizes[k];
@@ -220,7 +223,10 @@ static int write_table(struct docx *d, const struct pb_report_section *s, int la
 
 	if (!w)
 		return -1;
-	sz = table_layout(d->rep, s, landscape, w);
+	if ((sz = table_layout(d->rep, s, landscape, w)) < 0) {
+		free(w);
+		return -1;
+	}
 	pb_buf_adds(b,
 	            "<w:tbl><w:tblPr><w:tblW w:w=\"5000\" w:type=\"pct\"/>"
 	            "<w:jc w:val=\"center\"/><w:tblBorders>");
@@ -245,9 +251,10 @@ static int write_table(struct docx *d, const struct pb_report_section *s, int la
 			table_cell(d, s, s->order[i], c, w[c], sz, 0, &cell);
 		pb_buf_adds(b, "</w:tr>\n");
 	}
+	i = cell.oom;
 	pb_buf_release(&cell);
 	free(w);
-	return pb_buf_adds(b, "</w:tbl>\n");
+	return i ? -1 : pb_buf_adds(b, "</w:tbl>\n");
 }
 
 /*
@@ -621,13 +628,17 @@ int pb_report_write_docx(const struct pb_report *rep, const char *path, struct p
 	long long sde;
 	time_t t = pb_source_date_epoch(&sde) ? (time_t)sde : time(NULL);
 	size_t i;
-	int rc = -1;
+	int rc = -1, lost;
 
 	if (write_body(&d) == 0) {
 		document_xml(&d, &p.doc);
 		document_rels(&d, &p.rels);
 		core_xml(rep->o, t, &p.core);
-		if (p.doc.p && p.rels.p && p.core.p)
+		/* a piece of any part lost to memory (oom) is no document */
+		for (i = 0, lost = d.body.oom || d.rels.oom; i < d.nmedia; i++)
+			lost |= d.media[i].oom;
+		if (p.doc.p && p.rels.p && p.core.p && !p.doc.oom && !p.rels.oom && !p.core.oom &&
+		    !lost)
 			rc = write_zip(&d, &p, path, t, err);
 	}
 	for (i = 0; i < d.nmedia; i++)

@@ -186,6 +186,8 @@ static void write_trend(const struct pb_report_chart *ch, struct pb_buf *b)
 		esc(b, ch->names[i]);
 		pb_buf_adds(b, "</title></path>\n");
 		pb_buf_add(b, dots.p ? dots.p : "", dots.len);
+		if (dots.oom)
+			b->oom = 1; /* a dot lost is a piece of b lost */
 		pb_buf_release(&dots);
 		pb_buf_addf(b, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\">",
 		            left + 180.0 * (double)(i % 4), legend_y + 20.0 * (double)(i / 4),
@@ -249,6 +251,8 @@ static int write_section(const struct pb_report *rep, const struct pb_report_sec
 			goto oom;
 	}
 	pb_buf_adds(b, "</tbody>\n</table>\n</section>\n");
+	if (cell.oom)
+		goto oom;
 	pb_buf_release(&cell);
 	return 0;
 oom:
@@ -305,7 +309,7 @@ int pb_report_write_html(const struct pb_report *rep, FILE *f)
 	if (rep->nprose)
 		pb_buf_adds(&b, "</div>\n");
 	for (i = 0; i < rep->nsecs; i++) {
-		if (write_section(rep, &rep->secs[i], &b) < 0)
+		if (write_section(rep, &rep->secs[i], &b) < 0 || b.oom)
 			goto oom;
 		fwrite(b.p, 1, b.len, f);
 		pb_buf_reset(&b);
@@ -322,7 +326,7 @@ int pb_report_write_html(const struct pb_report *rep, FILE *f)
 	if (rep->has_date)
 		pb_buf_addf(&b, "<footer>%s%s</footer>\n", o->en ? "Generated: " : "生成日期：",
 		            rep->date);
-	if (pb_buf_adds(&b, "</body>\n</html>\n") < 0)
+	if (pb_buf_adds(&b, "</body>\n</html>\n") < 0 || b.oom)
 		goto oom;
 	fwrite(b.p, 1, b.len, f);
 	pb_buf_release(&b);

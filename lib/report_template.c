@@ -282,8 +282,8 @@ static int fill_text(struct pb_report *rep, const char *path, struct pb_str text
 		if ((rc = fill_line(rep, path, lineno, l, &line, err)) < 0)
 			break;
 		if (ascii_join(&para, (struct pb_str){ line.p, line.len }))
-			pb_buf_addc(&para, ' ');
-		rc = pb_buf_add(&para, line.p, line.len);
+			pb_buf_addc(&para, ' '); /* para.oom, if it fails: end_paragraph sees it */
+		rc = line.oom ? -1 : pb_buf_add(&para, line.p, line.len);
 	}
 	if (rc == 0)
 		rc = end_paragraph(rep, &para, &cap);

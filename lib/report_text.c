@@ -159,7 +159,7 @@ static int write_text_section(const struct pb_report *rep, const struct pb_repor
 		if (put_line(f, &b) < 0)
 			goto out;
 	}
-	rc = 0;
+	rc = b.oom || cell.oom ? -1 : 0; /* a piece lost to memory is no report */
 out:
 	free(w);
 	pb_buf_release(&b);
@@ -201,8 +201,9 @@ int pb_report_write_text(const struct pb_report *rep, FILE *f)
 	}
 	if (rep->has_date)
 		fprintf(f, "%s%s\n", o->en ? "Generated: " : "生成日期：", rep->date);
+	i = b.oom;
 	pb_buf_release(&b);
-	return 0;
+	return i ? -1 : 0;
 }
 
 /* --- Markdown (GitHub-flavoured) --- */
@@ -313,7 +314,7 @@ int pb_report_write_md(const struct pb_report *rep, FILE *f)
 		md_block(&b, "", o->notes[i]);
 	if (rep->has_date)
 		pb_buf_addf(&b, "%s%s\n\n", o->en ? "Generated: " : "生成日期：", rep->date);
-	if (rc == 0 && !b.p)
+	if (rc == 0 && (!b.p || b.oom || cell.oom))
 		rc = -1;
 	if (rc == 0)
 		fwrite(b.p, 1, b.len - 1, f); /* no blank line at the very end */
@@ -398,6 +399,8 @@ int pb_report_write_csv(const struct pb_report *rep, FILE *f)
 		csv_row1(&b, o->notes[i]);
 	if (b.len)
 		fwrite(b.p, 1, b.len, f);
+	if (b.oom || tmp.oom)
+		rc = -1;
 	pb_buf_release(&b);
 	pb_buf_release(&tmp);
 	return rc;

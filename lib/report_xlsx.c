@@ -40,6 +40,8 @@ static lxw_format *cell_format(lxw_workbook *wb, int total, const char *num)
 {
 	lxw_format *x = workbook_add_format(wb);
 
+	if (!x)
+		return NULL;
 	format_set_border(x, LXW_BORDER_THIN);
 	format_set_border_color(x, 0x999999);
 	if (total) {
@@ -52,7 +54,8 @@ static lxw_format *cell_format(lxw_workbook *wb, int total, const char *num)
 	return x;
 }
 
-static void make_formats(lxw_workbook *wb, int prec, struct formats *f)
+/* Every format the sheets use: 0, or -1 when libxlsxwriter found no memory for one. */
+static int make_formats(lxw_workbook *wb, int prec, struct formats *f)
 {
 	char pct[32], pp[96], dec[16], half[16];
 	int t, k;
@@ -60,7 +63,8 @@ static void make_formats(lxw_workbook *wb, int prec, struct formats *f)
 	for (t = 0; t < 2; t++)
 		for (k = 2; k <= 6; k++) {
 			snprintf(dec, sizeof dec, "0.%.*s", k, "000000");
-			f->dec[t][k - 2] = cell_format(wb, t, dec);
+			if (!(f->dec[t][k - 2] = cell_format(wb, t, dec)))
+				return -1;
 		}
 
 	snprintf(dec, sizeof dec, "0.%.*s", prec, "000000");
@@ -83,9 +87,12 @@ static void make_formats(lxw_workbook *wb, int prec, struct formats *f)
 			case F_CHANGE: num = "+0;-0;0"; break;
 			default: break;
 			}
-			f->cell[t][k] = cell_format(wb, t, num);
+			if (!(f->cell[t][k] = cell_format(wb, t, num)))
+				return -1;
 		}
-	f->header = workbook_add_format(wb);
+	if (!(f->header = workbook_add_format(wb)) || !(f->title = workbook_add_format(wb)) ||
+	    !(f->note = workbook_add_format(wb)))
+		return -1;
 	format_set_bold(f->header);
 	format_set_align(f->header, LXW_ALIGN_CENTER);
 	format_set_align(f->header, LXW_ALIGN_VERTICAL_CENTER);
@@ -93,11 +100,10 @@ static void make_formats(lxw_workbook *wb, int prec, struct formats *f)
 	format_set_bg_color(f->header, 0xEEF1F5);
 	format_set_border(f->header, LXW_BORDER_THIN);
 	format_set_border_color(f->header, 0x999999);
-	f->title = workbook_add_format(wb);
 	format_set_bold(f->title);
 	format_set_font_size(f->title, 14);
-	f->note = workbook_add_format(wb);
 	format_set_font_size(f->note, 10);
+	return 0;
 }
 
 /* Length in bytes of the UTF-8 character at p (n bytes left), and *units its UTF-16 length. */
@@ -560,13 +566,18 @@ int pb_report_write_xlsx(const struct pb_report *rep, const char *path, struct p
 	props.subject = xlsx_prop(&subject, o->subtitle);
 	props.author = (char *)"pb-report";
 	props.created = source_date();
-	workbook_set_properties(bk.wb, &props);
-	make_formats(bk.wb, o->precision, &bk.f);
-	if (write_sheets(&bk, err) < 0) {
-		workbook_close(bk.wb);
+	/* when this fails it has freed the properties but kept the pointer: not to be written */
+	if (workbook_set_properties(bk.wb, &props) != LXW_NO_ERROR)
+		bk.wb->properties = NULL;
+	if (!bk.wb->properties || make_formats(bk.wb, o->precision, &bk.f) < 0 ||
+	    write_sheets(&bk, err) < 0) {
+		/* freed unwritten: libxlsxwriter need not write a workbook short of memory */
+		lxw_workbook_free(bk.wb);
 		book_release(&bk);
 		pb_buf_release(&title);
 		pb_buf_release(&subject);
+		if (!err->code)
+			pb_error_set(err, PB_EXIT_FATAL, o->output, 0, "out of memory");
 		return -1;
 	}
 	xe = workbook_close(bk.wb);

@@ -46,15 +46,18 @@ void pb_list_release(struct pb_list *l);
  * A growable buffer that owns p. p is always NUL-terminated once anything was
  * added, so p can be used as a C string when the bytes hold no NUL.
  * max (0 = none) bounds the length so bad input cannot grow it without limit.
+ * oom is set when an add found no memory and stays set until the buffer is
+ * released or detached, so a writer that appends many pieces can check once.
  */
 struct pb_buf {
 	char *p;
 	size_t len, cap, max;
+	int oom;
 };
 
 #define PB_BUF_INIT                                                                                \
 	{                                                                                          \
-		NULL, 0, 0, 0                                                                      \
+		NULL, 0, 0, 0, 0                                                                   \
 	}
 
 void pb_buf_init(struct pb_buf *b, size_t max);
@@ -69,7 +72,10 @@ int pb_buf_addf(struct pb_buf *b, const char *fmt, ...) __attribute__((format(pr
 int pb_buf_vaddf(struct pb_buf *b, const char *fmt, va_list ap);
 /* Empties the buffer, keeping its memory. */
 void pb_buf_reset(struct pb_buf *b);
-/* Returns p, which the caller frees, and leaves b empty. Never NULL unless out of memory. */
+/*
+ * Returns p, which the caller frees, and leaves b empty. NULL when out of
+ * memory, now or at an earlier add (oom set): never a string with a piece lost.
+ */
 char *pb_buf_detach(struct pb_buf *b);
 /*
  * Grows an array so that index i fits: arrp is the address of the array

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,8 @@
 #include "pb/buf.h"
 #include "pb/coverage.h"
 #include "pb/value.h"
+
+#include "alloc_hook.h"
 
 static char dir[] = "/tmp/pb-test-coverage-XXXXXX";
 
@@ -91,8 +94,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	static const char *const names[] = { "units.tsv", "out.tsv", "a.cov", "b.cov",
-		                             "prev.tsv",  "t.tsv",   NULL };
+	static const char *const names[] = { "units.tsv", "out.tsv", "a.cov",  "b.cov",
+		                             "prev.tsv",  "t.tsv",   "af.tsv", "af2.tsv",
+		                             "af.cov",    "af2.cov", NULL };
 	int i;
 
 	(void)state;
@@ -334,6 +338,176 @@ static void list_and_changes(void **state)
 	free(out);
 }
 
+#ifndef NO_ALLOC_HOOK
+/* 1 when the folder holds a file whose name starts with prefix. */
+static int left_behind(const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int found = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
+			found = 1;
+	closedir(d);
+	return found;
+}
+
+/*
+ * Every allocation of a run with o over the files named, made to fail in
+ * turn: the run either fails (-1, PB_EXIT_FATAL, no output file and no
+ * temporary one) or writes exactly what it writes with memory to spare,
+ * with the same exit code. Never a short output with exit 0. Returns the
+ * number of allocations the run makes.
+ */
+static long each_alloc_fails(struct pb_coverage_opts *o, char *const *names, int n)
+{
+	struct pb_error err = PB_ERROR_INIT;
+	char *files[8], *want, *got, *out = path_of("out.tsv");
+	long i, total, failed = 0;
+	int k, want_rc, rc;
+
+	for (k = 0; k < n; k++)
+		files[k] = strdup(path_of(names[k]));
+	o->inputs = files;
+	o->ninputs = (size_t)n;
+	o->output = out = strdup(out);
+	unlink(out);
+	alloc_count = 0;
+	alloc_fail_at = 1L << 40; /* count, fail none */
+	want_rc = pb_coverage_run(o, &err);
+	total = alloc_count;
+	alloc_fail_at = -1;
+	assert_true(want_rc >= 0);
+	want = read_file("out.tsv");
+	for (i = 0; i < total; i++) {
+		unlink(out);
+		err = (struct pb_error)PB_ERROR_INIT;
+		alloc_count = 0;
+		alloc_fail_at = i;
+		rc = pb_coverage_run(o, &err);
+		alloc_fail_at = -1;
+		assert_false(left_behind("out.tsv.tmp"));
+		if (rc < 0) {
+			failed++;
+			assert_int_equal(err.code, PB_EXIT_FATAL);
+			assert_int_equal(access(out, F_OK), -1);
+		} else {
+			assert_int_equal(rc, want_rc);
+			got = read_file("out.tsv");
+			assert_string_equal(got, want);
+			free(got);
+		}
+	}
+	assert_true(failed > total / 2);
+	free(want);
+	for (k = 0; k < n; k++)
+		free(files[k]);
+	free(out);
+	o->inputs = NULL;
+	o->ninputs = 0;
+	o->output = NULL;
+	return total;
+}
+
+static void each_allocation_fails_in_turn(void **state)
+{
+	static const char reg[] =
+	    "unit_id\tdistrict\ttown\torg_mode\torg_id\tmembers\tinstructor\testablished\t"
+	    "amount\tbuilt\n"
+	    "1\tA\tt1\tsingle\to1\t3\tx\t2022-01-05\t1.5\t1\n"
+	    "2\tA\tt1\tjoint\tj1\t4\t\t\t2\t0\n"
+	    "3\tA\tt2\tjoint\tj1\t1\ty\t2022-03-01\t0.25\t1\n"
+	    "4\tB\tt3\tnone\t\t5\t\t\t\t0\n"
+	    "5\tB\tt3\twork\t\t2\tx\t\t3\t1\n"
+	    "6\tB\tt4\tsingle\to2\t7\t\t2021-12-31\t1\t0\n";
+	static const char reg2[] = "unit_id\tdistrict\ttown\torg_mode\torg_id\tmembers\t"
+	                           "instructor\testablished\tamount\tbuilt\n"
+	                           "7\tA\tt2\tjoint\tj1\t2\tz\t\t0.5\t1\n"
+	                           "8\tC\tt5\tsingle\to3\t3\t\t\t\t0\n";
+	char *one[] = { "af.tsv" }, *two[] = { "af2.tsv" }, *parts[] = { "af.cov", "af2.cov" };
+	struct pb_coverage_opts o;
+	char *text;
+
+	(void)state;
+	if (getenv("PB_UNDER_VALGRIND"))
+		skip(); /* valgrind owns the allocator, as AddressSanitizer does */
+	write_file("af.tsv", reg);
+	write_file("af2.tsv", reg2);
+	write_file("prev.tsv", "unit_id\torg_mode\n1\tnone\n2\tjoint\n4\tsingle\n9\twork\n");
+	write_file("t.tsv",
+	           "district\ttarget\tperiod_start\tperiod_end\n"
+	           "B\t4\t2022-01-01\t2022-12-31\nA\t5\t2022-01-01\t2022-12-31\n");
+
+	o = (struct pb_coverage_opts)PB_COVERAGE_OPTS_INIT;
+	o.by = "district,town";
+	o.rollup = 1;
+	print_message("--by two --rollup: %ld allocations\n", each_alloc_fails(&o, one, 1));
+
+	o = (struct pb_coverage_opts)PB_COVERAGE_OPTS_INIT;
+	o.by = "district";
+	o.total = 1;
+	o.sum = "amount,members";
+	o.distinct = "instructor";
+	o.has_as_of = 1;
+	o.as_of = pb_days_from_civil(2022, 6, 30);
+	o.has_since = 1;
+	o.since = pb_days_from_civil(2022, 1, 1);
+	o.period = "2022H1";
+	print_message("--sum --distinct: %ld allocations\n", each_alloc_fails(&o, one, 1));
+
+	o = (struct pb_coverage_opts)PB_COVERAGE_OPTS_INIT;
+	o.by = "district";
+	o.status = "built";
+	o.total = 1;
+	print_message("--status: %ld allocations\n", each_alloc_fails(&o, one, 1));
+
+	/* partials of two registers, then their merge */
+	o = (struct pb_coverage_opts)PB_COVERAGE_OPTS_INIT;
+	o.by = "district,town";
+	o.rollup = 1;
+	o.sum = "amount";
+	o.distinct = "instructor";
+	o.partial = 1;
+	print_message("--partial: %ld allocations\n", each_alloc_fails(&o, one, 1));
+	assert_int_equal(run(&o, one, 1), 0);
+	text = read_file("out.tsv");
+	write_file("af.cov", text);
+	free(text);
+	assert_int_equal(run(&o, two, 1), 0);
+	text = read_file("out.tsv");
+	write_file("af2.cov", text);
+	free(text);
+	o = (struct pb_coverage_opts)PB_COVERAGE_OPTS_INIT;
+	o.merge = 1;
+	print_message("--merge: %ld allocations\n", each_alloc_fails(&o, parts, 2));
+
+	o = (struct pb_coverage_opts)PB_COVERAGE_OPTS_INIT;
+	o.gaps = 1;
+	print_message("--gaps: %ld allocations\n", each_alloc_fails(&o, one, 1));
+	o = (struct pb_coverage_opts)PB_COVERAGE_OPTS_INIT;
+	o.list = "joint";
+	print_message("--list: %ld allocations\n", each_alloc_fails(&o, one, 1));
+	o = (struct pb_coverage_opts)PB_COVERAGE_OPTS_INIT;
+	o.changes = path_of("prev.tsv");
+	print_message("--changes: %ld allocations\n", each_alloc_fails(&o, one, 1));
+
+	/* --compare against this run's own table over another register, and --targets */
+	o = (struct pb_coverage_opts)PB_COVERAGE_OPTS_INIT;
+	o.by = "district";
+	assert_int_equal(run(&o, two, 1), 0);
+	text = read_file("out.tsv");
+	write_file("af2.cov", text);
+	free(text);
+	o.compare = path_of("af2.cov");
+	o.targets = path_of("t.tsv");
+	o.has_as_of = 1;
+	o.as_of = pb_days_from_civil(2022, 6, 16);
+	print_message("--compare --targets: %ld allocations\n", each_alloc_fails(&o, one, 1));
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +519,9 @@ int main(void)
 		cmocka_unit_test(bad_rows_are_data_errors),
 		cmocka_unit_test(sums_distinct_and_since),
 		cmocka_unit_test(list_and_changes),
+#ifndef NO_ALLOC_HOOK /* AddressSanitizer owns the allocator */
+		cmocka_unit_test(each_allocation_fails_in_turn),
+#endif
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

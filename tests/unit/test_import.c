@@ -8,11 +8,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
+#include <zip.h>
 
 #include "../../lib/import_int.h"
 #include "pb/import.h"
+
+#include "alloc_hook.h"
 
 static char in_path[64], out_path[64];
 
@@ -457,6 +461,189 @@ static void seen_packs_into_eight_bytes(void **state)
 	}
 }
 
+#ifndef NO_ALLOC_HOOK
+/* Writes an .xlsx of one sheet (inline strings and numbers) to in_path, with libzip. */
+static void write_xlsx(const char *sheet_xml)
+{
+	static const struct {
+		const char *name, *text;
+	} parts[] = {
+		{ "xl/workbook.xml",
+		  "<workbook xmlns:r=\"r\"><sheets>"
+		  "<sheet name=\"台账\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>" },
+		{ "xl/_rels/workbook.xml.rels",
+		  "<Relationships><Relationship Id=\"rId1\" Type=\"x/worksheet\" "
+		  "Target=\"worksheets/sheet1.xml\"/></Relationships>" },
+	};
+	zip_t *z;
+	zip_source_t *src;
+	int zerr;
+	size_t i;
+
+	write_input("", 0);
+	z = zip_open(in_path, ZIP_TRUNCATE, &zerr);
+	assert_non_null(z);
+	for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		src = zip_source_buffer(z, parts[i].text, strlen(parts[i].text), 0);
+		assert_non_null(src);
+		assert_true(zip_file_add(z, parts[i].name, src, ZIP_FL_ENC_UTF_8) >= 0);
+	}
+	src = zip_source_buffer(z, sheet_xml, strlen(sheet_xml), 0);
+	assert_non_null(src);
+	assert_true(zip_file_add(z, "xl/worksheets/sheet1.xml", src, ZIP_FL_ENC_UTF_8) >= 0);
+	assert_int_equal(zip_close(z), 0);
+}
+
+/* 1 when the file is the first n bytes of whole, n > 0, ending a line. */
+static int whole_lines_of(const char *part, const char *whole)
+{
+	size_t n = strlen(part);
+
+	return n > 0 && part[n - 1] == '\n' && strncmp(part, whole, n) == 0;
+}
+
+/*
+ * Every allocation of a run with o over in_path (output and rejects to
+ * temporary paths), made to fail in turn. The run either fails (-1,
+ * PB_EXIT_FATAL, no output file) or writes exactly the output and rejects
+ * it writes with memory to spare, with the same exit code and counts. A
+ * fatal run keeps the rejects written so far (they say why rows were left
+ * out): whole rows under the whole header, the start of the full rejects
+ * file, or no rejects file. Returns the number of allocations of the run.
+ */
+static long each_alloc_fails(struct pb_import_opts *o)
+{
+	struct pb_import_stats st, want_st;
+	struct pb_error err = PB_ERROR_INIT;
+	char rej_path[64], *want, *want_rej, *got, *got_rej;
+	const char *inputs[1] = { in_path }, *bad;
+	long i, total, failed = 0;
+	int want_rc, rc, saved, devnull;
+
+	snprintf(out_path, sizeof out_path, "/tmp/pb-test-import-out-%ld.tsv", (long)getpid());
+	snprintf(rej_path, sizeof rej_path, "/tmp/pb-test-import-rej-%ld.tsv", (long)getpid());
+	o->inputs = inputs;
+	o->ninputs = 1;
+	o->output = out_path;
+	o->rejects_path = rej_path;
+	o->has_as_of = 1;
+	o->as_of = 20000;
+	unlink(out_path);
+	unlink(rej_path);
+	alloc_count = 0;
+	alloc_fail_at = 1L << 40; /* count, fail none */
+	want_rc = pb_import_run(o, &want_st, &err);
+	total = alloc_count;
+	alloc_fail_at = -1;
+	assert_int_equal(want_rc, 1);
+	want = slurp(out_path);
+	want_rej = slurp(rej_path);
+	assert_non_null(want);
+	assert_non_null(want_rej);
+	/* rejected rows are reported on stderr: once is enough */
+	fflush(stderr);
+	saved = dup(2);
+	devnull = open("/dev/null", O_WRONLY);
+	assert_true(saved >= 0 && devnull >= 0);
+	dup2(devnull, 2);
+	for (i = 0; i < total; i++) {
+		unlink(out_path);
+		unlink(rej_path);
+		err = (struct pb_error)PB_ERROR_INIT;
+		alloc_count = 0;
+		alloc_fail_at = i;
+		rc = pb_import_run(o, &st, &err);
+		alloc_fail_at = -1;
+		got = slurp(out_path);
+		got_rej = slurp(rej_path);
+		if (rc < 0) {
+			failed++;
+			bad = err.code != PB_EXIT_FATAL                     ? "not exit 2"
+			    : got                                           ? "an output"
+			    : got_rej && !whole_lines_of(got_rej, want_rej) ? "half rejects"
+			                                                    : NULL;
+		} else {
+			bad = rc != want_rc                              ? "another exit"
+			    : !got || strcmp(got, want) != 0             ? "another output"
+			    : !got_rej || strcmp(got_rej, want_rej) != 0 ? "other rejects"
+			    : st.read != want_st.read || st.wrote != want_st.wrote ||
+			        st.rejected != want_st.rejected || st.emptied != want_st.emptied
+			    ? "other counts"
+			    : NULL;
+		}
+		if (bad) {
+			dup2(saved, 2);
+			fail_msg("allocation %ld of %ld failed: %s; exit %d (%d: %s), output\n%s\n"
+			         "rejects\n%s",
+			         i, total, bad, rc, err.code, err.msg, got ? got : "(none)",
+			         got_rej ? got_rej : "(none)");
+		}
+		free(got);
+		free(got_rej);
+	}
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(devnull);
+	assert_true(failed > total / 2);
+	free(want);
+	free(want_rej);
+	unlink(out_path);
+	unlink(rej_path);
+	unlink(in_path);
+	o->inputs = NULL;
+	o->ninputs = 0;
+	o->output = o->rejects_path = NULL;
+	return total;
+}
+
+static void each_allocation_fails_in_turn(void **state)
+{
+	/* two rows rejected, one value emptied, a column filled down, a --map */
+	static const char csv[] = "台账,,,,,\n"
+	                          "单位名称,所属镇街,组建方式,支部,党员人数,成立时间\n"
+	                          "甲村,桂城街道,单建,甲支部,5,2022-01-05\n"
+	                          "乙厂,,bogus,,3,\n"
+	                          "丙店,大沥镇,联合组建,联合支部,2,2021-3-1\n"
+	                          "丁村,,未建,,x,\n"
+	                          ",大沥镇,单建,戊支部,4,\n"
+	                          "己公司,里水镇,工作覆盖,镇党委,,\n";
+	static const char sheet[] =
+	    "<worksheet><sheetData>"
+	    "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>单位名称</t></is></c>"
+	    "<c r=\"B1\" t=\"inlineStr\"><is><t>组建方式</t></is></c>"
+	    "<c r=\"C1\" t=\"inlineStr\"><is><t>党员人数</t></is></c></row>"
+	    "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>甲村</t></is></c>"
+	    "<c r=\"B2\" t=\"inlineStr\"><is><t>单建</t></is></c><c r=\"C2\"><v>5</v></c></row>"
+	    "<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>乙厂</t></is></c>"
+	    "<c r=\"B3\" t=\"inlineStr\"><is><t>bogus</t></is></c><c r=\"C3\"><v>3</v></c></row>"
+	    "<row r=\"4\"><c r=\"A4\" t=\"inlineStr\"><is><t>丙店</t></is></c>"
+	    "<c r=\"B4\" t=\"inlineStr\"><is><t>空白</t></is></c><c r=\"C4\"><v>2</v></c></row>"
+	    "</sheetData></worksheet>";
+	const char *maps[] = { "org_name=支部" };
+	struct pb_import_opts o = PB_IMPORT_OPTS_INIT;
+	const char map[] = "# 数量\nmembers=党员人数\n";
+	char map_path[64];
+
+	(void)state;
+	if (getenv("PB_UNDER_VALGRIND"))
+		skip(); /* valgrind owns the allocator, as AddressSanitizer does */
+	/* a --map-file too */
+	write_input(map, strlen(map));
+	snprintf(map_path, sizeof map_path, "%s", in_path);
+	write_input(csv, strlen(csv));
+	o.map_file = map_path;
+	o.maps = maps;
+	o.nmaps = 1;
+	o.fill_down = "所属镇街";
+	print_message("CSV: %ld allocations\n", each_alloc_fails(&o));
+	unlink(map_path);
+	o = (struct pb_import_opts)PB_IMPORT_OPTS_INIT;
+	write_xlsx(sheet);
+	print_message(".xlsx: %ld allocations\n", each_alloc_fails(&o));
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -474,6 +661,9 @@ int main(void)
 		cmocka_unit_test(workbook_input),
 		cmocka_unit_test(keyset_keeps_keys_and_payloads),
 		cmocka_unit_test(seen_packs_into_eight_bytes),
+#ifndef NO_ALLOC_HOOK /* AddressSanitizer owns the allocator */
+		cmocka_unit_test(each_allocation_fails_in_turn),
+#endif
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

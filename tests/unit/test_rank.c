@@ -14,53 +14,7 @@
 
 #include "../../lib/rank_int.h"
 
-/*
- * Allocation failures, injected: malloc, calloc and realloc replaced by
- * glibc's own under a countdown, so a test can make the Nth allocation of a
- * run fail. Not under AddressSanitizer, which owns the allocator.
- */
-#if defined(__SANITIZE_ADDRESS__)
-#define NO_ALLOC_HOOK 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define NO_ALLOC_HOOK 1
-#endif
-#endif
-
-#ifndef NO_ALLOC_HOOK
-extern void *__libc_malloc(size_t n);
-extern void *__libc_calloc(size_t n, size_t size);
-extern void *__libc_realloc(void *p, size_t n);
-extern void __libc_free(void *p);
-
-static long alloc_fail_at = -1; /* the allocation that fails, counted from 0; -1 none */
-static long alloc_count;
-
-static int alloc_fails(void)
-{
-	return alloc_fail_at >= 0 && alloc_count++ == alloc_fail_at;
-}
-
-void *malloc(size_t n)
-{
-	return alloc_fails() ? NULL : __libc_malloc(n);
-}
-
-void *calloc(size_t n, size_t size)
-{
-	return alloc_fails() ? NULL : __libc_calloc(n, size);
-}
-
-void *realloc(void *p, size_t n)
-{
-	return alloc_fails() ? NULL : __libc_realloc(p, n);
-}
-
-void free(void *p)
-{
-	__libc_free(p);
-}
-#endif
+#include "alloc_hook.h"
 
 static void test_judge_mean_median(void **state)
 {

@@ -9,11 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <unistd.h>
 
 #include "pb/buf.h"
 #include "pb/report.h"
 #include "pb/text.h"
 #include "../../lib/report_int.h"
+
+#include "alloc_hook.h"
 
 static char *pad(const char *s, size_t width, int right)
 {
@@ -215,6 +219,210 @@ static void chart_ticks(void **state)
 	assert_string_equal(t, "120");
 }
 
+#ifndef NO_ALLOC_HOOK
+static char dir[] = "/tmp/pb-test-report-XXXXXX";
+
+static char *path_of(const char *name)
+{
+	static char p[4][256];
+	static int next;
+	char *out = p[next++ % 4];
+
+	snprintf(out, 256, "%s/%s", dir, name);
+	return out;
+}
+
+static void write_file(const char *name, const char *text)
+{
+	FILE *f = fopen(path_of(name), "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* The whole of a file (caller frees; its length in *n), or NULL when it does not exist. */
+static char *slurp(const char *path, long *n)
+{
+	FILE *f = fopen(path, "rb");
+	char *s;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	*n = ftell(f);
+	rewind(f);
+	s = calloc(1, (size_t)*n + 1);
+	assert_non_null(s);
+	assert_int_equal(fread(s, 1, (size_t)*n, f), (size_t)*n);
+	fclose(f);
+	return s;
+}
+
+/* 1 when the folder holds a file whose name starts with prefix. */
+static int left_behind(const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int found = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
+			found = 1;
+	closedir(d);
+	return found;
+}
+
+/*
+ * Every allocation of a report run with o, to the file out, made to fail in
+ * turn: the run either fails (-1, PB_EXIT_FATAL, no output file and no
+ * temporary one) or writes what it writes with memory to spare: the same
+ * bytes (same = 1), or for a zip (whose entries hold the time) a file that
+ * is there and not empty. Returns the number of allocations of the run.
+ */
+static long each_alloc_fails(struct pb_report_opts *o, const char *out, int same)
+{
+	struct pb_error err = PB_ERROR_INIT;
+	char *want, *got, *path = strdup(path_of(out)), tmp[64];
+	long i, total, failed = 0, want_n, got_n;
+	int rc;
+
+	assert_non_null(path);
+	snprintf(tmp, sizeof tmp, "%s.tmp", out);
+	o->output = path;
+	assert_int_equal(pb_report_check_opts(o, &err), 0);
+	/* once first: fontconfig and cairo set up for the process, not for the run */
+	assert_int_equal(pb_report_run(o, &err), 0);
+	unlink(path);
+	alloc_count = 0;
+	alloc_fail_at = 1L << 40; /* count, fail none */
+	rc = pb_report_run(o, &err);
+	total = alloc_count;
+	alloc_fail_at = -1;
+	if (rc != 0)
+		fail_msg("%s: exit %d: %s", out, rc, err.msg);
+	want = slurp(path, &want_n);
+	assert_non_null(want);
+	assert_true(want_n > 0);
+	for (i = 0; i < total; i++) {
+		unlink(path);
+		err = (struct pb_error)PB_ERROR_INIT;
+		alloc_count = 0;
+		alloc_fail_at = i;
+		rc = pb_report_run(o, &err);
+		alloc_fail_at = -1;
+		got = slurp(path, &got_n);
+		if (left_behind(tmp))
+			fail_msg("%s: allocation %ld of %ld: a temporary file left behind", out, i,
+			         total);
+		if (rc < 0) {
+			failed++;
+			if (err.code != PB_EXIT_FATAL || got)
+				fail_msg("%s: allocation %ld of %ld: exit %d (%s), output %s", out,
+				         i, total, err.code, err.msg, got ? "written" : "none");
+		} else if (rc != 0 || !got || got_n == 0 ||
+		           (same && (got_n != want_n || memcmp(got, want, (size_t)want_n) != 0))) {
+			fail_msg(
+			    "%s: allocation %ld of %ld: exit %d, output of %ld bytes, not %ld:\n%s",
+			    out, i, total, rc, got ? got_n : -1L, want_n, got ? got : "");
+		}
+		free(got);
+	}
+	assert_true(failed > total / 2);
+	unlink(path);
+	free(want);
+	free(path);
+	o->output = NULL;
+	return total;
+}
+
+static void each_allocation_fails_in_turn(void **state)
+{
+	static const char coverage[] =
+	    "district\tunit_type\tunits\tsingle\tjoint\twork\tnone\torg_rate\tsingle_rate\t"
+	    "org_rate_delta_pp\n"
+	    "东城区\tresidential\t120\t80\t20\t15\t5\t0.833333\t0.666667\t5.50\n"
+	    "东城区\t合计\t120\t80\t20\t15\t5\t0.833333\t0.666667\t5.50\n"
+	    "西城区\tkey_project\t12\t6\t4\t0\t2\t0.833333\t0.5\t-1.05\n"
+	    "西城区\t合计\t12\t6\t4\t0\t2\t0.833333\t0.5\t-1.05\n"
+	    "合计\t合计\t132\t86\t24\t15\t7\t0.833333\t0.651515\t3.21\n";
+	static const char rank[] = "entity_id\tentity_name\tscore\trank\tn\tpct\tstars\n"
+	                           "003\t西湖街道\t92.5\t1\t3\t1.000000\t5\n"
+	                           "001\tＡ&B <新区>\t88.333333\t2\t3\t0.666667\t4\n"
+	                           "002\t北岭乡\t75\t3\t3\t0.333333\t3\n";
+	static const char prose[] =
+	    "全市共有单位{1:合计/合计:units}个，单独组建率{1:合计:single_rate}，"
+	    "东城区{1:东城区:units}个；第一是{2:西湖街道:entity_name}。\n";
+	static const struct {
+		enum pb_report_format format;
+		const char *out;
+		int same, prose, chart;
+	} runs[] = {
+		{ PB_REPORT_TEXT, "out.txt", 1, 1, 1 },  { PB_REPORT_CSV, "out.csv", 1, 0, 1 },
+		{ PB_REPORT_HTML, "out.html", 1, 1, 1 }, { PB_REPORT_XLSX, "out.xlsx", 0, 0, 1 },
+		{ PB_REPORT_DOCX, "out.docx", 0, 1, 0 },
+	};
+	const char *notes[] = { "注：应建未建指有3名以上正式党员。" };
+	const char *headings[] = { "一、分区县覆盖情况", "二、综合排名" };
+	const char *labels[] = { "units=单位数" };
+	const char *sorts[] = { "2:score:desc" };
+	const char *charts[] = { "org_rate" };
+	const char *orders[] = { "district=西城区,东城区" };
+	char *inputs[2];
+	size_t i;
+
+	(void)state;
+	if (getenv("PB_UNDER_VALGRIND"))
+		skip(); /* valgrind owns the allocator, as AddressSanitizer does */
+	/*
+	 * libxlsxwriter 1.1.4 does not survive its own allocations failing (it
+	 * crashes): it is spared, with the zip code it writes through; pb's code
+	 * and the C library's are not. fontconfig crashes the same way even on
+	 * the C library's allocations it makes, so the .docx run has no chart
+	 * (the HTML run's chart is pb's own SVG).
+	 */
+	alloc_spare("libxlsxwriter.so");
+	alloc_spare("libminizip.so");
+	alloc_spare("libz.so");
+	assert_non_null(mkdtemp(dir));
+	write_file("coverage.tsv", coverage);
+	write_file("rank.tsv", rank);
+	write_file("prose.txt", prose);
+	inputs[0] = strdup(path_of("coverage.tsv"));
+	inputs[1] = strdup(path_of("rank.tsv"));
+	for (i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+		struct pb_report_opts o = PB_REPORT_OPTS_INIT;
+		o.format = runs[i].format;
+		o.title = "2022年上半年党组织覆盖情况通报";
+		o.subtitle = "截至2022年6月30日";
+		o.notes = notes;
+		o.nnotes = 1;
+		o.headings = headings;
+		o.nheadings = 2;
+		o.labels = labels;
+		o.nlabels = 1;
+		o.sorts = sorts;
+		o.nsorts = 1;
+		o.charts = charts;
+		o.ncharts = runs[i].chart;
+		o.orders = orders;
+		o.norders = 1;
+		o.template_path = runs[i].prose ? path_of("prose.txt") : NULL;
+		o.inputs = inputs;
+		o.ninputs = 2;
+		print_message("%s: %ld allocations\n", runs[i].out,
+		              each_alloc_fails(&o, runs[i].out, runs[i].same));
+	}
+	free(inputs[0]);
+	free(inputs[1]);
+	unlink(path_of("coverage.tsv"));
+	unlink(path_of("rank.tsv"));
+	unlink(path_of("prose.txt"));
+	rmdir(dir);
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +432,9 @@ int main(void)
 		cmocka_unit_test(csv_quotes_and_neutralizes),
 		cmocka_unit_test(section_prefixes),
 		cmocka_unit_test(chart_ticks),
+#ifndef NO_ALLOC_HOOK /* AddressSanitizer owns the allocator */
+		cmocka_unit_test(each_allocation_fails_in_turn),
+#endif
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
