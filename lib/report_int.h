@@ -15,6 +15,7 @@
 
 #include "pb/buf.h"
 #include "pb/diag.h"
+#include "pb/map.h"
 #include "pb/report.h"
 
 struct pb_report_col {
@@ -31,6 +32,7 @@ struct pb_report_section {
 	const char *heading;        /* borrowed from the options, or NULL */
 	size_t nin;                 /* input columns */
 	char **names;               /* input header; owned */
+	struct pb_map colidx;       /* name -> input column (a wide header is found in one step) */
 	struct pb_report_col *cols; /* displayed columns, in display order */
 	size_t ncols;
 	size_t nrows;

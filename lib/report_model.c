@@ -283,6 +283,7 @@ static void section_release(struct pb_report_section *s)
 	for (i = 0; i < s->nin; i++)
 		free(s->names[i]);
 	free(s->names);
+	pb_map_release(&s->colidx);
 	for (i = 0; i < s->ncols; i++)
 		free(s->cols[i].label);
 	free(s->cols);
@@ -347,7 +348,8 @@ static int load_section(struct pb_report_section *s, const char *path, long *bad
 		goto oom;
 	s->nin = r.ncols;
 	for (i = 0; i < r.ncols; i++)
-		if (!(s->names[i] = strdup(r.cols[i])))
+		if (!(s->names[i] = strdup(r.cols[i])) ||
+		    pb_map_put(&s->colidx, r.cols[i], strlen(r.cols[i]), NULL) < 0)
 			goto oom;
 	while ((rc = pb_tsv_next_row(&r, bad, err)) > 0) {
 		if (!row_is_utf8(&r, s))
@@ -391,12 +393,8 @@ int pb_report_load(struct pb_report *rep, unsigned long *bad, struct pb_error *e
 
 long pb_report_find_col(const struct pb_report_section *s, struct pb_str name)
 {
-	size_t i;
-
-	for (i = 0; i < s->nin; i++)
-		if (pb_str_eqz(name, s->names[i]))
-			return (long)i;
-	return -1;
+	/* header names are distinct: the map's index is the column */
+	return pb_map_find(&s->colidx, name.p, name.n);
 }
 
 const char *pb_report_sec_arg(const char *arg, size_t *sec)
@@ -484,11 +482,7 @@ static int add_col(const struct pb_report_opts *o, size_t k, struct pb_report_se
 	struct pb_report_col *col = &s->cols[s->ncols];
 	struct pb_buf b = PB_BUF_INIT;
 	const char *over = label_override(o, k, s->names[c]);
-	size_t i;
 
-	for (i = 0; i < s->ncols; i++)
-		if (s->cols[i].src == c)
-			return 0; /* listed twice: shown once */
 	pb_report_classify(s, c, col);
 	if (over) {
 		pb_buf_adds(&b, over);
@@ -545,14 +539,21 @@ static int choose_columns(const struct pb_report_opts *o, size_t k, struct pb_re
 				return -1;
 		return 0;
 	}
-	for (const char *p = list; *p;) {
-		size_t n = strcspn(p, ",");
-		long i = pb_report_find_col(s, (struct pb_str){ p, n });
-		if (i >= 0 && add_col(o, k, s, (size_t)i) < 0)
-			return -1;
-		p += n + (p[n] == ',');
+	{
+		unsigned char *listed = calloc(s->nin, 1);
+		int rc = listed ? 0 : -1;
+		for (const char *p = list; *p && rc == 0;) {
+			size_t n = strcspn(p, ",");
+			long i = pb_report_find_col(s, (struct pb_str){ p, n });
+			if (i >= 0 && !listed[i]) { /* listed twice: shown once */
+				listed[i] = 1;
+				rc = add_col(o, k, s, (size_t)i);
+			}
+			p += n + (p[n] == ',');
+		}
+		free(listed);
+		return rc;
 	}
-	return 0;
 }
 
 /*
