@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,11 +93,34 @@ static inline void fuzz_cleanup(void)
 }
 
 /* stdout becomes a memfd; a scratch folder; progress off. Call from LLVMFuzzerInitialize. */
+#ifdef PB_LIBFUZZER
+#include <sanitizer/common_interface_defs.h>
+
+/*
+ * A process forked by the library (the .xls reader's child) is not the
+ * fuzzer: when FreeXL crashes there, the parent reports it as an error for
+ * the file, and libFuzzer's inherited handlers must not write that input
+ * down as a crash of pb's.
+ */
+static inline void fuzz_forked_child(void)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE };
+	size_t i;
+
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		signal(sigs[i], SIG_DFL);
+	__sanitizer_set_death_callback(NULL);
+}
+#endif
+
 static inline void fuzz_setup(void)
 {
 	int fd = memfd_create("stdout", 0);
 	const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
 
+#ifdef PB_LIBFUZZER
+	pthread_atfork(NULL, NULL, fuzz_forked_child);
+#endif
 	if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
 		fuzz_die("fuzz: stdout memfd");
 	close(fd);
