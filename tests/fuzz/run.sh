@@ -8,6 +8,8 @@
 # input libFuzzer wrote under build/fuzz/artifacts/. FUZZ_KEEP=1 merges the
 # new inputs of at most FUZZ_KEEP_MAX bytes (default 4096) into the committed
 # corpus (-merge=1 keeps only those that add coverage), so it stays small.
+# FUZZ_FORK=1 fuzzes in child processes and goes on past crashes, keeping
+# each crashing input under build/fuzz/artifacts/ (for long runs).
 # FUZZ_SEED=N fixes libFuzzer's random seed: CI's bounded run then explores
 # the same inputs on every submission (long runs leave it unset).
 # One summary line per harness; every run is also logged in build/fuzz/stats.log.
@@ -47,16 +49,23 @@ for name in ${FUZZ_TARGETS:?}; do
 	work=build/fuzz/corpus/$name
 	mkdir -p "$work"
 	[ -d "$corpus" ] && cp -n "$corpus"/* "$work"/ 2>/dev/null
-	nice -n 19 "$bin" -max_total_time="$secs" ${FUZZ_SEED:+-seed="$FUZZ_SEED"} \
+	fork=
+	[ "${FUZZ_FORK:-}" = 1 ] && fork="-fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1"
+	before=$(ls "$art" | grep -c "^$name-")
+	nice -n 19 "$bin" -max_total_time="$secs" ${FUZZ_SEED:+-seed="$FUZZ_SEED"} $fork \
 		-print_final_stats=1 -close_fd_mask=2 \
 		-dict=tests/fuzz/pb.dict -timeout=20 -rss_limit_mb=2048 \
 		-artifact_prefix="$art/$name-" "$work" >"$log" 2>&1
 	rc=$?
+	# fork mode goes on past a crash: the inputs it wrote down are the verdict
+	found=$(($(ls "$art" | grep -c "^$name-") - before))
+	[ $rc -eq 0 ] && [ $found -gt 0 ] && rc=1
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+	[ -n "$execs" ] || execs=$(grep -aE '^#[0-9]+' "$log" | tail -1 | sed 's/^#\([0-9]*\).*/\1/')
 	last=$(grep -aE '^#[0-9]+' "$log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' || true)
 	line="fuzz $name: ${secs}s, ${execs:-?} execs, ${last:-no stats}"
 	if [ $rc -ne 0 ]; then
-		line="$line — CRASH (exit $rc)"
+		line="$line — CRASH (exit $rc${fork:+, $found inputs kept})"
 		status=1
 	fi
 	echo "$line"
