@@ -372,7 +372,8 @@ with open("big.tsv", "w") as f:
     for i in range(300000):
         f.write("e%d\tname%d\t%d\n" % (i, i, i % 97))
 PY
-if PB_MEMORY_LIMIT=20M pb-import -o /dev/null big.csv >/dev/null 2>&1; then
+# the limit is off under AddressSanitizer: 300,000 rows then fit in 16 MiB
+if PB_MEMORY_LIMIT=16M pb-report --format csv big.tsv >/dev/null 2>&1; then
 	ok "out of memory # SKIP the limit is off in this build (AddressSanitizer)"
 else
 	fails=
