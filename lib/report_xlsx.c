@@ -225,14 +225,38 @@ static const char *xlsx_text(struct pb_buf *out, const char *s, size_t n)
 		i += len;
 	}
 	pb_buf_addc(out, '\0');
-	return out->p;
+	return out->oom ? NULL : out->p;
+}
+
+/* The workbook being written, and the charts whose data go to the hidden data sheet. */
+struct book {
+	const struct pb_report *rep;
+	lxw_workbook *wb;
+	struct formats f;
+	char (*names)[128];           /* sheet names: one per section, then the data sheet's */
+	struct pb_report_chart *data; /* charts drawn from the data sheet, in its order */
+	size_t ndata, data_cap;
+	lxw_row_t data_row; /* the data sheet's next free row */
+	struct pb_buf cell, text;
+	lxw_error wrote; /* the first cell write libxlsxwriter refused, or LXW_NO_ERROR */
+};
+
+
+/* Keeps the first error of a cell write: a cell refused must not go unnoticed. */
+static void wrote(struct book *bk, lxw_error e)
+{
+	if (e != LXW_NO_ERROR && bk->wrote == LXW_NO_ERROR)
+		bk->wrote = e;
 }
 
 /* worksheet_write_string through xlsx_text. */
-static void put_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s, size_t n,
-                     lxw_format *fmt, struct pb_buf *tmp)
+static void put_text(struct book *bk, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
+                     const char *s, size_t n, lxw_format *fmt)
 {
-	worksheet_write_string(ws, row, col, xlsx_text(tmp, s, n), fmt);
+	const char *text = xlsx_text(&bk->text, s, n);
+
+	wrote(bk, text ? worksheet_write_string(ws, row, col, text, fmt)
+	               : LXW_ERROR_MEMORY_MALLOC_FAILED);
 }
 
 /* A column's width in characters, and the table's in pixels (*px, added to). */
@@ -257,18 +281,6 @@ static double col_width(const struct pb_report *rep, const struct pb_report_sect
 	*px += chars * 7 + 5;
 	return chars;
 }
-
-/* The workbook being written, and the charts whose data go to the hidden data sheet. */
-struct book {
-	const struct pb_report *rep;
-	lxw_workbook *wb;
-	struct formats f;
-	char (*names)[128];           /* sheet names: one per section, then the data sheet's */
-	struct pb_report_chart *data; /* charts drawn from the data sheet, in its order */
-	size_t ndata, data_cap;
-	lxw_row_t data_row; /* the data sheet's next free row */
-	struct pb_buf cell, text;
-};
 
 /*
  * Whether the chart's bars are the table's first rows, in order (no total
@@ -385,8 +397,8 @@ static double write_table(struct book *bk, lxw_worksheet *ws, const struct pb_re
 	for (c = 0; c < s->ncols; c++) {
 		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, col_width(bk->rep, s, c, &px),
 		                     NULL);
-		put_text(ws, hr, (lxw_col_t)c, s->cols[c].label, strlen(s->cols[c].label),
-		         f->header, &bk->text);
+		put_text(bk, ws, hr, (lxw_col_t)c, s->cols[c].label, strlen(s->cols[c].label),
+		         f->header);
 	}
 	for (i = 0; i < s->nrows; i++) {
 		size_t r = s->order[i];
@@ -398,16 +410,16 @@ static double write_table(struct book *bk, lxw_worksheet *ws, const struct pb_re
 			    : f->cell[t][kind_fmt(s->cols[c].kind)];
 			double v;
 			if (s->cols[c].kind != PB_RK_TEXT && pb_report_num(s, r, c, &v) == 0) {
-				worksheet_write_number(ws, row, (lxw_col_t)c, v, fmt);
+				wrote(bk, worksheet_write_number(ws, row, (lxw_col_t)c, v, fmt));
 				continue;
 			}
 			pb_buf_reset(&bk->cell);
 			pb_report_cell(bk->rep, s, r, c, 0, 0, &bk->cell);
 			if (bk->cell.len)
-				put_text(ws, row, (lxw_col_t)c, bk->cell.p, bk->cell.len,
-				         f->cell[t][F_TEXT], &bk->text);
+				put_text(bk, ws, row, (lxw_col_t)c, bk->cell.p, bk->cell.len,
+				         f->cell[t][F_TEXT]);
 			else
-				worksheet_write_blank(ws, row, (lxw_col_t)c, fmt);
+				wrote(bk, worksheet_write_blank(ws, row, (lxw_col_t)c, fmt));
 		}
 	}
 	return px;
@@ -434,11 +446,11 @@ static int write_sheet(struct book *bk, const struct pb_report_section *s, const
 	if (s->ncols > 8)
 		worksheet_set_landscape(ws);
 	if (o->title)
-		put_text(ws, row++, 0, o->title, strlen(o->title), f->title, &bk->text);
+		put_text(bk, ws, row++, 0, o->title, strlen(o->title), f->title);
 	if (o->subtitle)
-		put_text(ws, row++, 0, o->subtitle, strlen(o->subtitle), NULL, &bk->text);
+		put_text(bk, ws, row++, 0, o->subtitle, strlen(o->subtitle), NULL);
 	if (s->heading)
-		put_text(ws, row++, 0, s->heading, strlen(s->heading), NULL, &bk->text);
+		put_text(bk, ws, row++, 0, s->heading, strlen(s->heading), NULL);
 	hr = row ? row + 1 : 0;
 	px = write_table(bk, ws, s, hr);
 	row = hr + (lxw_row_t)s->nrows;
@@ -449,7 +461,7 @@ static int write_sheet(struct book *bk, const struct pb_report_section *s, const
 	if (o->nnotes)
 		row++;
 	for (i = 0; i < o->nnotes; i++)
-		put_text(ws, ++row, 0, o->notes[i], strlen(o->notes[i]), f->note, &bk->text);
+		put_text(bk, ws, ++row, 0, o->notes[i], strlen(o->notes[i]), f->note);
 	return s->chart >= 0 ? add_chart(bk, ws, name, s, hr, row + 2, px) : 0;
 }
 
@@ -467,16 +479,16 @@ static int write_data_sheet(struct book *bk)
 	for (i = 0; i < bk->ndata; i++) {
 		const struct pb_report_chart *ch = &bk->data[i];
 		for (j = 0; j < ch->nseries; j++)
-			put_text(ws, r0, (lxw_col_t)(j + 1), ch->names[j], strlen(ch->names[j]),
-			         NULL, &bk->text);
+			put_text(bk, ws, r0, (lxw_col_t)(j + 1), ch->names[j], strlen(ch->names[j]),
+			         NULL);
 		for (k = 0; k < ch->ncat; k++) {
-			put_text(ws, r0 + 1 + (lxw_row_t)k, 0, ch->cats[k], strlen(ch->cats[k]),
-			         NULL, &bk->text);
+			put_text(bk, ws, r0 + 1 + (lxw_row_t)k, 0, ch->cats[k], strlen(ch->cats[k]),
+			         NULL);
 			for (j = 0; j < ch->nseries; j++)
 				if (!isnan(ch->v[j * ch->ncat + k]))
-					worksheet_write_number(ws, r0 + 1 + (lxw_row_t)k,
-					                       (lxw_col_t)(j + 1),
-					                       ch->v[j * ch->ncat + k], NULL);
+					wrote(bk, worksheet_write_number(ws, r0 + 1 + (lxw_row_t)k,
+					                                 (lxw_col_t)(j + 1),
+					                                 ch->v[j * ch->ncat + k], NULL));
 		}
 		r0 += (lxw_row_t)ch->ncat + 2;
 	}
@@ -515,13 +527,24 @@ static int write_sheets(struct book *bk, struct pb_error *err)
 	sheet_name(rep->o->en ? "Chart data" : "图表数据", rep->nsecs, rep->o->en, bk->names,
 	           bk->names[rep->nsecs]);
 	for (i = 0; i < rep->nsecs; i++) {
-		if (write_sheet(bk, &rep->secs[i], bk->names[i]) < 0)
+		const struct pb_report_section *s = &rep->secs[i];
+		/* a sheet's grid: refused whole rather than cut (libxlsxwriter drops what is past it) */
+		if (s->ncols > LXW_COL_MAX || s->nrows + rep->o->nnotes + 8 > LXW_ROW_MAX)
+			return pb_error_set(err, PB_EXIT_FATAL, s->path, 0,
+			                    "%zu columns and %zu rows: an xlsx sheet holds at most "
+			                    "%d columns and %d rows (choose columns with --columns, "
+			                    "or write csv)",
+			                    s->ncols, s->nrows, LXW_COL_MAX, LXW_ROW_MAX);
+		if (write_sheet(bk, s, bk->names[i]) < 0)
 			return pb_error_set(err, PB_EXIT_FATAL, rep->o->output, 0,
 			                    "cannot add sheet '%s'", bk->names[i]);
 	}
 	if (write_data_sheet(bk) < 0)
 		return pb_error_set(err, PB_EXIT_FATAL, rep->o->output, 0,
 		                    "cannot add the chart data sheet");
+	if (bk->wrote != LXW_NO_ERROR)
+		return pb_error_set(err, PB_EXIT_FATAL, rep->o->output, 0,
+		                    "cannot write a cell: %s", lxw_strerror(bk->wrote));
 	return 0;
 }
 

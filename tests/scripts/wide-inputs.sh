@@ -38,9 +38,16 @@ run() { # NAME CMD...
 for f in text md csv html; do
 	run "pb-report -f $f" pb-report -f "$f" wide.tsv
 done
-for f in xlsx; do
-	run "pb-report -f $f" sh -c "pb-report -f $f -o w.$f wide.tsv && cat w.$f"
-done
+# an xlsx sheet holds 16,384 columns: refused whole, quickly, never cut
+timeout 60 pb-report -f xlsx -o w.xlsx wide.tsv 2>err
+rc=$?
+if [ $rc -eq 2 ] && [ ! -e w.xlsx ] && grep -q 'an xlsx sheet holds at most 16384 columns' err; then
+	ok "pb-report -f xlsx: 500,000 columns refused (exit 2), no file"
+else
+	notok "pb-report -f xlsx: exit $rc" err
+fi
+run "pb-report -f xlsx --columns (16,384 of them)" sh -c \
+	"pb-report -f xlsx --columns \$(seq -s, -f c%.0f 0 16383) -o w.xlsx wide.tsv && cat w.xlsx"
 run "pb-report --columns (the list path)" pb-report -f csv --columns c199999,c0,c199999 wide.tsv
 run "pb-coverage --by c3" pb-coverage --by c3 --status c4 wide.tsv
 run "pb-rank" pb-rank --id c1 --score c2 wide.tsv
