@@ -8,7 +8,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,25 +21,7 @@
 #include "alloc_hook.h"
 
 static char dir[] = "/tmp/pb-test-coverage-XXXXXX";
-
-static char *path_of(const char *name)
-{
-	static char p[4][256];
-	static int next;
-	char *out = p[next++ % 4];
-
-	snprintf(out, 256, "%s/%s", dir, name);
-	return out;
-}
-
-static void write_file(const char *name, const char *text)
-{
-	FILE *f = fopen(path_of(name), "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
+#include "scratch.h"
 
 static char *read_file(const char *name)
 {
@@ -339,21 +320,6 @@ static void list_and_changes(void **state)
 }
 
 #ifndef NO_ALLOC_HOOK
-/* 1 when the folder holds a file whose name starts with prefix. */
-static int left_behind(const char *prefix)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int found = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)) != NULL)
-		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
-			found = 1;
-	closedir(d);
-	return found;
-}
-
 /*
  * Every allocation of a run with o over the files named, made to fail in
  * turn: the run either fails (-1, PB_EXIT_FATAL, no output file and no

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <unistd.h>
 
 #include "pb/buf.h"
@@ -221,25 +220,7 @@ static void chart_ticks(void **state)
 
 #ifndef NO_ALLOC_HOOK
 static char dir[] = "/tmp/pb-test-report-XXXXXX";
-
-static char *path_of(const char *name)
-{
-	static char p[4][256];
-	static int next;
-	char *out = p[next++ % 4];
-
-	snprintf(out, 256, "%s/%s", dir, name);
-	return out;
-}
-
-static void write_file(const char *name, const char *text)
-{
-	FILE *f = fopen(path_of(name), "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
+#include "scratch.h"
 
 /* The whole of a file (caller frees; its length in *n), or NULL when it does not exist. */
 static char *slurp(const char *path, long *n)
@@ -257,21 +238,6 @@ static char *slurp(const char *path, long *n)
 	assert_int_equal(fread(s, 1, (size_t)*n, f), (size_t)*n);
 	fclose(f);
 	return s;
-}
-
-/* 1 when the folder holds a file whose name starts with prefix. */
-static int left_behind(const char *prefix)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int found = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)) != NULL)
-		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
-			found = 1;
-	closedir(d);
-	return found;
 }
 
 /*
