@@ -60,7 +60,7 @@ for name in ${FUZZ_TARGETS:?}; do
 	# fork mode goes on past a crash: the inputs it wrote down are the verdict
 	found=$(($(ls "$art" | grep -c "^$name-") - before))
 	[ $rc -eq 0 ] && [ $found -gt 0 ] && rc=1
-	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	[ -n "$execs" ] || execs=$(grep -aE '^#[0-9]+' "$log" | tail -1 | sed 's/^#\([0-9]*\).*/\1/')
 	last=$(grep -aE '^#[0-9]+' "$log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' || true)
 	line="fuzz $name: ${secs}s, ${execs:-?} execs, ${last:-no stats}"
