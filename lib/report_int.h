@@ -117,6 +117,12 @@ int pb_report_check_charts(const struct pb_report *rep, struct pb_error *err);
 /* Frees the sections; accepts a zeroed report. */
 void pb_report_sections_release(struct pb_report *rep);
 
+/*
+ * Length of the control character at s (n bytes left) that a displayed cell
+ * shows as a space: C0, DEL, the C1 controls (a terminal may take U+009B for
+ * an escape) and U+2028/U+2029 (line breaks in disguise); 0 for any other.
+ */
+size_t pb_report_ctl_len(const char *s, size_t n);
 /* A number as pb TSV writes one (no leading '+'): 1 and *v (if not NULL), or 0. */
 int pb_report_is_number(struct pb_str s, double *v);
 /* A cell's raw bytes (input column c of row r); borrowed from s. */

@@ -136,6 +136,19 @@ void pb_report_label_cols(const struct pb_report_section *s, long *first, long *
 		++*last;
 }
 
+size_t pb_report_ctl_len(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (p[0] < 0x20 || p[0] == 0x7f)
+		return 1;
+	if (n >= 2 && p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+		return 2; /* U+0080..U+009F: C1 controls, CSI among them */
+	if (n >= 3 && p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9))
+		return 3; /* U+2028, U+2029: line and paragraph separators */
+	return 0;
+}
+
 int pb_report_cell(const struct pb_report *rep, const struct pb_report_section *s, size_t r,
                    size_t c, int signs, int flat, struct pb_buf *out)
 {
@@ -161,13 +174,15 @@ int pb_report_put_cell(const struct pb_report *rep, const struct pb_report_secti
 		return pb_buf_adds(out, label);
 	if (!flat)
 		return pb_buf_add(out, v.p, v.n);
-	for (i = start = 0; i < v.n; i++) {
-		unsigned char ch = (unsigned char)v.p[i];
-		if (ch >= 0x20 && ch != 0x7f)
+	for (i = start = 0; i < v.n;) {
+		size_t k = pb_report_ctl_len(v.p + i, v.n - i);
+		if (!k) {
+			i++;
 			continue;
+		}
 		if (pb_buf_add(out, v.p + start, i - start) < 0 || pb_buf_addc(out, ' ') < 0)
 			return -1;
-		start = i + 1;
+		start = i += k;
 	}
 	return pb_buf_add(out, v.p + start, v.n - start);
 }

@@ -69,9 +69,16 @@ static int put_rule(FILE *f, struct pb_buf *b, size_t width)
 
 static int put_flat(struct pb_buf *b, const char *z)
 {
-	for (; *z; z++)
-		if (pb_buf_addc(b, (unsigned char)*z < 0x20 ? ' ' : *z) < 0)
+	size_t n = strlen(z), k;
+
+	while (n) {
+		k = pb_report_ctl_len(z, n);
+		if (pb_buf_addc(b, k ? ' ' : *z) < 0)
 			return -1;
+		k = k ? k : 1;
+		z += k;
+		n -= k;
+	}
 	return 0;
 }
 
@@ -236,8 +243,10 @@ static int md_escape(struct pb_buf *b, const char *s, size_t n, int line_start)
 		digits++;
 	for (i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
-		if (ch < 0x20 || ch == 0x7f) {
+		size_t k = pb_report_ctl_len(s + i, n - i);
+		if (k) {
 			pb_buf_addc(b, ' ');
+			i += k - 1;
 			continue;
 		}
 		if (strchr("\\`*_[]<>|~", ch) || (i == 0 && line_start && strchr("#+-=>", ch)) ||

@@ -4,7 +4,7 @@
 # import-escapes, rank-escapes, *-output-atomic, output-to-pipe) and the
 # report-xlsx/report-docx scripts already prove:
 #  - hostile cell text (formula starters, markup, quotes, entities, pipes,
-#    backslashes, _xHHHH_, every control character, U+2028, a 40,000-character
+#    backslashes, _xHHHH_, every C0 and some C1 controls, U+2028/9, a 40,000-character
 #    cell) and hostile titles, subtitles, headings, notes, labels and prose, in
 #    text, md, html, csv, xlsx and docx: csv neutralizes every formula-like
 #    field (headers, labels, titles included) and keeps numbers numbers; xlsx
@@ -39,7 +39,8 @@ python3 - <<'PY'
 vals = ["=cmd|' /C calc'!A0", "+1", "-1+2", "@SUM(A1)", "\t=1+2", "\r=1+2", "<script>alert(1)</script>",
         '"q"', "'s'", "&amp;", "a|b", "back\\slash\\", "_x0041_",
         "".join(chr(i) for i in range(1, 32)) + "end", "x\u2028y", "-0.5", "=", "-", "x" * 40000,
-        "]]><![CDATA[", "<w:t>w</w:t>", "{1:合计:units}", "-inf", "\x1b[31mred", '<a href="x" onclick="y">']
+        "]]><![CDATA[", "<w:t>w</w:t>", "{1:合计:units}", "-inf", "\x1b[31mred", '<a href="x" onclick="y">',
+        "\x9b31mcsi\x85nel\u2029p"]
 def esc(s):
     return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 with open("h.tsv", "w", encoding="utf-8", newline="") as f:
@@ -167,11 +168,12 @@ assert "<script" not in h and "&lt;script&gt;alert(1)&lt;/script&gt;" in h
 assert "&lt;a href=&quot;x&quot; onclick=&quot;y&quot;&gt;" in h
 PY
 
-check "text and md: no control character but line ends (no terminal escape)" python3 - <<'PY'
+check "text and md: no control character but line ends (no terminal escape: C0, DEL, C1, U+2028/9)" python3 - <<'PY'
 import re
+bad = r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]"
 for f in ("h.text", "h.md"):
     t = open(f, encoding="utf-8").read()
-    assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f]", t), (f, re.search(r"[\x00-\x09\x0b-\x1f\x7f]", t))
+    assert not re.search(bad, t), (f, re.search(bad, t))
 md = [l for l in open("h.md", encoding="utf-8").read().split("\n") if l.startswith("|")]
 pipes = lambda l: len(re.findall(r"(?<!\\)\|", l.replace("\\\\", "")))
 assert len({pipes(l) for l in md}) == 1, {pipes(l) for l in md}
