@@ -7,7 +7,6 @@
  * file or a run that lists units stays one pass.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -128,32 +127,9 @@ static int half_setup(struct half *h, const struct cov *c)
 
 static void half_release(struct half *h)
 {
-	/* the header is r's to keep, the rest borrowed from the run */
-	h->r.cols = NULL;
-	h->r.ncols = 0;
-	pb_tsv_close(&h->r);
+	pb_tsv_close(&h->r); /* its header is borrowed: the first reader keeps it */
 	cov_agg_release(&h->c.agg);
 	pb_buf_release(&h->c.msg);
-}
-
-/*
- * A reader of path from offset at, line number line, with r's header.
- * (A shared pb_tsv_open_at would say this inside tsv.c; a zeroed reader with
- * an open descriptor is what pb_tsv_open_fd starts from.) 0 or -1.
- */
-static int open_at(struct pb_tsv_reader *h, const struct pb_tsv_reader *r, const char *path,
-                   off_t at, long line)
-{
-	memset(h, 0, sizeof *h);
-	h->fd = -1;
-	if ((h->fd = open(path, O_RDONLY)) < 0)
-		return -1;
-	h->own_fd = 1;
-	h->name = r->name;
-	h->line = line;
-	h->ncols = r->ncols;
-	h->cols = r->cols;
-	return lseek(h->fd, at, SEEK_SET) == at ? 0 : -1;
 }
 
 /*
@@ -192,6 +168,7 @@ int cov_split_read(struct cov *c, struct pb_tsv_reader *r, const struct cov_cols
 	pthread_t t;
 	off_t here, cut;
 	long lines;
+	struct pb_error quiet = PB_ERROR_INIT;
 	char *buf;
 	int rc;
 
@@ -212,7 +189,9 @@ int cov_split_read(struct cov *c, struct pb_tsv_reader *r, const struct cov_cols
 		return 0;
 	memset(&h, 0, sizeof h);
 	h.k = k;
-	if (half_setup(&h, c) < 0 || open_at(&h.r, r, r->name, cut, r->line + lines) < 0 ||
+	/* a second reader that cannot start is no error (quiet): the file is read in one pass */
+	if (half_setup(&h, c) < 0 ||
+	    pb_tsv_open_at(&h.r, r, r->name, cut, r->line + lines, &quiet) < 0 ||
 	    pthread_create(&t, NULL, count_half, &h) != 0) {
 		half_release(&h);
 		return 0;

@@ -350,6 +350,26 @@ int pb_tsv_open(struct pb_tsv_reader *r, const char *path, struct pb_error *err)
 	return 0;
 }
 
+int pb_tsv_open_at(struct pb_tsv_reader *r, const struct pb_tsv_reader *like, const char *path,
+                   off_t at, long line, struct pb_error *err)
+{
+	memset(r, 0, sizeof *r);
+	r->fd = open(path, O_RDONLY);
+	if (r->fd < 0)
+		return pb_error_set(err, PB_EXIT_FATAL, path, 0, "cannot open:");
+	r->own_fd = 1;
+	r->name = like->name;
+	r->line = line;
+	r->ncols = like->ncols;
+	r->cols = like->cols;
+	r->borrowed_header = 1;
+	if (lseek(r->fd, at, SEEK_SET) != at) {
+		pb_tsv_close(r);
+		return pb_error_set(err, PB_EXIT_FATAL, path, 0, "cannot seek:");
+	}
+	return 0;
+}
+
 int pb_tsv_next(struct pb_tsv_reader *r, struct pb_error *err)
 {
 	char *line;
@@ -422,9 +442,10 @@ void pb_tsv_close(struct pb_tsv_reader *r)
 		return;
 	if (r->own_fd && r->fd >= 0)
 		close(r->fd);
-	for (i = 0; i < r->ncols; i++)
+	for (i = 0; i < r->ncols && !r->borrowed_header; i++)
 		free(r->cols[i]);
-	free(r->cols);
+	if (!r->borrowed_header)
+		free(r->cols);
 	pb_map_release(&r->names);
 	free(r->fields);
 	free(r->in);

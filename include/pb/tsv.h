@@ -7,6 +7,7 @@
 #define PB_TSV_H
 
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "pb/buf.h"
 #include "pb/diag.h"
@@ -26,9 +27,10 @@ struct pb_tsv_reader {
 	char *in;
 	size_t start, end, cap;
 	int eof;
-	/* the header, copied (it must outlive the read buffer) */
+	/* the header, copied (it must outlive the read buffer); borrowed by pb_tsv_open_at */
 	size_t ncols;
 	char **cols;
+	int borrowed_header;
 	struct pb_map names; /* column name -> index, for pb_tsv_col */
 	/* the current record: views into the read buffer, unescaped in place */
 	size_t nfields;
@@ -46,6 +48,14 @@ struct pb_tsv_reader {
 int pb_tsv_open(struct pb_tsv_reader *r, const char *path, struct pb_error *err);
 /* Same over an open descriptor, which stays the caller's. */
 int pb_tsv_open_fd(struct pb_tsv_reader *r, int fd, const char *name, struct pb_error *err);
+/*
+ * A second reader of the regular file path, from byte at (a line start),
+ * numbering records from line (the physical line before the first one read),
+ * with like's header borrowed (like must outlive r): one part of a file read
+ * on another thread. 0, or -1 with err.
+ */
+int pb_tsv_open_at(struct pb_tsv_reader *r, const struct pb_tsv_reader *like, const char *path,
+                   off_t at, long line, struct pb_error *err);
 /*
  * Reads the next record: 1, 0 at the end, -1 with err filled. A row with the
  * wrong field count or a bad escape is PB_EXIT_DATA: the caller may report it
