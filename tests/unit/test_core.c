@@ -741,6 +741,39 @@ static int reader_on(const char *text, struct pb_tsv_reader *r, struct pb_error 
 	return pb_tsv_open_fd(r, fds[0], "t.tsv", err);
 }
 
+/* A second reader from a line start: the same records from there, the same line numbers, the first
+ * reader's header. */
+static void tsv_open_at(void **state)
+{
+	static const char text[] = "id\tv\na\t1\nb\t2\nc\t3\n";
+	char path[] = "/tmp/pb-test-at-XXXXXX";
+	struct pb_tsv_reader r, h;
+	struct pb_error err = PB_ERROR_INIT;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
+	close(fd);
+	assert_int_equal(pb_tsv_open(&r, path, &err), 0);
+	/* from "c\t3", line 4: the reader before it has read lines 1-3 */
+	assert_int_equal(pb_tsv_open_at(&h, &r, path, (off_t)(strchr(text, 'c') - text), 3, &err),
+	                 0);
+	assert_ptr_equal(h.cols, r.cols);
+	assert_int_equal(pb_tsv_next(&h, &err), 1);
+	assert_int_equal(h.line, 4);
+	assert_memory_equal(h.fields[0].p, "c", 1);
+	assert_int_equal(pb_tsv_next(&h, &err), 0);
+	pb_tsv_close(&h); /* leaves the borrowed header alone */
+	assert_string_equal(r.cols[1], "v");
+	assert_int_equal(pb_tsv_next(&r, &err), 1);
+	assert_int_equal(r.line, 2);
+	pb_tsv_close(&r);
+	assert_int_equal(pb_tsv_open_at(&h, &r, "/nonexistent/x.tsv", 0, 1, &err), -1);
+	assert_int_equal(err.code, PB_EXIT_FATAL);
+	unlink(path);
+}
+
 static void tsv_reader(void **state)
 {
 	struct pb_tsv_reader r;
@@ -795,6 +828,7 @@ int main(void)
 		cmocka_unit_test(vocab_lookups),
 		cmocka_unit_test(tsv_escapes_round_trip),
 		cmocka_unit_test(tsv_reader),
+		cmocka_unit_test(tsv_open_at),
 		cmocka_unit_test(tsv_fields_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
