@@ -153,11 +153,21 @@ static int put_int(struct cov_table *t, long long v)
 	return 0;
 }
 
-/* A whole number as an integer, anything else by the number rule; nothing when unknown. */
+/*
+ * A whole number as an integer, every digit (a sum of large counts or amounts
+ * past 2^53 is not rounded to a double); anything else by the number rule.
+ */
 static int put_exact(struct cov_table *t, struct cov_frac f)
 {
 	if (f.d == 1 && f.n >= LLONG_MIN && f.n <= LLONG_MAX)
 		return put_int(t, (long long)f.n);
+	if (f.d == 1) {
+		pb_buf_reset(&t->num);
+		if (cov_dec_put(&t->num, (struct cov_dec){ f.n, 0 }) < 0)
+			return -1;
+		fwrite(t->num.p, 1, t->num.len, t->c->out);
+		return 0;
+	}
 	return put_number(t, pb_put_number, cov_frac_double(f));
 }
 

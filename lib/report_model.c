@@ -70,6 +70,19 @@ static int is_plain_number(struct pb_str s)
 	return !(s.n > i + 1 && s.p[i] == '0' && s.p[i + 1] >= '0' && s.p[i + 1] <= '9');
 }
 
+/* Digits, after an optional '-': a whole number of any length. */
+static int is_whole(struct pb_str s)
+{
+	size_t i = s.n && s.p[0] == '-';
+
+	if (i == s.n)
+		return 0;
+	for (; i < s.n; i++)
+		if (s.p[i] < '0' || s.p[i] > '9')
+			return 0;
+	return 1;
+}
+
 /* --- the model --- */
 
 struct pb_str pb_report_raw(const struct pb_report_section *s, size_t r, size_t c)
@@ -274,8 +287,8 @@ void pb_report_classify(const struct pb_report_section *s, size_t c, struct pb_r
 		any = 1;
 		if (!is_plain_number(v))
 			all_num = 0;
-		else if (pb_parse_int(v, &i) < 0)
-			all_int = 0;
+		else if (pb_parse_int(v, &i) < 0 && !is_whole(v))
+			all_int = 0; /* a whole number past 64 bits is still one */
 	}
 	if (!all_num)
 		return;
