@@ -53,7 +53,7 @@ int pb_list_split(struct pb_list *l, const char *z, char sep)
 	/* the pointers, then the text they point into: one block, one free */
 	l->v = malloc(n * sizeof *l->v + len + 1);
 	if (!l->v)
-		return -1;
+		return -2;
 	mem = (char *)(l->v + n);
 	memcpy(mem, z, len + 1);
 	for (p = mem;;) {

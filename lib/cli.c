@@ -1,6 +1,7 @@
 /* cli: the options every command shares and the option loop around them. */
 #include "pb/cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +58,9 @@ int pb_cli_next(const struct pb_cli *cli, int argc, char **argv)
 /* PB_MEMORY_LIMIT's value in bytes (a number, K, M, G or T after it); 0 none; -1 bad. */
 static long long parse_limit(const char *v)
 {
+	static const char units[] = "kmgt";
 	char *end;
+	const char *unit;
 	unsigned long long n;
 	int shift = 0;
 
@@ -67,12 +70,9 @@ static long long parse_limit(const char *v)
 	n = strtoull(v, &end, 10);
 	if (end == v || errno || *v == '-')
 		return -1;
-	switch (*end) {
-	case 'K': case 'k': shift = 10; end++; break;
-	case 'M': case 'm': shift = 20; end++; break;
-	case 'G': case 'g': shift = 30; end++; break;
-	case 'T': case 't': shift = 40; end++; break;
-	default: break;
+	if (*end && (unit = strchr(units, tolower((unsigned char)*end)))) {
+		shift = 10 * (int)(unit - units + 1);
+		end++;
 	}
 	if (*end == 'i' && shift)
 		end++;

@@ -200,7 +200,9 @@ static int check_by(const struct pb_coverage_opts *o, const struct pb_list *sum,
 	size_t i, j;
 	int twice = 0, many;
 
-	if (pb_list_split(&l, o->by, ',') < 0)
+	if ((many = pb_list_split(&l, o->by, ',')) == -2)
+		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "out of memory");
+	if (many < 0)
 		USAGE("--by: empty column name in '%s'", o->by);
 	many = l.n > COV_MAX_BY;
 	for (i = 0; i < l.n && !many && !twice && !clash; i++) {
@@ -227,7 +229,11 @@ static int check_list(const char *opt, const char *what, const char *z, struct p
 	struct pb_list l = PB_LIST_INIT;
 	size_t i;
 
-	if (pb_list_split(&l, z, ',') < 0)
+	int rc = pb_list_split(&l, z, ',');
+
+	if (rc == -2)
+		return pb_error_set(err, PB_EXIT_FATAL, NULL, 0, "out of memory");
+	if (rc < 0)
 		USAGE("%s: empty %s in '%s'", opt, what, z);
 	for (i = 0; keep && i < l.n; i++)
 		if (pb_list_find(&l, pb_str_z(l.v[i])) != (long)i) {

@@ -141,8 +141,9 @@ int pb_error_print(const struct pb_error *err)
 
 	if (memory_limit && strncmp(err->msg, "out of memory", 13) == 0)
 		pb_warn_at(err->file, err->line,
-		           "%s (the limit is %llu MiB; PB_MEMORY_LIMIT=SIZE sets another)", err->msg,
-		           memory_limit >> 20);
+		           "%s (the limit is %llu %s; PB_MEMORY_LIMIT=SIZE sets another)", err->msg,
+		           memory_limit >> (memory_limit >= 1 << 20 ? 20 : 10),
+		           memory_limit >= 1 << 20 ? "MiB" : "KiB");
 	else
 		pb_warn_at(err->file, err->line, "%s", err->msg[0] ? err->msg : "failed");
 	return code;

@@ -103,7 +103,8 @@ int pb_import_load_aliases(struct import *im, struct pb_error *err)
 		rc = add_alias(im, &r, col, err);
 	pb_tsv_close(&r);
 	if (rc < 0)
-		err->code = PB_EXIT_FATAL; /* a bad row of the file is the file's fault: nothing imported */
+		err->code =
+		    PB_EXIT_FATAL; /* a bad row of the file is the file's fault: nothing imported */
 	return rc < 0 ? -1 : 0;
 }
 

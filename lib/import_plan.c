@@ -67,8 +67,9 @@ int pb_import_load_maps(struct import *im, struct pb_error *err)
 			    pb_utf8_invalid_at(line, (size_t)len) != (size_t)-1) {
 				free(line);
 				fclose(f);
-				return pb_error_set(err, PB_EXIT_FATAL, o->map_file, lineno,
-				                    "not UTF-8 text (a NUL byte or undecodable bytes)");
+				return pb_error_set(
+				    err, PB_EXIT_FATAL, o->map_file, lineno,
+				    "not UTF-8 text (a NUL byte or undecodable bytes)");
 			}
 			if (pb_import_split_map(line, &c, &s) < 0) {
 				free(line);

@@ -507,7 +507,8 @@ static void on_field(void *s, size_t len, void *data)
 	}
 	/* looked at while the bytes are at hand, on the reader's core */
 	if (t->scan)
-		rb->flags[rb->nends] = (unsigned char)pb_text_scan(len ? b->p + b->len - len : "", len);
+		rb->flags[rb->nends] =
+		    (unsigned char)pb_text_scan(len ? b->p + b->len - len : "", len);
 	rb->ends[rb->nends++] = b->len;
 	t->nf++;
 }
@@ -668,7 +669,8 @@ static int parse_record(struct pb_textin *t, struct pb_error *err)
 		return -1;
 	for (;;) {
 		size_t k, avail = t->dec.len - t->dec_pos;
-		const char *seg = t->dec.p ? t->dec.p + t->dec_pos : ""; /* nothing decoded yet: no offset from NULL */
+		const char *seg = t->dec.p ? t->dec.p + t->dec_pos
+		                           : ""; /* nothing decoded yet: no offset from NULL */
 		int term = 0;
 
 		if (avail == 0) {
@@ -753,7 +755,8 @@ static int deliver(struct pb_input *in, const struct pb_recbuf *rb, size_t i, st
 		in->fields[j].p = base + start;
 		in->fields[j].n = rb->ends[f] - start;
 	}
-	in->flags = in->t->scan && rb->flags ? rb->flags + r->first : NULL; /* none stored: rescanned */
+	in->flags =
+	    in->t->scan && rb->flags ? rb->flags + r->first : NULL; /* none stored: rescanned */
 	in->nfields = r->nf;
 	in->rline = r->line;
 	in->bad = r->bad ? rb->reasons.p + r->bad - 1 : NULL;

@@ -74,13 +74,11 @@ static int usage_err(struct pb_error *err, const char *opt, const char *val, con
 static int split(const char *opt, const char *z, struct pb_list *l, const char *want,
                  struct pb_error *err)
 {
-	size_t n = strlen(z);
+	int rc = pb_list_split(l, z, ',');
 
-	if (pb_list_split(l, z, ',') == 0)
+	if (rc == 0)
 		return 0;
-	if (n == 0 || z[0] == ',' || z[n - 1] == ',' || strstr(z, ",,"))
-		return usage_err(err, opt, z, want);
-	return pb_rank_oom(err);
+	return rc == -2 ? pb_rank_oom(err) : usage_err(err, opt, z, want);
 }
 
 /* One of a NULL-terminated table of words into *out (unchanged when z is NULL). */
@@ -214,7 +212,9 @@ static int parse_stars(const char *z, struct rank_cfg *c, struct pb_error *err)
 
 	if (!z)
 		return 0;
-	bad = pb_list_split(&l, z, ',') < 0 || l.n != 4;
+	if ((bad = pb_list_split(&l, z, ',')) == -2)
+		return pb_rank_oom(err);
+	bad = bad < 0 || l.n != 4;
 	for (k = 0; !bad && k < 4; k++)
 		bad = parse_num(l.v[k], &c->stars[k]) < 0 ||
 		    (k > 0 && !worse_after(c, c->stars[k - 1], c->stars[k]));

@@ -241,7 +241,6 @@ struct book {
 	lxw_error wrote; /* the first cell write libxlsxwriter refused, or LXW_NO_ERROR */
 };
 
-
 /* Keeps the first error of a cell write: a cell refused must not go unnoticed. */
 static void wrote(struct book *bk, lxw_error e)
 {
@@ -255,8 +254,9 @@ static void put_text(struct book *bk, lxw_worksheet *ws, lxw_row_t row, lxw_col_
 {
 	const char *text = xlsx_text(&bk->text, s, n);
 
-	wrote(bk, text ? worksheet_write_string(ws, row, col, text, fmt)
-	               : LXW_ERROR_MEMORY_MALLOC_FAILED);
+	wrote(bk,
+	      text ? worksheet_write_string(ws, row, col, text, fmt)
+	           : LXW_ERROR_MEMORY_MALLOC_FAILED);
 }
 
 /* A column's width in characters, and the table's in pixels (*px, added to). */
@@ -486,9 +486,10 @@ static int write_data_sheet(struct book *bk)
 			         NULL);
 			for (j = 0; j < ch->nseries; j++)
 				if (!isnan(ch->v[j * ch->ncat + k]))
-					wrote(bk, worksheet_write_number(ws, r0 + 1 + (lxw_row_t)k,
-					                                 (lxw_col_t)(j + 1),
-					                                 ch->v[j * ch->ncat + k], NULL));
+					wrote(bk,
+					      worksheet_write_number(
+					          ws, r0 + 1 + (lxw_row_t)k, (lxw_col_t)(j + 1),
+					          ch->v[j * ch->ncat + k], NULL));
 		}
 		r0 += (lxw_row_t)ch->ncat + 2;
 	}
@@ -528,13 +529,15 @@ static int write_sheets(struct book *bk, struct pb_error *err)
 	           bk->names[rep->nsecs]);
 	for (i = 0; i < rep->nsecs; i++) {
 		const struct pb_report_section *s = &rep->secs[i];
-		/* a sheet's grid: refused whole rather than cut (libxlsxwriter drops what is past it) */
+		/* a sheet's grid: refused whole rather than cut (libxlsxwriter drops what is past
+		 * it) */
 		if (s->ncols > LXW_COL_MAX || s->nrows + rep->o->nnotes + 8 > LXW_ROW_MAX)
-			return pb_error_set(err, PB_EXIT_FATAL, s->path, 0,
-			                    "%zu columns and %zu rows: an xlsx sheet holds at most "
-			                    "%d columns and %d rows (choose columns with --columns, "
-			                    "or write csv)",
-			                    s->ncols, s->nrows, LXW_COL_MAX, LXW_ROW_MAX);
+			return pb_error_set(
+			    err, PB_EXIT_FATAL, s->path, 0,
+			    "%zu columns and %zu rows: an xlsx sheet holds at most "
+			    "%d columns and %d rows (choose columns with --columns, "
+			    "or write csv)",
+			    s->ncols, s->nrows, LXW_COL_MAX, LXW_ROW_MAX);
 		if (write_sheet(bk, s, bk->names[i]) < 0)
 			return pb_error_set(err, PB_EXIT_FATAL, rep->o->output, 0,
 			                    "cannot add sheet '%s'", bk->names[i]);

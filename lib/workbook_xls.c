@@ -175,7 +175,7 @@ static void child_run(struct pb_workbook *wb, const char *path, const char *want
 		uint32_t row = r + 1;
 		uint16_t ncells = 0;
 		bad |= pb_buf_addc(&msg, 'R') | pb_buf_add(&msg, &row, sizeof row) |
-		       pb_buf_add(&msg, &ncells, sizeof ncells);
+		    pb_buf_add(&msg, &ncells, sizeof ncells);
 		for (c = 0; c < cols && !bad; c++) {
 			FreeXL_CellValue v;
 			if (freexl_get_cell_value(xls, r, c, &v) != FREEXL_OK) {
@@ -221,8 +221,7 @@ static int get_bytes(struct pb_workbook *wb, struct pb_buf *b)
 	uint32_t n;
 
 	pb_buf_reset(b);
-	if (get(wb, &n, sizeof n) < 0 || pb_buf_grow(b, (size_t)n + 1) < 0 ||
-	    get(wb, b->p, n) < 0)
+	if (get(wb, &n, sizeof n) < 0 || pb_buf_grow(b, (size_t)n + 1) < 0 || get(wb, b->p, n) < 0)
 		return -1;
 	b->len = n;
 	b->p[n] = '\0';

@@ -34,8 +34,7 @@ struct pb_list {
 		.v = NULL, .n = 0                                                                  \
 	}
 
-/* Splits z at sep; NULL z gives an empty list. 0, or -1 (an empty item, or out of memory: l empty).
- */
+/* Splits z at sep; NULL z gives an empty list. 0, -1 an empty item, -2 out of memory (l empty). */
 int pb_list_split(struct pb_list *l, const char *z, char sep);
 /* Index of the item equal to s, or -1. */
 long pb_list_find(const struct pb_list *l, struct pb_str s);

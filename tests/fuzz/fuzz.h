@@ -58,7 +58,6 @@ __attribute__((weak)) const char *__lsan_default_suppressions(void)
 	return "leak:libfreexl.so\nleak:libfontconfig.so\n";
 }
 
-
 /* A property that must hold: print what broke (when stderr is open) and abort. */
 #define FUZZ_CHECK(cond, ...)                                                                      \
 	do {                                                                                       \
@@ -312,6 +311,5 @@ static inline int fuzz_open(int cond)
 	return 0;
 #endif
 }
-
 
 #endif
