@@ -14,55 +14,12 @@
 #include <sys/mman.h>
 
 #include "import_int.h"
+#include "pb/map.h" /* pb_hash_mem: the sets' order never shows in the output */
 
 #define TAG_BITS 24
 #define TAG_MASK ((1ull << TAG_BITS) - 1)
 /* The arena offsets a slot can hold: 2^40 bytes. */
 #define ARENA_MAX (1ull << (64 - TAG_BITS))
-
-static uint64_t load8(const unsigned char *p)
-{
-	uint64_t w;
-
-	memcpy(&w, p, sizeof w);
-	return w;
-}
-
-static uint64_t load4(const unsigned char *p)
-{
-	uint32_t w;
-
-	memcpy(&w, p, sizeof w);
-	return w;
-}
-
-/*
- * A fast 64-bit hash, eight bytes a step (multiply and fold); the last
- * bytes are read as one overlapping word, never byte by byte. The same on
- * every run: the sets' order never shows in the output, only their speed.
- */
-static uint64_t key_hash(const void *key, size_t n)
-{
-	const unsigned char *p = key, *end = p + n;
-	uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xFF51AFD7ED558CCDull), w;
-
-	for (; end - p > 8; p += 8) {
-		h = (h ^ load8(p)) * 0xBF58476D1CE4E5B9ull;
-		h ^= h >> 29;
-	}
-	if (n >= 8)
-		w = load8(end - 8);
-	else if (n >= 4)
-		w = load4(p) << 32 | load4(end - 4);
-	else if (n > 0)
-		w = (uint64_t)p[0] << 16 | (uint64_t)p[n / 2] << 8 | p[n - 1];
-	else
-		w = 0;
-	h = (h ^ w) * 0x94D049BB133111EBull;
-	h ^= h >> 32;
-	h *= 0xD6E8FEB86659FD93ull;
-	return h ^ (h >> 32);
-}
 
 /*
  * A table of millions of slots is read at random, a page apart each time:
@@ -179,7 +136,7 @@ static int rehash(struct keyset *s, size_t nslots)
 			struct pb_str key;
 			at[n] = off;
 			off = record_key(s, off, &key);
-			h[n] = key_hash(key.p, key.n);
+			h[n] = pb_hash_mem(key.p, key.n);
 			__builtin_prefetch(&s->slots[h[n] & (nslots - 1)], 1);
 		}
 		for (k = 0; k < n; k++)
@@ -190,7 +147,7 @@ static int rehash(struct keyset *s, size_t nslots)
 
 void pb_keyset_aim(const struct keyset *s, const void *key, size_t n, struct keyspot *at)
 {
-	at->hash = key_hash(key, n);
+	at->hash = pb_hash_mem(key, n);
 	at->slot = NULL;
 	if (s->nslots)
 		__builtin_prefetch(&s->slots[at->hash & (s->nslots - 1)]);
@@ -213,7 +170,7 @@ void *pb_keyset_seek(const struct keyset *s, const void *key, size_t n, struct k
 
 void *pb_keyset_find(const struct keyset *s, const void *key, size_t n)
 {
-	struct keyspot at = { key_hash(key, n), NULL };
+	struct keyspot at = { pb_hash_mem(key, n), NULL };
 
 	return pb_keyset_seek(s, key, n, &at);
 }
@@ -254,7 +211,7 @@ void *pb_keyset_add(struct keyset *s, struct keyspot *at, const void *key, size_
 
 void *pb_keyset_put(struct keyset *s, const void *key, size_t n, int *is_new)
 {
-	struct keyspot at = { key_hash(key, n), NULL };
+	struct keyspot at = { pb_hash_mem(key, n), NULL };
 	void *p = pb_keyset_seek(s, key, n, &at);
 
 	*is_new = !p;
