@@ -12,10 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zip.h>
 
 #include "pb/workbook.h"
+#include "../../lib/workbook_int.h"
 
 static char path[64];
 
@@ -385,6 +388,51 @@ static void broken_containers(void **state)
 	unlink(path);
 }
 
+/*
+ * The .xls reader's child dies halfway through a row (as FreeXL can on a
+ * malformed file): the parent says the reader crashed, with the signal, and
+ * gives no half row. The child here speaks the pipe's messages itself.
+ */
+static void xls_reader_crash_is_an_error(void **state)
+{
+	struct pb_error err = PB_ERROR_INIT;
+	struct pb_workbook *wb = calloc(1, sizeof *wb);
+	int fds[2];
+	pid_t pid;
+
+	(void)state;
+	assert_non_null(wb);
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* 'R', row 1, two cells; the first cell whole (column 0, "a"), then death */
+		static const unsigned char part[] = {
+			'R', 1, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 'a'
+		};
+		close(fds[0]);
+		if (write(fds[1], part, sizeof part) != (ssize_t)sizeof part)
+			_exit(1);
+		raise(SIGKILL);
+		_exit(1);
+	}
+	close(fds[1]);
+	wb->type = PB_WORKBOOK_XLS;
+	wb->name = strdup("k.xls");
+	wb->xls_in = fdopen(fds[0], "rb");
+	wb->xls_pid = pid;
+	assert_non_null(wb->name);
+	assert_non_null(wb->xls_in);
+	assert_int_equal(pb_wb_xls_next(wb, &err), -1);
+	assert_int_equal(err.code, PB_EXIT_FATAL);
+	assert_string_equal(err.file, "k.xls");
+	assert_non_null(strstr(err.msg,
+	                       "the .xls reader (FreeXL) failed on this file: it crashed "
+	                       "(signal 9"));
+	assert_int_equal(wb->xls_pid, 0); /* reaped */
+	pb_workbook_free(wb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +445,7 @@ int main(void)
 		cmocka_unit_test(hostile_sheets),
 		cmocka_unit_test(a_cell_over_the_limit_marks_its_row),
 		cmocka_unit_test(broken_containers),
+		cmocka_unit_test(xls_reader_crash_is_an_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
